@@ -107,6 +107,25 @@ class Counselor:
         # One worker thread runs screens with a timeout, so a hung screen fails closed.
         self._screen_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="screen")
 
+    @classmethod
+    def from_settings(cls, settings: Settings, *, sink: TurnSink | None = None,
+                      backend: ChatBackend | None = None) -> Counselor:
+        """Assemble the configured backend, safety guard and knowledge base (imported lazily)."""
+        from psycollm.backends import make_backend
+
+        backend = backend or make_backend(settings)
+        guard = None
+        if settings.safety.enabled:
+            from psycollm.safety.guard import Guard
+
+            guard = Guard.from_settings(settings, backend=backend)
+        retriever = None
+        if settings.retrieval.enabled:
+            from psycollm.retrieval.search import KnowledgeBase
+
+            retriever = KnowledgeBase.from_settings(settings, build_if_missing=True)
+        return cls(backend, settings, guard=guard, retriever=retriever, sink=sink)
+
     @property
     def model_name(self) -> str:
         return self.backend.model_name
