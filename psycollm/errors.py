@@ -37,3 +37,7 @@ class IndexMissing(PsycollmError):
 
 class InputRejected(PsycollmError):
     """User input is not accepted as it is (empty, too long, not text); nothing was lost."""
+
+
+class DocumentUnreadable(PsycollmError):
+    """A knowledge-base file cannot be ingested (bad front matter, unreadable PDF, bad JSON line)."""
