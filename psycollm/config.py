@@ -52,6 +52,7 @@ class BackendSettings:
     max_retries: int = _f(3, "Retries with exponential backoff on connection errors (kind=openai).")
     context_window: int = _f(0, "Tokens the model sees at once; 0 = from the model (capped at 4096 on CPU).")
     n_threads: int = _f(0, "CPU threads for in-process backends; 0 = all cores.")
+    instances: int = _f(1, "Model copies for the llamacpp backend (requests queue for a free one).")
     max_concurrency: int = _f(8, "Requests in flight at once for batch generation against a server.")
 
 

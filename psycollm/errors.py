@@ -41,3 +41,11 @@ class InputRejected(PsycollmError):
 
 class DocumentUnreadable(PsycollmError):
     """A knowledge-base file cannot be ingested (bad front matter, unreadable PDF, bad JSON line)."""
+
+
+class StorageError(PsycollmError):
+    """The database could not be read or written (locked, full, unreachable); nothing was changed."""
+
+
+class NotAllowed(PsycollmError):
+    """The user is not logged in, lacks the role, or asked for someone else's data."""
