@@ -49,3 +49,8 @@ class StorageError(PsycollmError):
 
 class NotAllowed(PsycollmError):
     """The user is not logged in, lacks the role, or asked for someone else's data."""
+
+
+class DatasetInvalid(PsycollmError):
+    """A training data file (SFT conversations, DPO preference pairs) is missing or malformed; the
+    message names the file, the line and what is wrong."""
