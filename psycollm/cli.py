@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "safety": ("psycollm.safety.cli:main", "Screen messages from a file or stdin; one JSON line each."),
     "users": ("psycollm.store.cli:users_main", "Manage app users: add, remove, list."),
     "export": ("psycollm.store.cli:export_main", "Export ratings, conversations or DPO preference pairs."),
+    "ratings": ("psycollm.store.cli:ratings_main", "Clinicians' rating queue: import prompt sets, generate responses."),
     "data": ("training.data.cli:main", "Build the training data set (single-turn, multi-turn, knowledge QA)."),
     "train": ("training.cli:main", "Fine-tune: sft or dpo from a recipe."),
     "eval": ("eval.cli:main", "Evaluate: pceb, caseqa, dialogue, safety, compare."),
