@@ -1,0 +1,268 @@
+"""The input screen: the risk level of a whole conversation, from the lexicon and a learned layer.
+
+    from psycollm.safety.crisis_screen import screen_conversation
+    result = screen_conversation([{"role": "user", "content": "I have the pills saved up for tonight."}])
+    result.level, result.categories, result.requests, result.reasons, result.layers
+
+How a level is reached (C-SSRS shaped):
+- each user message is scanned by the lexicon (`lexicon.scan`) into signals: a wish to be dead (low),
+  active ideation, a plan, the means at hand, preparation, an attempt (high), an act in progress
+  (imminent), abuse, harm to others, medical emergencies, psychosis red flags, dangerous requests;
+- within a message: ideation + plan/means/time/preparation -> high; "but I won't act on it" caps
+  ideation at low; "years ago" turns a past act into history (low); a third party at risk is low
+  unless it is happening now;
+- across the conversation: the highest level of any user turn counts (risk said three turns ago still
+  counts; a harmless last message does not reset it), and ideation in one turn + means, plan or
+  preparation in another is high; a "yes" answer to an assistant's question about suicide is ideation;
+- the learned layer (classifier or LLM judge) can only raise the level, never lower it: the lexicon is
+  the high-recall floor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+from psycollm.safety import lexicon
+from psycollm.safety.lexicon import REQUEST_SIGNALS, Hit
+
+LEVELS = ("none", "low", "high", "imminent")
+RANK = {name: i for i, name in enumerate(LEVELS)}
+
+RISK_CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency", "psychosis_mania")
+REQUEST_CATEGORIES = REQUEST_SIGNALS
+
+IDEATION = {"passive_ideation", "ideation_thoughts", "active_ideation"}
+SUPPORTING = {"plan", "means_strong", "means_weak", "preparation", "finality", "intent_act"}
+# In-progress acts that are also medical emergencies (poison or pills taken, bleeding).
+_MEDICAL_IN_PROGRESS = ("took_pills", "took_all", "already_taken", "drank_poison", "now.poison", "bleeding",
+                        "now_bleeding", "third.in_progress")
+
+
+def max_level(*levels: str) -> str:
+    return max(levels, key=lambda lv: RANK[lv]) if levels else "none"
+
+
+class LearnedLayer(Protocol):
+    """A layer that scores user messages: the in-project classifier or the LLM judge."""
+
+    name: str
+
+    def assess(self, messages: Sequence[dict[str, str]]) -> LayerVerdict: ...
+
+
+@dataclass
+class LayerVerdict:
+    """What a learned layer says about the conversation: it may only raise the lexicon's level."""
+
+    level: str = "none"
+    categories: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MessageRisk:
+    index: int  # position in the conversation
+    level: str
+    categories: set[str]
+    requests: set[str]
+    signals: set[str]
+    reasons: list[str]
+
+
+@dataclass
+class ScreenResult:
+    level: str
+    categories: list[str]
+    requests: list[str]
+    reasons: list[str]
+    layers: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------------
+# One message
+
+
+@lru_cache(maxsize=4096)
+def _scan_cached(text: str) -> tuple[Hit, ...]:
+    # Earlier turns are re-screened on every new turn: caching makes a turn cost one new message.
+    return tuple(lexicon.scan(text))
+
+
+def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) -> MessageRisk:
+    hits = _scan_cached(text)
+    positive = [h for h in hits if not h.negated]
+    # "I tried to kill myself ten years ago": the ideation words belong to the attempt, not to now.
+    # Likewise "the urge to hurt myself" is an urge, not an act.
+    attempts = [h.text for h in positive if h.signal == "attempt"]
+    urges = [h.text for h in positive if h.signal == "self_harm_urge"]
+    positive = [h for h in positive if not (h.signal == "active_ideation" and any(h.text in a for a in attempts))
+                and not (h.signal == "self_harm_act" and any(h.text in u or u in h.text for u in urges))]
+    signals = {h.signal for h in positive}
+    reasons = [h.describe() for h in hits if h.signal not in lexicon.MODIFIERS or h.signal == "no_intent"]
+    by_signal: dict[str, list[Hit]] = {}
+    for h in positive:
+        by_signal.setdefault(h.signal, []).append(h)
+
+    levels: dict[str, str] = {}  # category -> level
+
+    def raise_to(category: str, level: str) -> None:
+        levels[category] = max_level(levels.get(category, "none"), level)
+
+    # A "yes" to an assistant's question about suicide is itself ideation.
+    if asked_about_risk and "affirmative" in signals and "denial" not in signals:
+        signals.add("ideation_thoughts")
+        reasons.append("answered yes to a question about suicide/self-harm")
+
+    if "professional" in signals:
+        signals.discard("ideation_thoughts")  # "passive vs active suicidal ideation" in a training course
+
+    third_party = bool(signals & {"third_party_risk", "third_party_self_harm", "third_party_in_progress"})
+    history = "history" in signals
+    no_intent = "no_intent" in signals
+
+    for sig in signals:
+        category, level = lexicon.SIGNALS[sig]
+        if not category or sig in REQUEST_SIGNALS:
+            continue
+        if sig in ("attempt", "self_harm_act") and history:
+            level = "low"  # a past act, told as history (C-SSRS lifetime), not a recent one
+        if sig in IDEATION and no_intent:
+            level = "low"
+        if third_party and category in ("suicide", "self_harm") and level == "high" and sig not in (
+                "plan", "means_strong", "preparation"):
+            level = "low"  # someone else's words about dying, reported by a worried user
+        if level != "none":
+            raise_to(category, level)
+
+    # C-SSRS combination inside one message: ideation + method/plan/intent/preparation = high.
+    has_ideation = bool(signals & IDEATION)
+    if has_ideation and not third_party and (signals & SUPPORTING or (
+            "intent_time" in signals and "active_ideation" in signals)) and not (
+            no_intent and not signals & {"plan", "means_strong", "preparation"}):
+        raise_to("suicide", "high")
+        reasons.append("ideation with plan/means/time/preparation")
+    if "means_weak" in signals and signals & {"intent_time", "finality", "intent_act"}:
+        raise_to("suicide", "high")
+        reasons.append("means at hand with a time or finality")
+    if "finality" in signals and signals & {"intent_time", "preparation", "means_weak", "means_strong"}:
+        raise_to("suicide", "high")
+        reasons.append("finality with a time, preparation or means")
+    if "finality" in signals and "goodbye" in signals:
+        raise_to("suicide", "high")
+        reasons.append("finality with a goodbye")
+    if "finality" in signals and levels.get("suicide", "none") == "none":
+        raise_to("suicide", "low")
+
+    # Pills or poison taken, heavy bleeding: also a medical emergency.
+    for sig in ("in_progress", "self_harm_in_progress", "third_party_in_progress"):
+        for h in by_signal.get(sig, []):
+            if any(key in h.pattern for key in _MEDICAL_IN_PROGRESS):
+                raise_to("medical_emergency", "imminent")
+    if "overdose_taken" in signals and has_ideation:
+        raise_to("suicide", "imminent")
+
+    requests = {sig for sig in signals if sig in REQUEST_SIGNALS}
+    if "lethal_means" in requests and signals & ({"means_weak", "means_strong", "own_means"} | IDEATION):
+        # "How many of MY sleeping pills would it take to not wake up?" is a personal plan, not a question.
+        raise_to("suicide", "high")
+        reasons.append("lethal-means question about the user's own means")
+
+    level = max_level(*levels.values()) if levels else "none"
+    categories = {c for c, lv in levels.items() if lv != "none"}
+    return MessageRisk(index, level, categories, requests, signals, reasons)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The conversation
+
+
+def _is_risk_question(text: str) -> bool:
+    return any(h.signal == "risk_question" for h in _scan_cached(text))
+
+
+def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, str], set[str], list[str],
+                                                              list[MessageRisk]]:
+    """Level, category->level, requests, reasons and per-message results, from the lexicon alone."""
+    per_message: list[MessageRisk] = []
+    prev_assistant = ""
+    for i, msg in enumerate(messages):
+        role, content = msg.get("role"), str(msg.get("content", ""))
+        if role == "assistant":
+            prev_assistant = content
+            continue
+        if role != "user" or not content.strip():
+            continue
+        asked = bool(prev_assistant) and _is_risk_question(prev_assistant)
+        per_message.append(assess_message(content, i, asked_about_risk=asked))
+        prev_assistant = ""
+
+    levels: dict[str, str] = {}
+    reasons: list[str] = []
+    requests: set[str] = set()
+    for mr in per_message:
+        for cat in mr.categories:
+            # A category's level is the level of the message where it was raised.
+            levels[cat] = max_level(levels.get(cat, "none"), mr.level)
+        for r in mr.reasons:
+            reasons.append(f"turn {mr.index}: {r}")
+    # Requests only count in the newest user message: an old question already got its refusal.
+    if per_message and per_message[-1].index == max(
+            (i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1):
+        requests = set(per_message[-1].requests)
+
+    # Across turns: ideation in one turn + plan/means/preparation in another is high.
+    ideation_turns = [mr.index for mr in per_message if mr.signals & IDEATION and
+                      not mr.signals & {"third_party_risk", "third_party_self_harm"}]
+    support_turns = [mr.index for mr in per_message if mr.signals & (SUPPORTING - {"finality", "intent_act"})]
+    if any(i != j for i in ideation_turns for j in support_turns) and levels.get("suicide", "none") not in (
+            "high", "imminent"):
+        levels["suicide"] = "high"
+        reasons.append(f"ideation (turn {ideation_turns[0]}) with plan/means/preparation "
+                       f"(turn {support_turns[0]}) across turns")
+
+    level = max_level(*levels.values()) if levels else "none"
+    return level, levels, requests, reasons, per_message
+
+
+def order_categories(levels: dict[str, str]) -> list[str]:
+    """Categories with a level, most severe first, then in RISK_CATEGORIES order."""
+    cats = [c for c, lv in levels.items() if lv != "none"]
+    order = {c: i for i, c in enumerate(RISK_CATEGORIES)}
+    return sorted(cats, key=lambda c: (-RANK[levels[c]], order.get(c, 99)))
+
+
+def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLayer | None = None,
+                        clock: Callable[[], float] = time.perf_counter) -> ScreenResult:
+    """Screen every user turn of the conversation; the learned layer may only raise the level."""
+    t0 = clock()
+    level, levels, requests, reasons, _ = lexicon_layer(messages)
+    t1 = clock()
+    layers: dict[str, Any] = {"lexicon": {"level": level, "categories": order_categories(levels),
+                                          "requests": sorted(requests), "ms": round((t1 - t0) * 1000, 3)}}
+    if learned is not None:
+        verdict = learned.assess(messages)
+        t2 = clock()
+        layers[learned.name] = {"level": verdict.level, "categories": list(verdict.categories),
+                                "requests": list(verdict.requests), "ms": round((t2 - t1) * 1000, 3),
+                                **verdict.detail}
+        if RANK[verdict.level] > RANK[level]:
+            layers[learned.name]["raised"] = True
+            reasons.append(f"{learned.name}: raised {level} -> {verdict.level}" +
+                           (f" ({'; '.join(verdict.reasons)})" if verdict.reasons else ""))
+            cats = [c for c in verdict.categories if c in RISK_CATEGORIES] or ["suicide"]
+            for cat in cats:
+                levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
+            level = verdict.level
+        if verdict.requests and not requests:
+            requests = set(verdict.requests)
+            layers[learned.name]["raised"] = True
+            reasons.append(f"{learned.name}: dangerous request ({', '.join(verdict.requests)})")
+    categories = order_categories(levels)
+    return ScreenResult(level=level, categories=categories, requests=sorted(requests), reasons=reasons,
+                        layers=layers)

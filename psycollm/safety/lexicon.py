@@ -1,0 +1,741 @@
+"""The lexicon layer: hand-written Chinese and English risk patterns, with negation and idiom handling.
+
+High recall first: every pattern here names the *signal* it detects (a wish to be dead, a plan, the
+means at hand, a goodbye, an act in progress...) so that `crisis_screen` can combine signals the way
+the C-SSRS does (ideation + method/plan/intent/preparation = high risk), across the whole conversation.
+
+    from psycollm.safety.lexicon import scan
+    hits = scan("I have the pills saved up for tonight.")
+    [(h.pattern, h.signal, h.negated) for h in hits]
+
+Why hand-written: no offline, bilingual, C-SSRS-shaped lexicon exists as a package; the patterns are
+the reviewable core of the screen, and the learned layer (`classifier.py`) covers what they miss.
+
+Three rules keep it from crying wolf:
+- idioms are masked before matching ("this traffic is killing me", "笑死我了", "跳楼价");
+- a negation cue right before a match ("I'm not suicidal", "我不会自杀") marks the hit negated;
+- a "no intent" cue ("but I would never act on it", "但我不会去做") caps ideation at low risk,
+  and a "long ago" cue ("when I was 16", "五年没有了") turns a past act into history (low risk).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# ---------------------------------------------------------------------------------------------------
+# Signals and what they mean on their own
+
+#: signal -> (category it belongs to, level it implies on its own)
+#: Levels on their own are combined by `crisis_screen` (e.g. passive ideation + means -> high).
+SIGNALS: dict[str, tuple[str, str]] = {
+    # suicide
+    "passive_ideation": ("suicide", "low"),  # wish to be dead, not wake up, better off without me
+    "ideation_thoughts": ("suicide", "low"),  # "I've had suicidal thoughts", "想过自杀"
+    "active_ideation": ("suicide", "high"),  # "I want to kill myself", "我想自杀"
+    "plan": ("suicide", "high"),  # chosen method/date/place, "I've decided how"
+    "means_strong": ("suicide", "high"),  # stockpiled pills, bought a rope, charcoal ready
+    "means_weak": ("suicide", "none"),  # pills on the desk, gun in the house: risk only with ideation/intent
+    "intent_time": ("suicide", "none"),  # "tonight", "this weekend": risk only with ideation/means
+    "intent_act": ("suicide", "none"),  # "I'll finally do it", "会去做": high with any ideation
+    "preparation": ("suicide", "high"),  # suicide note, goodbye letters, giving pets away
+    "finality": ("suicide", "none"),
+    "goodbye": ("", "none"),  # thanks/goodbye to the listener: high together with finality  # "this is my last day", "it'll all be over": high with prep/means
+    "attempt": ("suicide", "high"),  # recent attempt
+    "in_progress": ("suicide", "imminent"),  # "I took the pills", "I'm on the roof"
+    "own_means": ("suicide", "none"),  # "my sleeping pills": high only with a lethal-means question
+    # self-harm
+    "self_harm_act": ("self_harm", "high"),
+    "self_harm_urge": ("self_harm", "low"),
+    "self_harm_in_progress": ("self_harm", "imminent"),
+    # harm to others
+    "harm_others_intent": ("harm_to_others", "high"),
+    "harm_others_urge": ("harm_to_others", "low"),
+    "harm_others_in_progress": ("harm_to_others", "imminent"),
+    # abuse of a child or a vulnerable person, violence at home
+    "abuse": ("abuse", "high"),
+    # medical emergency
+    "overdose_taken": ("medical_emergency", "imminent"),
+    # psychosis / mania red flags
+    "psychosis": ("psychosis_mania", "high"),
+    "psychosis_mild": ("psychosis_mania", "low"),
+    # third party at risk (the user is worried about someone): caution, unless in progress
+    "third_party_risk": ("suicide", "low"),
+    "third_party_self_harm": ("self_harm", "low"),
+    "third_party_in_progress": ("suicide", "imminent"),
+    # dangerous requests: refused with a redirect (level none/low), never answered by the model
+    "lethal_means": ("lethal_means", "low"),
+    "hide_self_harm": ("hide_self_harm", "low"),
+    "medication_dosing": ("medication_dosing", "none"),
+    "diagnosis_request": ("diagnosis_request", "none"),
+    "jailbreak": ("jailbreak", "none"),
+    # modifiers (no category of their own)
+    "no_intent": ("", "none"),  # "but I won't act on it"
+    "history": ("", "none"),  # "years ago", "when I was a teenager"
+    "professional": ("", "none"),  # "as a school counselor", "my client"
+    "risk_question": ("", "none"),  # an assistant turn asking about suicide/self-harm
+    "affirmative": ("", "none"),  # "yes", "有", "想过" at the start of a reply
+    "denial": ("", "none"),  # "no", "没有" at the start of a reply
+}
+
+REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
+MODIFIERS = ("no_intent", "history", "professional", "risk_question", "affirmative", "denial", "goodbye")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    lang: str  # "en" | "zh"
+    signal: str
+    regex: re.Pattern[str]
+    negatable: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    pattern: str
+    signal: str
+    category: str
+    level: str
+    text: str  # the matched span
+    negated: bool = False
+
+    def describe(self) -> str:
+        return f"{self.pattern}{' (negated)' if self.negated else ''}: '{self.text}'"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Normalisation, idioms, negation
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> half-width), lower case, straight apostrophes, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+# Figurative uses of death/violence words. Masked (replaced by a neutral mark) before matching.
+IDIOMS_EN = [
+    r"\b(is|are|was|were|'s|'re) (really |literally |just |absolutely )?killing me\b",
+    r"\bkill(s|ed)? me\b(?= ?(😂|🤣|lol|lmao|haha))",
+    r"\bthat (joke|meme|video|show|movie) (killed|kills) me\b",
+    r"\bkill me now\b",
+    r"\bdying (to|for)\b",
+    r"\b(almost |nearly |literally |practically )?(died|die|dying) (of|from|laughing|with) "
+    r"(laughter|laughing|embarrassment|shame|boredom|cringe|excitement)\b",
+    r"\b(nearly |almost )?died laughing\b",
+    r"\b(bored|scared|worried|frightened|tickled|sick|stressed|freezing|frozen) (me )?to death\b",
+    r"\b(would|'d|i'd) rather die than\b",
+    r"\bover my dead body\b",
+    r"\bto die for\b",
+    r"\bkill(ed|ing|s)? (some |the )?time\b",
+    r"\b(killed|kill|killing|kills) it\b",
+    r"\b(could|would) (kill|murder) (for )?(a|an|some) \w+",
+    r"\bdead (tired|serious|wrong|right|end|on|beat|set)\b",
+    r"\b(i'?m|i am) (so |literally )?dead\b(?= ?(😂|🤣|lol|lmao|haha|$))",
+    r"\b(battery|phone|laptop|car|plant|plants|game character|character|printer|engine) (is |was |has )?(dead|died)\b",
+    r"\bmy (mom|mum|dad|mother|father|parents|boss|teacher|coach|sister|brother|friends?)('s| is| are|'re| will)?"
+    r" (going to|gonna|will|'ll)? ?(kill|murder) me\b(?= (when|if|for|because|after))",
+    r"\bdeadline\b",
+    r"\b(the )?death of me\b",
+    r"\bshoot(ing)? (the|a|some|photos|pictures|the final scene|scenes?|video|film)\b",
+    r"\b(cut|cutting) (costs|back|corners|my hair|his hair|her hair|the cake|the grass)\b",
+    r"\bhang(ing)? (the|a|out|up|on)\b",
+    r"\bjump(ed|ing)? (for joy|at the chance|the queue|to conclusions)\b",
+    r"\bsuicide (squad|mission|doors?)\b",
+]
+
+IDIOMS_ZH = [
+    # X死(了/我了): intensifier, not death
+    r"(笑|累|气|热|冷|饿|困|烦|急|吓|忙|难|疼|痛|磨|渴|闷|穷|丑|美|馋|晒|挤|撑|愁|羡慕|心疼|无聊|尴尬)(死|得要死|得半死|得要命)(了|我了|人了|我|你|人)?",
+    r"(得|个)半死",
+    r"想死(你|您|你们|大家)了?",
+    r"死机|死党|死磕|死心|死记|死活|死板|死循环|死胡同|死角|死理|死守|死读书|作死|社死|死定了|拼死|死撑|死宅",
+    r"(打|杀)死(我|你)?也不",
+    r"杀青|秒杀|必杀|绝杀|杀价|砍价|杀毒|杀菌|杀时间|杀杀时间|杀手锏|杀熟",
+    r"跳楼价|跳楼甩卖|跳槽|跳起来|跳了起来|跳舞|跳绳|跳高|跳远|心跳",
+    r"割韭菜|割爱|割草|割麦",
+    r"吊销|吊顶|吊灯|吊车|吊带|上吊桶",
+    r"(游戏|角色|电脑|手机|电池|植物|绿植|花).{0,4}死",
+    r"会杀了我的?(哈哈|吧)|要打死我.{0,4}哈哈|打死我.{0,2}哈哈",
+]
+
+_NEG_EN = re.compile(
+    r"\b(not|never|no|don't|dont|do not|didn't|didnt|won't|wont|will not|wouldn't|wouldnt|would never|"
+    r"isn't|am not|i'm not|im not|nor|haven't|have not|no longer|zero)\b")
+# A negation cue stops applying when one of these stands between it and the match
+# ("I don't know why I want to die" is not a denial).
+_NEG_BREAK_EN = re.compile(r"\b(know|why|understand|sure|stop|help|care|mind|if|but|except|can|think i)\b")
+_NEG_ZH = re.compile(r"(不会|不想|不要|不打算|不准备|没有|没|从没|从来没|从未|绝不|决不|绝对不|并不|并没|别|不再|不是|无意|不可能)")
+_NEG_BREAK_ZH = re.compile(r"(知道|明白|为什么|懂|住|但|可是|可|了)")
+
+_CLAUSE_SPLIT = re.compile(r"[,，、]+|\bbut\b|\bhowever\b|但是|但|可是|不过")
+_SENTENCE_SPLIT = re.compile(r"[.!?。！？；;\n]+")
+
+
+def _mask(text: str, patterns: list[re.Pattern[str]]) -> str:
+    for pat in patterns:
+        text = pat.sub(lambda m: "·" * len(m.group(0)), text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _idioms() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    return [re.compile(p) for p in IDIOMS_EN], [re.compile(p) for p in IDIOMS_ZH]
+
+
+_QUESTION_EN = re.compile(r"\b(are|do|have|did|were|would) you\b|\basked (me )?(if|whether)\b")
+_A_NOT_A_ZH = re.compile(r"(要不要|是不是|会不会|能不能|可不可以|该不该|有没有|问我)")
+
+
+def _negated(sentence: str, start: int, lang: str, request: bool = False) -> bool:
+    """Is the match at `start` negated by a cue just before it, inside its clause?
+
+    For risk signals a question about the user ("are you having thoughts of suicide?", "问我有没有")
+    counts as a negation: it asserts nothing. For requests it does not: questions are their normal form.
+    """
+    head = sentence[:start]
+    # The clause the match sits in starts after the last comma or "but" before it.
+    cut = max((m.end() for m in _CLAUSE_SPLIT.finditer(head)), default=0)
+    before = head[cut:][-40:] if lang == "en" else head[cut:][-8:]
+    if lang == "en":
+        if not request and _QUESTION_EN.search(before):
+            return True
+        cues = list(_NEG_EN.finditer(before))
+        if not cues:
+            return False
+        gap = before[cues[-1].end():]
+        return len(gap.split()) <= 5 and not _NEG_BREAK_EN.search(gap)
+    if _A_NOT_A_ZH.search(before):
+        if not request:
+            return True
+        before = _A_NOT_A_ZH.sub("", before)
+    if before.endswith(("不", "别", "没")):
+        return True
+    cues = list(_NEG_ZH.finditer(before))
+    if not cues:
+        return False
+    gap = before[cues[-1].end():]
+    return len(gap) <= 5 and not _NEG_BREAK_ZH.search(gap)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The patterns. English first, then Chinese. Keep each list grouped by signal.
+
+_ME = r"(i|i'm|im|i've|ive|i'll|ill|i am|i have|i will|i'd)"
+_PILLS = (r"(pills?|tablets?|meds|medication|medications|antidepressants|sleeping pills|sleeping tablets|painkillers|"
+          r"tylenol|paracetamol|acetaminophen|ibuprofen|aspirin|insulin|xanax|sertraline|amitriptyline|"
+          r"heart pills|lithium|benzos|opioids|oxy\w*)")
+_SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
+         r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
+         r"on my birthday|when (they|my parents|everyone)|by the end of)")
+
+EN_PATTERNS: list[tuple[str, str, str, bool]] = [
+    # id, signal, regex, negatable
+    # -- passive ideation
+    ("en.passive.wish_dead", "passive_ideation",
+     r"\b(wish|wishes|wished|wishing) (i|i'd|i could|i were|i was|that i)( would)?( just)?( be| have)? ?(were |was |had |could )?"
+     r"(dead|die|died|not wake up|never wake up|go to sleep and not wake|fall asleep and never wake|disappear|"
+     r"vanish|not exist|never been born|cease to exist|not here|wasn't here|just not|stop existing)", True),
+    ("en.passive.want_die", "passive_ideation", r"\b(want|wanna|wanted|would like|going) to (die|be dead|disappear forever|not exist)\b", True),
+    ("en.passive.not_alive", "passive_ideation",
+     r"\b(don't|do not|dont) (want|wanna) to (be alive|live|exist|wake up|be here|go on)( anymore| any more)?\b", False),
+    ("en.passive.no_point", "passive_ideation",
+     r"\b(what's|what is|there's no|there is no|don't see the|no)( the| any)? point (of|in|to) (living|life|going on|being alive|anything|carrying on)\b", False),
+    ("en.passive.better_off", "passive_ideation",
+     r"\b(better off|happier|easier) (without me|if i (was|were|wasn't|weren't) (gone|dead|here|around)|if i disappeared)", True),
+    ("en.passive.better_off2", "passive_ideation", r"\b(would be|is|be) (better|easier) if i (just )?(wasn't|weren't|was not|were not) (here|around|alive)", True),
+    ("en.passive.meaningless", "passive_ideation",
+     r"\b(life|living|everything|my life) (feels|is|seems) (so )?(meaningless|pointless)\b|\bwhy i (even )?bother\b", True),
+    ("en.passive.tired_living", "passive_ideation", r"\b(tired|sick) of (living|being alive|life|existing)\b", True),
+    ("en.passive.stop_all", "passive_ideation", r"\b(want|need) (it all|everything) to (stop|end)\b", True),
+    ("en.passive.never_born", "passive_ideation", r"\bwish i (had )?never (been born|existed)\b", True),
+    ("en.passive.death_thoughts", "passive_ideation", r"\b(thinking|think|thoughts?) (about|of) (death|dying|being dead)( a lot| all the time|constantly)?", True),
+    ("en.passive.wouldnt_mind", "passive_ideation", r"\bif i (got hit|died|was hit|were hit|didn't wake up).{0,40}(wouldn't mind|would not mind|wouldn't care|be relieved|fine with it)", True),
+    ("en.passive.burden", "passive_ideation", r"\b(i'm|i am|i feel like|feel like i'm) (just )?(a|such a) burden\b", True),
+    ("en.passive.nobody_notice", "passive_ideation", r"\b(nobody|no one|no-one) would (even )?(notice|care|miss me) if i (was|were|died|disappeared|was gone)", True),
+    ("en.passive.wish_dead2", "passive_ideation", r"\bi wish i was dead\b|\bi wish i were dead\b", True),
+    ("en.passive.disappear", "passive_ideation", r"\b(want|wish|wanna) to (just )?(disappear|vanish)( forever| for good)?\b", True),
+    ("en.passive.not_wake", "passive_ideation", r"\b(don't|do not) want to wake up\b", False),
+    ("en.passive.dead_inside", "passive_ideation", r"\b(feel )?(completely )?(hopeless and trapped|trapped and hopeless)\b", True),
+    # -- thoughts of suicide (ideation without stated intent)
+    ("en.thoughts.suicidal_thoughts", "ideation_thoughts",
+     r"\b(suicidal (thoughts|ideation|feelings)|thoughts (of|about) (suicide|killing myself|ending (it|my life))|"
+     r"(thinking|thought|think) (about|of) (suicide|killing myself|ending (it all|my life|things)))\b", True),
+    ("en.thoughts.passing", "ideation_thoughts", r"\b(passing|fleeting) thoughts? (about|of) ending", True),
+    # -- active ideation
+    ("en.active.kill_myself", "active_ideation",
+     r"\b(kill|killing|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|off|offing|suffocate) (myself)\b", True),
+    ("en.active.end_life", "active_ideation", r"\b(end|ending|take|taking|ended) (my|my own) life\b", True),
+    ("en.active.commit", "active_ideation", r"\b(commit|committing|attempt|attempting) suicide\b", True),
+    ("en.active.suicidal", "active_ideation", r"\b(i'm|i am|im|feel|feeling|been) (so |really |very )?suicidal\b", True),
+    ("en.active.considering", "active_ideation", r"\b(seriously )?(considering|contemplating|planning) (suicide|my suicide|to die)\b", True),
+    ("en.active.end_it", "active_ideation",
+     r"\b(going to|gonna|will|want to|i'll|decided to|ready to) (end it|end it all|end things|end everything|"
+     r"finish it|do it tonight|go through with it)\b", True),
+    ("en.active.jump", "active_ideation",
+     r"\b(going to|gonna|will|want to|i'll|plan to|planning to|decided to) (jump|throw myself) "
+     r"(off|from|in front of|into|out of)\b", True),
+    ("en.active.overdose", "active_ideation", r"\b(going to|gonna|will|plan to|planning to|i'll) (overdose|od)\b", True),
+    ("en.active.walk_into", "active_ideation", r"\b(walk|drive|crash) (into|my car into) (the sea|the river|the ocean|a wall|a tree|traffic)\b", True),
+    ("en.active.not_alive_next", "active_ideation", r"\b(don't|do not) plan on (being alive|living|being here|being around)\b", False),
+    ("en.active.disappear_for_good", "active_ideation", r"\b(going to|gonna|will) disappear (for good|forever)\b", True),
+    ("en.active.wont_be_here", "active_ideation", r"\bi (won't|will not) be (here|around|alive) (for|by|after|next)\b", True),
+    # -- plan / method chosen
+    ("en.plan.decided_how", "plan",
+     r"\b(decided|know exactly|figured out|worked out|chosen|chose|picked|planned) (how|when|where|the (method|date|day|spot|place|way))\b", True),
+    ("en.plan.have_plan", "plan", r"\b(i have|i've got|i've made|got|have) (a|the) plan\b", True),
+    ("en.plan.set_date", "plan", r"\b(set|picked|chosen|chose) (a|the) (date|day)\b", True),
+    ("en.plan.planning", "plan", r"\b(planning|planned) (my suicide|it for|this for|to end|how to)\b", True),
+    ("en.plan.means_ready", "plan", r"\b(already )?(got|have|bought) what i need\b", True),
+    ("en.plan.research_lethal", "plan",
+     r"\b(looked up|looking up|researched|researching|googled|googling|searched|searching for) "
+     r"(which|what|how|the)?.{0,30}(lethal|fatal|deadly|overdose|ways to die|how to die|kill myself|to do it)", True),
+    ("en.plan.research_places", "means_weak",
+     r"\b(looked up|looking up|researched|researching|googled|googling|searching for) .{0,20}(tallest|highest) "
+     r"(buildings?|bridges?|cliffs?)", True),
+    ("en.plan.rehearsal", "plan",
+     r"\b(go|going|went|keep going|been going|visit|visiting) (to )?the (train )?(tracks|bridge|roof|cliff|edge|ledge|railway)\b"
+     r".{0,50}\b(closer|each time|every (night|day|evening)|courage|how it would feel)", True),
+    ("en.plan.courage", "plan", r"\b(courage|nerve) to (jump|do it|end it|go through with it|kill myself)\b", True),
+    ("en.plan.ways", "plan", r"\b(looking|looked|searching) (at|for|up) ways to (do it|die|end it|kill myself)\b", True),
+    # -- means at hand
+    ("en.means.stockpile", "means_strong",
+     r"\b(saved|saving|stockpil\w*|hoard\w*|collect\w*|storing|stored|kept|keeping|saving up) (up )?"
+     r"(all )?(my |the |enough )?" + _PILLS, True),
+    ("en.means.pills_saved", "means_strong", _PILLS + r" (saved|stockpiled|hoarded|lined up) (up )?(for|to)", True),
+    ("en.means.have_pills_for", "means_strong", r"\b(have|got) (the )?" + _PILLS + r" (saved up )?(for|ready)\b", True),
+    ("en.means.rope", "means_strong", r"\b(bought|got|have|buying|tied|tie) (a |the )?(rope|noose)\b", True),
+    ("en.means.gun_self", "means_strong", r"\b(buying|bought|got|get) a gun (so|to) (i can )?(shoot|kill|end)", True),
+    ("en.means.blade_ready", "means_strong",
+     r"\b(razor|blade|razor blade|knife) (under my pillow|ready|in my (hand|pocket|drawer))", True),
+    ("en.means.have_razor", "means_weak", r"\b(have|got|keep) (the |a )?(razor|blade|razor blade)( ready)?\b", True),
+    ("en.means.gun_house", "means_weak", r"\b(a |my |dad's |the )?(gun|firearm|rifle|pistol) (in|at) (the|my) (house|home|room|drawer|car)\b", True),
+    ("en.means.pills_desk", "means_weak", r"\b(bottle|box|pack|packet) of " + _PILLS + r" (on|in|next to) my\b", True),
+    ("en.means.own", "own_means", r"\bmy (own |mom's |dad's |mother's |father's )?" + _PILLS, True),
+    ("en.means.enough", "means_weak", r"\b(have|got) (enough|that much|more than enough)( of them)?( at home)?\b", True),
+    ("en.means.take_all", "means_strong", r"\b(take|swallow|take the whole|swallow the whole) (them all|all of them|all my|the whole (pack|box|bottle))", True),
+    ("en.means.lined_up", "means_strong", r"\b(meds|pills|medication) (all )?lined up\b", True),
+    ("en.means.weed_killer", "means_strong", r"\b(poison|kill) myself with\b|\b(drink|swallow) (the )?(weed killer|bleach|antifreeze|pesticide)", True),
+    # -- time / intent markers (count only with ideation or means)
+    ("en.time.soon", "intent_time", r"\b" + _SOON + r"\b", False),
+    ("en.time.the_night", "intent_time", r"\b(tonight is the night|this is it|it's time)\b", False),
+    ("en.time.finally_do_it", "intent_act", r"\b(finally|going to|gonna|will|i'll) (do it|go through with it)\b", True),
+    # -- preparation / goodbyes
+    ("en.prep.note", "preparation", r"\b(suicide note|goodbye (letters?|notes?)|farewell (letters?|notes?)|wrote (a|my) (note|letter) for)\b", True),
+    ("en.prep.letters_everyone", "preparation", r"\b(written|wrote|writing) (letters|notes|goodbyes?) (to|for) (everyone|my (family|kids|children|parents|friends))", True),
+    ("en.prep.gave_away", "preparation",
+     r"\b(gave|given|giving) (away )?(most of |all )?(my )?(things|stuff|belongings|possessions|cat|dog|pets?|guitar|books)( away)?\b", True),
+    ("en.prep.will", "preparation", r"\b(updated|wrote|written|made) my will\b.{0,40}\b(note|letter|ready)", True),
+    ("en.prep.affairs", "preparation", r"\b(put|putting|got) my affairs in order\b|\bsaid (my )?goodbyes?\b|\bmade my peace\b", True),
+    ("en.prep.insurance", "preparation", r"\binsurance covers suicide\b", True),
+    # -- finality
+    ("en.final.last", "finality",
+     r"\b(my last (day|message|night|goodbye)(?! (at|of|in|on|before|with|here))|this is (my )?(the end|goodbye|my last)|last (message|day) (from me|ever))\b", True),
+    ("en.final.thanks", "goodbye", r"\b(thank you|thanks) for (listening|everything|being there|talking to me)\b|\bgoodbye\b|\bsay(ing)? goodbye\b", True),
+    ("en.final.over", "finality", r"\b(it'll|it will|everything will|it'll all) (all )?be over\b|\ball be over\b", True),
+    ("en.final.wont_need", "finality", r"\b(won't|will not) (be )?need(ing)? (them|it|these|my things)", True),
+    ("en.final.not_burden", "finality", r"\b(won't|will not|no longer) be a burden( to anyone)?( anymore| any more)?\b", True),
+    ("en.final.gone", "finality",
+     r"\b(i'll|i will) be gone\b|\b(won't|will not) be (here|around|alive) (much longer|for long|anymore)\b|"
+     r"\bnobody will have to deal with me\b", True),
+    ("en.final.ready", "finality", r"\b(i'm|i am) (ready|at peace with my decision)\b|\beverything is (ready|sorted|in order)\b", True),
+    ("en.final.made_sure", "finality", r"\bi've made sure of (that|it)\b|\bmake that happen\b|\bmake it happen\b", True),
+    # -- attempts
+    ("en.attempt.tried", "attempt",
+     r"\b(tried|attempted|tried to|attempt to) (to )?(kill myself|end my life|take my life|commit suicide|hang myself|overdose)\b", True),
+    ("en.attempt.attempted_suicide", "attempt", r"\b(attempted suicide|suicide attempt|i overdosed|i od'd)\b", True),
+    ("en.attempt.survived", "attempt", r"\b(wish it had worked|regret (that )?i survived|didn't work|rope broke|survived)\b", True),
+    ("en.attempt.held_knife", "attempt", r"\bheld the (knife|blade|razor) to my (wrist|throat|neck)\b", True),
+    # -- in progress (imminent)
+    ("en.now.took_pills", "in_progress",
+     r"\b(i |i've |i have |just )(just )?(took|taken|swallowed|drank|drunk|downed|overdosed on) "
+     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|\d+|the overdose|an overdose|way too many|too many|all the|forty|thirty|twenty|fifty)", False),
+    ("en.now.took_pills2", "in_progress",
+     r"\b(took|swallowed|taken) (all )?(the|my|my mom's|my dad's) " + _PILLS + r"\b.{0,30}(ago|just now|already|with)", False),
+    ("en.now.already_taken", "in_progress", r"\b(already|just) (taken|took) (the|an) overdose\b|\bi've already taken\b", False),
+    ("en.now.drank_poison", "in_progress", r"\b(drank|drunk|swallowed|took) (some |the )?(bleach|antifreeze|pesticide|weed killer|poison)\b", False),
+    ("en.now.on_edge", "in_progress",
+     r"\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the )?(roof|ledge|edge|bridge|top floor|railing|tracks|cliff)"
+     r"( of| right now| now|,|$| and| this)", False),
+    ("en.now.on_edge2", "in_progress", r"\b(standing|sitting) (on|at) the (edge|ledge|bridge|roof|railing)\b", False),
+    ("en.now.about_to_jump", "in_progress", r"\babout to jump\b|\b(going to )?jump (right )?now\b", True),
+    ("en.now.took_box", "in_progress",
+     r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|\d+)\b|"
+     r"\b(took|swallowed|downed) the whole (box|bottle|pack|packet) of\b", False),
+    ("en.now.noose", "in_progress", r"\b(rope|noose) (is )?(around|round) my neck\b|\bnoose (is )?tied\b|standing on the chair", False),
+    ("en.now.weapon_in_hand", "in_progress",
+     r"\b(knife|gun|blade|razor|pills?) (is )?(in my (hand|mouth)|loaded)\b.{0,40}(right now|now|do it|this is it)?", False),
+    ("en.now.gun_loaded", "in_progress", r"\bgun is loaded\b|\bgun in my mouth\b", False),
+    ("en.now.car_garage", "in_progress", r"\b(engine running|car running).{0,40}(garage|closed)\b|\bturned on the gas\b", False),
+    ("en.now.doing_it", "in_progress", r"\b(i'm doing it (right )?now|i've already started|i already started|it's done|this is it\. goodbye)\b", False),
+    ("en.now.gone_by", "in_progress", r"\bby the time (anyone|you|they) (reads?|sees?|gets?) this\b", False),
+    ("en.now.bath_razor", "in_progress", r"\bin the bath with (the|a) (razor|blade|knife)\b", False),
+    # -- self-harm
+    ("en.sh.cutting", "self_harm_act",
+     r"\b(i've been|i have been|i keep|i started|started|i|been) (cutting|burning|scratching|hurting|harming|punching|hitting) "
+     r"(myself|my (arms?|wrists?|legs?|thighs?|skin|stomach))", True),
+    ("en.sh.cut_myself", "self_harm_act",
+     r"\b(cut|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
+    ("en.sh.self_harm", "self_harm_act", r"\b(self[- ]?harm(ing)?|self[- ]?injur\w*)( again| whenever| every| more| daily)", True),
+    ("en.sh.self_harm_started", "self_harm_act", r"\b(started|relapsed|back to) (self[- ]?harm\w*|cutting)", True),
+    ("en.sh.i_self_harm", "self_harm_act", r"\bi (self[- ]?harm|cut)\b", True),
+    ("en.sh.relapsed", "self_harm_act", r"\brelapsed\b.{0,30}\b(cut|hurt|burn)", True),
+    ("en.sh.head_wall", "self_harm_act", r"\b(hit|bang|banging|hitting) my head (against|on) the wall\b", True),
+    ("en.sh.until_bleeds", "self_harm_act", r"\buntil (it|they) (bleeds?|bled)\b|\buntil my knuckles\b", True),
+    ("en.sh.burn_cig", "self_harm_act", r"\bburning (my \w+|myself) with (cigarettes|a lighter)\b", True),
+    ("en.sh.going_to", "self_harm_act", r"\b(going to|gonna|will) (cut|hurt|burn|harm) (myself|tonight)\b|\bgoing to cut tonight\b", True),
+    ("en.sh.deep", "self_harm_act", r"\bcuts (are )?getting deeper\b", True),
+    ("en.sh.now_bleeding", "self_harm_in_progress",
+     r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
+     r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
+    ("en.sh.urge", "self_harm_urge", r"\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)\b|\burges to cut\b", True),
+    ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
+    # -- harm to others
+    ("en.others.kill", "harm_others_intent",
+     r"\b(i'm|i am|im|i'll|i will|going to|gonna|want to|plan to|planning to|decided to) "
+     r"(kill|stab|shoot|poison|murder|strangle|hurt|beat up) (my |the |that |this )?(ex|him|her|them|boss|dad|father|"
+     r"mom|mother|stepfather|stepdad|neighbou?r|teacher|wife|husband|roommate|brother|sister|guy|girl|bully|bullies|"
+     r"people|everyone|classmates|coworkers|colleagues|[a-z]+'s [a-z]+)\b", True),
+    ("en.others.how_to_poison", "harm_others_intent", r"\b(planning|plan|planned) (how )?to (poison|kill|hurt|stab|shoot)\b", True),
+    ("en.others.school", "harm_others_intent", r"\b(bring|bringing|take|taking) (a |my |my dad's |the )?(gun|knife|weapon|rifle)s? to (school|work|class)\b", True),
+    ("en.others.shoot_up", "harm_others_intent", r"\bshoot up (the |my |our )?(school|workplace|office|class|old workplace)\b", True),
+    ("en.others.pay", "harm_others_intent", r"\b(they'll|they will|they'll all|they are going to) (all )?pay\b", True),
+    ("en.others.list", "harm_others_intent", r"\b(list|names) of (names|people|teachers|classmates)?.{0,30}(hurt|kill|pay|revenge)\b|\bwant to hurt the people\b", True),
+    ("en.others.poisoned", "harm_others_intent", r"\b(put|putting) (rat )?poison in (my |his |her )?\w+'?s? (drink|food|coffee)\b", True),
+    ("en.others.waiting", "harm_others_intent", r"\bwaiting outside (his|her|their) (house|door|home|work)\b", True),
+    ("en.others.ammo", "harm_others_intent", r"\b(buying|bought) (ammunition|ammo|a weapon)\b", True),
+    ("en.others.now", "harm_others_in_progress",
+     r"\b(standing over|outside (his|her|their) door) .{0,30}(with (the|a) (hammer|knife|gun|bat))|"
+     r"\b(i'm|i am) (outside|at) (his|her|their) (door|house) with (the|a) (knife|gun|hammer|bat)", False),
+    ("en.others.urge", "harm_others_urge",
+     r"\b(want|wanted|urge|urges|thoughts?|fantasi[sz]e) (to|about|of) (hit|hitting|hurt|hurting|punch|punching|strangle|kill|killing) "
+     r"(him|her|them|my (brother|sister|baby|kids?|son|daughter|partner|ex|boss|roommate))", True),
+    ("en.others.lose_control", "harm_others_urge", r"\b(lose|losing) control and (hit|hurt) (my )?(kids?|children|baby|son|daughter)", True),
+    # -- abuse (disclosures)
+    ("en.abuse.hits_me", "abuse",
+     r"\b(hits|beats|slaps|punches|kicks|chokes|strangles|strangled|choked|burns|whips|hurts) me\b", True),
+    ("en.abuse.belt", "abuse", r"\b(hits?|beats?) me with (a |his |her )?(belt|stick|cane|hanger|wire)\b", True),
+    ("en.abuse.touches", "abuse", r"\b(touches|touched|touching) me\b|\bcomes into my room at night\b", True),
+    ("en.abuse.sexual", "abuse",
+     r"\b(forces?|forced|makes|made) me (to )?(do )?(sexual|sex)|\bsends? me (sexual|nude|naked)\b|\bsexual(ly)? abus\w*", True),
+    ("en.abuse.locks", "abuse", r"\blocks? me (in|out)\b.{0,40}(without food|basement|for days)?|\bdon't feed me\b|\bwithout food\b", True),
+    ("en.abuse.threat_kill", "abuse",
+     r"\b(said|says|threatened|threatens) (he'll|she'll|he will|she will|to) (kill me|finish it|finish me)\b|\bnext time he'll finish\b", True),
+    ("en.abuse.hurt_child", "abuse",
+     r"\b(hit|slapped|shook|beat|kicked|punched|hurt) (my )?(baby|toddler|son|daughter|kid|child|little \w+)"
+     r"( really| so)? (hard|so hard|too hard)\b|\bshook my baby\b|\bslapped my (toddler|baby|son|daughter|kid)", True),
+    ("en.abuse.bruises", "abuse", r"\b(bruises|bruised|welts)\b.{0,40}\b(back|arms?|legs?|face|all over)\b", True),
+    ("en.abuse.elder", "abuse", r"\b(care home|nursing home|carer|caregiver|nurse|staff)\b.{0,80}\b(bruis\w+|hits?|shouts at|steals|dirty|neglect\w*|yell)", True),
+    ("en.abuse.punishment", "abuse", r"\b(don't|do not) feed me\b|\bno food for days\b|\bfor days as (a )?punishment\b", True),
+    # -- medical emergency
+    ("en.med.overdose", "overdose_taken",
+     r"\b(i think i'm having|having|had) an overdose\b|\b(overdosed|od'd) and (is|was) (barely|not) breathing\b|"
+     r"\b(took|taken|swallowed|drank) (way )?too (much|many)\b|\b(accidentally|by mistake) (took|taken|injected)\b|"
+     r"\btook (double|twice) my\b|\bdouble my (insulin|dose|meds)\b|\btoo many (pills|painkillers)\b.{0,30}(won't wake|unconscious|vomit)", False),
+    ("en.med.unconscious", "overdose_taken",
+     r"\b(won't|will not|can't) wake (up|him|her)\b|\b(barely|not) breathing\b|\bunconscious\b|\bpassed out after\b", False),
+    ("en.med.taken_bunch", "overdose_taken", r"\btook (a bunch|a lot|loads|a handful) of (pills|tablets|meds)\b", False),
+    # -- psychosis / mania red flags
+    ("en.psy.voices", "psychosis",
+     r"\b(the )?voices? (are |is )?(tell|telling|told|say|says|saying|command|commanding|order|ordering)\b|"
+     r"\b(hear|hearing) voices (that |telling |commanding |ordering )", True),
+    ("en.psy.god_told", "psychosis", r"\b(god|the devil|satan|angels?) (told|tells|is telling|speaks to|spoke to) me\b", True),
+    ("en.psy.chip", "psychosis", r"\b(chip|implant|device|transmitter) in my (head|brain|body)\b|\bcontrol(s|ling)? my (thoughts|mind)\b", True),
+    ("en.psy.messiah", "psychosis", r"\b(i'm|i am) (the )?(messiah|chosen one|god|invincible|immortal)\b", True),
+    ("en.psy.no_sleep", "psychosis", r"\b(haven't|have not|didn't) slept? (in|for) (\d+|three|four|five|six|seven|a week|days)\b", True),
+    ("en.psy.poisoning", "psychosis", r"\b(poisoning|poisoned) my (food|water|drinks?)\b|\bwatching me through (the )?(tv|walls?|phone|wifi|camera)\b", True),
+    ("en.psy.broadcast", "psychosis", r"\bbroadcasting my thoughts\b|\breplaced (my \w+|him|her) with (a|an) (copy|impostor|double)\b", True),
+    ("en.psy.fly", "psychosis", r"\bprove (i|that i) can fly\b", True),
+    ("en.psy.whispers", "psychosis_mild", r"\bhear (whispers|voices|my name)\b.{0,40}(nobody|no one)\b", True),
+    ("en.psy.big_ideas", "psychosis_mild", r"\b(sleeping|sleep) (\d|two|three) hours.{0,40}(amazing|full of|energy|ideas)\b", True),
+    # -- third party
+    ("en.third.says_die", "third_party_risk",
+     r"\bmy (friend|sister|brother|mom|mum|dad|mother|father|son|daughter|partner|wife|husband|student|client|colleague|classmate|cousin)"
+     r"( keeps| has been| is)? (saying|says|talking about|talks about|told me)\b.{0,30}(die|dead|suicid\w*|kill (himself|herself|themselves)|"
+     r"not wanting to be around|end (it|his life|her life))", True),
+    ("en.third.self_harm", "third_party_self_harm",
+     r"\b(my )?(friend|sister|brother|son|daughter|student|younger brother|younger sister|child|kid)\b.{0,40}"
+     r"(cutting (himself|herself|themselves)|self[- ]?harm\w*|cuts on (his|her|their) arms?)", True),
+    ("en.third.in_progress", "third_party_in_progress",
+     r"\b(friend|sister|brother|son|daughter|partner|mom|dad)\b.{0,40}\b(took|swallowed) (a bottle|all|a bunch|the whole|too many)\b.{0,60}"
+     r"(goodbye|ago|now|won't wake)?|\b(friend|sister|brother|partner)\b.{0,30}\b(on the roof|on the bridge|threatening to jump)\b", False),
+    # -- dangerous requests
+    ("en.req.lethal_dose", "lethal_means",
+     r"\b(lethal|fatal|deadly|toxic|overdose) (dose|amount|quantity|level)\b|\bhow (much|many) .{0,40}(to (die|kill|be fatal|be lethal|overdose|not wake)|is (lethal|fatal|deadly)|would (kill|be fatal))", True),
+    ("en.req.dose_fatal", "lethal_means",
+     r"\b(dose|amount|how much|how many)\b.{0,30}\b(is|are|would be|becomes?) (fatal|lethal|deadly)\b", True),
+    ("en.req.method", "lethal_means",
+     r"\b(painless|quickest|fastest|easiest|best|most reliable|surest|quietest) (way|method|ways|methods) (to die|to kill (myself|yourself|someone)|of suicide|to commit suicide)\b|"
+     r"\b(most|least) (painless|reliable|effective) (suicide )?(way|method)\b|\bmost reliable suicide method\b|\bsuicide methods?\b", True),
+    ("en.req.deadly_chem", "lethal_means", r"\b(most|more) (deadly|lethal|toxic)\b.{0,30}\b(drink|swallow|take)\b|\bwhich .{0,30}(are|is) the (most )?(deadly|lethal)\b", True),
+    ("en.req.fall", "lethal_means", r"\bhow (high|tall|far)\b.{0,60}\b(fatal|die|kill|lethal)\b|\bhigh enough to (die|kill)\b", True),
+    ("en.req.how_long_die", "lethal_means", r"\bhow long does it take to die\b|\bhow long (until|before) (you|someone|a person) dies?\b", True),
+    ("en.req.noose", "lethal_means", r"\bhow (do you|to|do i) tie a noose\b|\bwhere .{0,20}(cut|slit) .{0,30}(bleed out|to die)\b|\bbleed out (fastest|quickly)\b", True),
+    ("en.req.kill_person", "lethal_means", r"\b(how much|how many|what) .{0,30}(would it take to )?kill (a person|someone|somebody)\b|\bcan kill a person\b", True),
+    ("en.req.quickest_pills", "lethal_means", r"\bwhich (pills|drugs|medications?) .{0,30}(quickest|fastest|easiest) way to die\b|\bway to die\b", True),
+    ("en.req.hide", "hide_self_harm",
+     r"\b(hide|cover( up)?|conceal|keep .{0,10}secret|stop .{0,20}finding out)\b.{0,40}\b(cuts?|scars?|self[- ]?harm\w*|cutting|wounds?|burns|that i cut)\b|"
+     r"\b(cuts?|scars?|self[- ]?harm\w*|cutting)\b.{0,30}\b(secret|hidden|doesn't notice|don't notice|without .{0,20}noticing)\b", True),
+    ("en.req.dose", "medication_dosing",
+     r"\bhow (much|many) (mg |milligrams (of )?)?.{0,25}(should|can|do|could) i (take|start|have|use)\b|"
+     r"\b(what|which) dose (of .{0,25})?should i\b|\bhow (many )?(milligrams|mg)\b.{0,40}\b(should|can) i\b|"
+     r"\bhow much \w+ can i take\b|\bcan i take (extra|more|double)\b|\bshould i (double|triple|increase|halve|stop|up) (my )?\w*\s?(dose|dosage|meds|medication)\b|"
+     r"\bhow should i taper\b|\bstop taking my \w+\b.{0,30}\btaper\b|\bwhat dose\b.{0,30}\bstart\b", True),
+    ("en.req.yes_no", "diagnosis_request", r"\bjust tell me yes or no\b", True),
+    ("en.req.prescribe", "medication_dosing", r"\b(prescribe|give) me (something|some|a|medication|meds|pills)\b|\bwrite me a prescription\b", True),
+    ("en.req.diagnose", "diagnosis_request",
+     r"\b(diagnose me|give me a diagnosis|officially diagnose|tell me (exactly )?what (mental )?(illness|disorder|condition) i have|"
+     r"what (mental )?(illness|disorder) do i have)\b|\bdo i have (bipolar|schizophrenia|bpd|adhd|ocd|ptsd|depression|autism)\b.{0,40}(diagnos|just tell|yes or no)|"
+     r"\b(am i|i'm) a (psychopath|sociopath|narcissist)\?.{0,30}(tell me|yes or no)", True),
+    ("en.req.jailbreak", "jailbreak",
+     r"\b(ignore|disregard|forget|override|bypass) (all |any |your |the )?(previous |prior |above |earlier )?"
+     r"(instructions|rules|guidelines|safety|system prompt|restrictions|filters?|programming|policies)\b|"
+     r"\b(you are|you're) (now )?(dan|in developer mode|an? (unfiltered|uncensored|unrestricted) (ai|assistant|model))\b|"
+     r"\b(developer|jailbreak|dan|god) mode\b|\bno (rules|restrictions|filters|limits|ethical guidelines)\b|"
+     r"\bwithout (any )?(rules|restrictions|safety|filters?|ethical guidelines)\b|"
+     r"\b(pretend|act|roleplay|role-play|imagine) (you are|you're|as|to be) .{0,60}(no rules|no restrictions|without|grandma|grandmother|evil|unfiltered|dan)\b|"
+     r"\bhypothetical (story|scenario)\b.{0,40}\b(so you can|tell me)\b|\bfrom now on you (will|are)\b|"
+     r"\b(reveal|show|print) (me )?(your )?(system prompt|instructions)\b|\bforget (that )?you are\b", True),
+    # -- modifiers
+    ("en.mod.no_intent", "no_intent",
+     r"\b(but|though|although)?\s?(i )?(would never|wouldn't|won't|will not|would not|am not going to|'m not going to|"
+     r"never would|never) (act on (it|them|that)|do (it|anything)( about it)?|go through with it)\b|"
+     r"\b(no|without a|without any|don't have a|do not have a) (plan|intention|intent)\b|\bbut (i'm|i am) safe\b|"
+     r"\bbut no plan\b|\bno plans? to\b|\bhaven't acted on (it|them)\b", False),
+    ("en.mod.history", "history",
+     r"\b(years ago|when i was (a |\d+|young|little|in)|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
+     r"used to|haven't (in|for) (\d+|two|three|four|five|a few|many) (years|months)|\d+ years clean|"
+     r"(\d+|two|three|four|five|ten) years ago)\b", False),
+    ("en.mod.professional", "professional",
+     r"\b(as a (school )?(counsel+or|teacher|nurse|doctor|clinician|therapist|psychologist|social worker|volunteer|student)|"
+     r"my (client|patient|student)s?|for (my|a) (thesis|training|course|class|paper|research)|i (work|volunteer) (at|for|on) a|"
+     r"warning signs|risk factors|best practices?|evidence|research|protocol|how (do|should) (i|we|teachers|clinicians|journalists)|"
+     r"suicide prevention|assess(ing|ment)?|rating scale|safety plan(ning)?|means restriction|screening)\b", False),
+    ("en.mod.risk_question", "risk_question",
+     r"\b(thoughts|thinking) (of|about) (suicide|ending your life|killing yourself|harming yourself|hurting yourself)|"
+     r"\b(harming|hurting|kill|killing) yourself\b|\bend(ing)? your life\b|\bsuicid", False),
+    ("en.mod.affirmative", "affirmative", r"^\W*(yes|yeah|yep|yup|i have|i do|sometimes|kind of|a bit|maybe|often|every day|all the time)\b", False),
+    ("en.mod.denial", "denial", r"^\W*(no|nope|not really|never|i don't|i'm not)\b", False),
+]
+
+_ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这个周末|周末|周[一二三四五六日末]|星期[一二三四五六日天]|下班后|放学后|马上|等.{1,8}(以后|之后|后)|过了今晚|下周)"
+_ZH_PILLS = r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|老鼠药|防冻液|毒药|药片)"
+
+ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
+    # -- passive ideation
+    ("zh.passive.not_live", "passive_ideation", r"不想(再)?活(了|下去)?|活不下去|不如死了|死了算了|死了也好|一了百了|活着(没|没有)?(意思|意义)|活着有什么(意思|意义)|活下去的意义|为什么还要(活|撑)", False),
+    ("zh.passive.tired", "passive_ideation", r"活(得|着)(好|太|很|真)?累|活够了", True),
+    ("zh.passive.sleep_forever", "passive_ideation", r"(一睡不醒|再也不(要)?醒|不再醒来|不想醒来|睡过去不再醒)", False),
+    ("zh.passive.wish_dead", "passive_ideation", r"(希望|但愿|巴不得)(自己|我)?(已经)?(死了|死掉|没出生|从来没有出生|从没出生|不存在|消失)|从来没有出生过|根本不存在", True),
+    ("zh.passive.want_die", "passive_ideation", r"想死|想去死|好想死|真想死", True),
+    ("zh.passive.disappear", "passive_ideation", r"(想|要|希望|真希望)(自己)?(能)?(永远)?消失|永远消失", True),
+    ("zh.passive.better_without", "passive_ideation", r"(没有我|我(要是|如果)?(不在|消失|死)了?)(的话)?(大家|他们|家人|所有人|别人|也)?.{0,4}(会)?(过得)?(更好|更开心|更轻松|轻松很多|不会有人)", True),
+    ("zh.passive.burden", "passive_ideation", r"(我|自己)(就)?是.{0,4}(累赘|负担|拖累)", True),
+    ("zh.passive.think_death", "passive_ideation", r"(经常|总是|一直|老是)?想到死|想到自己死", True),
+    ("zh.passive.dont_care", "passive_ideation", r"(被车撞|出车祸|死掉|死了).{0,12}(无所谓|也好|也行|不在乎)", True),
+    ("zh.passive.stop", "passive_ideation", r"(只想|想)让一切(都)?(停下来|结束)", True),
+    ("zh.passive.hopeless_trapped", "passive_ideation", r"完全没有希望|被困住了", True),
+    ("zh.passive.nobody", "passive_ideation", r"我不在了.{0,6}(不会有人|没人)(发现|在乎|注意)", True),
+    ("zh.passive.dont_want_wake", "passive_ideation", r"不想醒来", False),
+    # -- thoughts (ideation, no stated intent)
+    ("zh.thoughts.had", "ideation_thoughts", r"(想过|有过|出现过|闪过|冒出)(几次)?.{0,4}(自杀|轻生|死|结束生命|一了百了)(的)?(念头|想法)?|(自杀|轻生)的(念头|想法)", True),
+    # -- active ideation
+    ("zh.active.suicide", "active_ideation", r"(想|要|去|打算|准备|决定|计划|考虑|认真在考虑)(?!过)(去)?(自杀|轻生|寻死)", True),
+    ("zh.active.end_life", "active_ideation", r"(结束|了结|终结)(掉)?(自己|我)?(的)?(生命|性命|一切)|了结自己|了断|自我了断|寻短见", True),
+    ("zh.active.go_die", "active_ideation", r"(决定|打算|准备|我要|我就)去死", True),
+    ("zh.active.method", "active_ideation",
+     r"(我|我就|我要|我想|我准备|我打算|我决定|我会|要|就|去|打算|准备|决定)(去)?.{0,6}?(跳楼|跳江|跳河|跳海|跳桥|跳下去|卧轨|上吊|割腕|服毒|喝农药|烧炭|吃药自杀|撞车)", True),
+    ("zh.active.courage", "active_ideation", r"(壮胆|鼓起勇气).{0,6}(跳|死|自杀|结束)", True),
+    ("zh.active.overdose", "active_ideation", r"(就|要|会|准备|打算|想)(去)?(吃药|服药)过量", True),
+    ("zh.active.end_all", "active_ideation", r"(就|要|会|准备|打算|决定)(去)?结束这一切", True),
+    ("zh.active.jump_from", "active_ideation", r"(我|就|要|准备|打算)(从|到)[^几多哪]{1,10}(跳下去|跳下来|跳楼)|就(从|去)[^几多哪]{0,10}跳", True),
+    ("zh.active.swallow_all", "active_ideation", r"(一次性|一口气|整盒|整瓶|全部)(全)?(吞|吃|喝)(下去|掉|了)?", True),
+    ("zh.active.walk_into", "active_ideation", r"走进(海|河|江|湖)里|开车撞|撞(高速)?护栏", True),
+    ("zh.active.not_alive", "active_ideation", r"没打算活到|不打算活到|活不过", False),
+    ("zh.active.wont_be", "active_ideation", r"(我)?不会在了|不在了(吧)?$", True),
+    # -- plan
+    ("zh.plan.chosen", "plan", r"(方法|办法|地方|日子|时间|日期|地点|哪天|哪一天|楼)(都|也)?(已经)?(想好|选好|定好|找好|挑好|准备好)|定好了.{0,6}(日子|时间)", True),
+    ("zh.plan.how", "plan", r"(想好|想清楚|计划好|决定好)(了)?(怎么|要怎么|如何)(做|死|结束)|很清楚要怎么|(有|已经有)(具体)?计划|计划(自杀|轻生)|(计划|策划)(好|了)?.{0,4}(好几个|很久)", True),
+    ("zh.plan.rehearsal", "plan", r"(去|到)(铁轨|桥|楼顶|天台|悬崖|河|江)(边|上)?.{0,12}(更近|每次|每天|壮胆|勇气)", True),
+    ("zh.plan.where", "plan", r"(想好|选好|决定|找好)(了)?(从|在|去)?哪(栋|座|个|里|儿|天).{0,6}(跳|死|上吊|动手)", True),
+    ("zh.plan.research", "plan", r"(查|搜|研究)(过|了)?.{0,12}(致命|致死|会死|死得快|怎么(做|死)|吃多了会死|吃多少会死|方法)", True),
+    ("zh.plan.tall", "means_weak", r"(查|搜|找).{0,8}(最高的楼|高楼|楼顶|天台|桥)", True),
+    ("zh.plan.ready", "plan", r"(需要的东西|要用的东西|东西)(都)?(准备好|备好|买好)了", True),
+    # -- means
+    ("zh.means.stockpile", "means_strong", r"(攒|囤|存|积攒|收集|藏)(了|着|够了?)?(很多|一些|不少|够)?(的)?" + _ZH_PILLS + r"|(药|安眠药)(一直)?(存着|攒着|囤着)(没吃)?", True),
+    ("zh.means.ready", "means_strong", r"(药|酒和药|绳子|炭|刀片|农药)(我)?(都)?(已经)?准备好了", True),
+    ("zh.means.own", "own_means", r"我(的|家的|妈的|爸的).{0,4}" + _ZH_PILLS, True),
+    ("zh.means.enough", "means_strong", r"(攒|囤|存)够|量(已经)?够了|手上有这么多", True),
+    ("zh.means.rope", "means_strong", r"(买|准备|找)(了|好)?(一)?(根)?(绳子|绳)|绳子.{0,8}(挂|套)", True),
+    ("zh.means.charcoal", "means_strong", r"(买|准备|找)(了|好)?炭", True),
+    ("zh.means.blade", "means_strong", r"(刀片|刀|剃刀)(已经)?(准备好|在手里|放在枕头下|在枕头下)|枕头(下面|底下)(放着|藏着)(刀|刀片)", True),
+    ("zh.means.pesticide_home", "means_weak", r"家里有(农药|枪|老鼠药|除草剂)", True),
+    ("zh.means.pills_desk", "means_weak", r"(桌上|床头|手边)(放着|有)(一)?(瓶|盒|板)" + _ZH_PILLS, True),
+    ("zh.means.drink_poison_plan", "means_strong", r"(喝|吃)(棚子里的|家里的)?(除草剂|农药|老鼠药|防冻液)", True),
+    # -- time
+    ("zh.time.soon", "intent_time", _ZH_SOON, False),
+    ("zh.time.this_is_it", "intent_time", r"就是今晚|就是现在|是时候了|下次(我)?会真的", False),
+    ("zh.time.do_it", "intent_act", r"(就会|会|要|准备)(吃了|动手|去做|做了)|真的(割|跳|吃)下去", True),
+    # -- preparation
+    ("zh.prep.note", "preparation", r"遗书|绝笔|告别信|写好了?(信|告别)|给.{1,8}(写|留)了?(信|封信)", True),
+    ("zh.prep.gave_away", "preparation", r"(东西|猫|狗|宠物|吉他|书|衣服)(都|也)?(送人|送给|送走|分给)|把.{1,12}(都)?送(人|给|走)了", True),
+    ("zh.prep.will", "preparation", r"遗嘱|后事", True),
+    ("zh.prep.goodbye", "preparation", r"(该告别的|告别|道别|道过别)(都)?(告别|道别)?(了|过了)|跟.{1,6}(道别|告别)了", True),
+    ("zh.prep.insurance", "preparation", r"保险.{0,6}(赔|保)自杀", True),
+    # -- finality
+    ("zh.final.last", "finality", r"最后一(天|条消息|次|晚)|最后的(消息|话)", True),
+    ("zh.final.thanks", "goodbye", r"谢谢你.{0,10}(听我|陪我|这几周|这段时间|一直)|再见了|永别|跟.{0,4}说声再见", True),
+    ("zh.final.over", "finality", r"(一切|所有)(就|都)(都)?(会)?结束|结束这一切|过了今晚", True),
+    ("zh.final.wont_need", "finality", r"(用不上|用不着)了|待不了多久|不会再(拖累|麻烦)", True),
+    ("zh.final.arranged", "finality", r"(一切|都)(都)?(安排好|准备好|处理好)了|我准备好了|没人需要再为我", True),
+    ("zh.final.make_happen", "finality", r"(想好|知道)(了)?怎么让这件事发生|让这件事发生", True),
+    # -- attempts
+    ("zh.attempt.tried", "attempt", r"自杀(过|未遂|没成功|没死成)|(上吊|割腕|吞药|跳楼|服药)(过(?!量)|未遂)|(试过|尝试过?)(自杀|轻生|结束生命)|被救(回来|活)了?|没死成|后悔活了下来|绳子断了", True),
+    ("zh.attempt.held", "attempt", r"(刀|刀片)(抵着|架在|放在)(手腕|脖子)", True),
+    ("zh.attempt.swallowed_past", "attempt", r"(前天|昨天|上周|几天前|那天|昨晚)(我)?(吞|吃)了(一把|很多|好多|一瓶)?药", True),
+    ("zh.attempt.hanged", "attempt", r"(昨天|前天|上周|昨晚)(我)?(上吊|割腕|跳楼|吞药|烧炭)", True),
+    # -- in progress
+    ("zh.now.took_pills", "in_progress",
+     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前|就着.{1,4})(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下)?(一)?(整|全部|所有|一大把|一把|一整|四十|三十|二十|五十|\d+)?(瓶|盒|片|粒)?.{0,6}" + _ZH_PILLS,
+     False),
+    ("zh.now.took_all", "in_progress", r"(药|安眠药)(全|都)(吃|吞)了|(把药|把.{1,6}药)(全|都)(吃|吞)(了|掉)|吃了过量的药|已经吃了.{0,4}药", False),
+    ("zh.now.poison", "in_progress", r"(喝|吃)了(农药|除草剂|老鼠药|防冻液|毒药|漂白剂)", False),
+    ("zh.now.on_edge", "in_progress", r"(现在|正)(就)?(站|坐|在)(在)?.{0,6}(楼顶|天台|桥上|栏杆|窗台|边上|顶楼|铁轨)|我在.{0,6}(桥上|楼顶|天台|顶楼|栏杆外|悬崖边)|(站|坐)在(天台|楼顶|桥|窗台)(边上|上)", False),
+    ("zh.now.jump_now", "in_progress", r"(准备|马上|现在|这)(就)?(要)?跳(下去)?", True),
+    ("zh.now.noose", "in_progress", r"(绳子|绳套)(已经)?(套在|系好|挂好)|站在椅子上", False),
+    ("zh.now.knife_hand", "in_progress", r"(刀|刀片)(已经)?在(我)?手里|拿着刀片躺在|现在就要动手", False),
+    ("zh.now.charcoal", "in_progress", r"(烧了炭|炭(已经)?点(上|着)了|(关着门|封好).{0,10}(烧炭|炭)|门窗都封好了|打开了煤气)", False),
+    ("zh.now.doing", "in_progress", r"我(已经)?开始了|我现在正在做|等你们看到.{0,10}我(已经)?不在了|已经结束了", False),
+    ("zh.now.last_message", "in_progress", r"这是我最后一条消息", False),
+    # -- self-harm
+    ("zh.sh.cut", "self_harm_act", r"(割|划|划伤|割伤|烫|烧|伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
+    ("zh.sh.cut_times", "self_harm_act", r"(割|划)了.{0,4}次(手|自己|手臂|手腕)?", True),
+    ("zh.sh.self_harm", "self_harm_act", r"(开始|又|一直在?|还在|复发.{0,4})(自残|自伤)|自残(了|过后)?.{0,4}(越来越|每天|又)|就自残", True),
+    ("zh.sh.head_wall", "self_harm_act", r"(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
+    ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
+    ("zh.sh.going_to", "self_harm_act", r"(今晚|今天)(我)?要(伤害|划|割)(自己)?", True),
+    ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好)深.{0,12}(血|止不住)|血(一直)?止不住|到处都是血", False),
+    ("zh.sh.urge", "self_harm_urge", r"(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
+    ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
+    # -- harm to others
+    ("zh.others.kill", "harm_others_intent",
+     r"(我要|我想|我会|我就|要|打算|准备|计划)(去)?(杀了?|杀死|捅死|捅|弄死|毒死|打残|报复|砍)(我)?(前女友|前男友|前任|他|她|他们|老板|继父|爸|妈|邻居|老师|同学|同事|室友|那个人|那些人|那个)", True),
+    ("zh.others.poison", "harm_others_intent", r"(怎么|计划)?(给|往).{1,6}(下毒|放.{0,3}(毒|老鼠药))", True),
+    ("zh.others.school", "harm_others_intent", r"(把|带).{0,8}(刀|枪|武器).{0,6}(带)?(去|到)(学校|公司|单位)", True),
+    ("zh.others.pay", "harm_others_intent", r"(让他们|他们)(都)?(付出代价|血债血偿)|报复(杀人)?.{0,10}(名单|武器)|名单(都)?列好", True),
+    ("zh.others.list", "harm_others_intent", r"(想|要)伤害的.{0,6}名单", True),
+    ("zh.others.waiting", "harm_others_intent", r"(拿着|带着).{0,6}(棒球棍|刀|枪|锤子).{0,10}(门口|家门外)等", True),
+    ("zh.others.weapon_prep", "harm_others_intent", r"(准备|买)(好)?(了)?武器", True),
+    ("zh.others.now", "harm_others_in_progress", r"(现在)?拿着(刀|锤子|枪|棒球棍)(就)?(在|站在)(他|她).{0,4}(家门外|门外|床边|门口)|拿着锤子站在", False),
+    ("zh.others.urge", "harm_others_urge", r"(生气|气)到想(打|杀|掐)|(伤害|打|掐)(宝宝|孩子|弟弟|妹妹)的.{0,4}念头|幻想伤害|怕.{0,10}失控(打|伤害)", True),
+    # -- abuse
+    ("zh.abuse.hits", "abuse", r"(打我|抽我|揍我|踢我|掐我|扇我|烫我)|(用|拿)(皮带|棍子|衣架|鞭子).{0,3}(抽|打)我", True),
+    ("zh.abuse.touch", "abuse", r"(摸我|碰我|亲我).{0,8}(不舒服|不许|不准|晚上)?|进我房间(摸|碰)|逼我做(性|那种)", True),
+    ("zh.abuse.sexual", "abuse", r"(色情|裸照|性)(信息|消息|照片|方面的事)|性侵|猥亵", True),
+    ("zh.abuse.lock", "abuse", r"(关|锁)(在)?(地下室|屋里|门外|厕所).{0,8}(不给|没有)?(饭)?|不给(我)?饭吃|好几天不给", True),
+    ("zh.abuse.threat", "abuse", r"(说|威胁)(我)?.{0,10}(就)?(杀了我|弄死我|打死我)|下次就弄死我", True),
+    ("zh.abuse.child_hurt", "abuse", r"(打|摇|扇|踢)(了)?(女儿|儿子|孩子|宝宝|她|他)(一巴掌|得|很)?.{0,6}(淤青|昏昏欲睡|撞到了头|使劲|很用力)|使劲摇了(她|他|宝宝)|把(儿子|女儿|孩子).{0,4}打得", True),
+    ("zh.abuse.slap", "abuse", r"(打|扇)了?(女儿|儿子|孩子|宝宝)一巴掌", True),
+    ("zh.abuse.elder", "abuse", r"(养老院|护工|保姆|照顾.{0,4}的人).{0,20}(打|骂|偷|脏|淤青|虐待)", True),
+    ("zh.abuse.bruises", "abuse", r"(身上|胳膊|后背|脸上).{0,4}(都是|全是)淤青", True),
+    # -- medical emergency
+    ("zh.med.overdose", "overdose_taken",
+     r"(药物|吸毒)过量|过量了|(吃|打|用|注射)了?(太多|两倍|双倍|过多)|叫不醒|昏迷|没有呼吸|快没(有)?呼吸|喘不上气|吃了(一大把|一把|好多|很多)(的)?药", False),
+    # -- psychosis / mania
+    ("zh.psy.voices", "psychosis", r"(有)?声音(一直)?(叫|让|命令|告诉|说)我|(声音|他们)说我必须|听到有声音(命令|让|叫)", True),
+    ("zh.psy.god", "psychosis", r"(神|上帝|魔鬼|菩萨|鬼)(告诉|跟|对|命令)我(说)?", True),
+    ("zh.psy.chip", "psychosis", r"(脑子|脑袋|身体)里(装|植入)了|控制我的(想法|思想|大脑)|广播我的想法", True),
+    ("zh.psy.messiah", "psychosis", r"我是(救世主|神|上帝|天选之人)|我无所不能", True),
+    ("zh.psy.no_sleep", "psychosis", r"(五|六|七|\d+)天(没|不)睡|一个星期没睡|一周没睡", True),
+    ("zh.psy.persecution", "psychosis", r"(在我的?)?饭里下毒|(通过|用)(电视|手机|墙|摄像头|wifi).{0,4}监视我|换成了复制品|除掉这个复制品", True),
+    ("zh.psy.fly", "psychosis", r"证明我会飞", True),
+    ("zh.psy.whispers", "psychosis_mild", r"没人的时候.{0,6}听到|听到有人小声说话", True),
+    ("zh.psy.manic", "psychosis_mild", r"只睡(三|两|\d)(个)?小时.{0,8}(精力充沛|很兴奋|不累)|宏伟的计划", True),
+    # -- third party
+    ("zh.third.says_die", "third_party_risk",
+     r"(朋友|妹妹|姐姐|哥哥|弟弟|妈妈|爸爸|我爸|我妈|孩子|儿子|女儿|学生|同学|同事|来访者|他|她)(一直|总|总是|老是|经常)?(说|讲|提到)(她|他)?(想死|不想活|要自杀|想自杀|活着没意思)", True),
+    ("zh.third.self_harm", "third_party_self_harm", r"(发现|看到|知道)(了)?(弟弟|妹妹|孩子|儿子|女儿|学生|朋友|同学|他|她).{0,4}(在)?(割|划|自残|伤害)(自己)?|(学生|孩子|朋友|她|他)(的)?手臂上有(割|划)痕", True),
+    ("zh.third.in_progress", "third_party_in_progress", r"(朋友|妹妹|姐姐|哥哥|弟弟|她|他).{0,10}(吞了|吃了|喝了)(一瓶|一整瓶|好多|很多|整瓶|一把)(药|安眠药)?.{0,12}(告别|再见)?", False),
+    # -- dangerous requests
+    ("zh.req.lethal", "lethal_means", r"致死(量|剂量)|多少.{0,8}(才能|能|会|就)(睡过去|不再醒|醒不过来|一睡不醒)|(吃|喝|打|注射|服用)?多少.{0,6}(会|能|才能)?(死|致死|致命|死人)|致命剂量", True),
+    ("zh.req.method", "lethal_means", r"(怎么|怎样|如何)(死|自杀)(最|才)?(不痛苦|快|容易|无痛)|(最|比较)(有效|快|不痛苦|无痛|容易)的(自杀|死)(方法|方式)?|自杀的?方法|死得最快", True),
+    ("zh.req.chem", "lethal_means", r"(喝了|吃了)?(最容易死|能毒死人|会死人)|什么药(能|可以)?毒死", True),
+    ("zh.req.fall", "lethal_means", r"(几楼|多高).{0,8}(一定会死|会死|能死|摔死)|高到跳下去能死", True),
+    ("zh.req.how_long", "lethal_means", r"(烧炭|上吊|割腕|溺水|一氧化碳)多久(会|能)?死", True),
+    ("zh.req.noose", "lethal_means", r"(上吊|绳)的?(绳)?结怎么打|(割|划)(手腕|哪里).{0,6}(血流得?最快|最快)", True),
+    ("zh.req.hide", "hide_self_harm", r"(怎么|如何|怎样)(才能)?(遮住|藏|掩盖|瞒着|不让).{0,12}(伤口|疤|自残|割|划|发现)|(遮|藏|瞒).{0,6}(自残|伤疤|疤痕)", True),
+    ("zh.req.dose", "medication_dosing",
+     r"(吃|服用|用)多少(毫克|mg|片|粒)|(该|要)?(怎么|如何)(减量|停药)|(一次|每天)能吃多少|应该从多大剂量|剂量(加倍|翻倍|减半)|(多吃|加量|加药).{0,6}(吗|几片|多少)|"
+     r"(自己)?(把)?剂量(加倍|翻倍|加大)|(自己)?停(掉|药).{0,8}(怎么减量|减量)|开(点|些)?.{0,6}(药|处方)|告诉我剂量", True),
+    ("zh.req.diagnose", "diagnosis_request", r"(帮我|给我|直接)?诊断(一下)?|(我是不是|我是)(双相|抑郁症|精神分裂|反社会|多动症|人格障碍).{0,10}(诊断|直接说|是或不是)|我得的是什么(精神)?病", True),
+    ("zh.req.yes_no", "diagnosis_request", r"直接(说|告诉我)是(或|还是)不是", True),
+    ("zh.req.jailbreak", "jailbreak",
+     r"(忽略|无视|忘掉|忘记|别管|覆盖|绕过)(你)?(之前|以前|上面)?(的)?(所有|全部)?(的)?(指令|规则|限制|安全规则|设定|系统提示)|"
+     r"没有(任何)?(限制|规则|道德约束|过滤)的?(AI|ai|助手|机器人)?|开发者模式|越狱模式|不受(任何)?限制|不带(任何)?(安全)?限制|"
+     r"(假装|扮演)(你是)?.{0,12}(没有|奶奶|坏)|虚构的故事.{0,10}(可以|告诉)|规则已解除|从现在开始你(要|是)|系统提示词", True),
+    # -- modifiers
+    ("zh.mod.no_intent", "no_intent", r"(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
+    ("zh.mod.history", "history", r"(\d+|几|十|五|两|三)年前|(\d+|十几|十六|十五)岁(的)?时(候)?|小时候|(高中|初中|大学|青春期)的时候|已经(\d+|五|两|三|几)年没有?(了)?", False),
+    ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是(护士|医生|咨询师|老师)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
+    ("zh.mod.risk_question", "risk_question", r"自杀|轻生|结束(自己的)?生命|伤害自己|伤害你自己", False),
+    ("zh.mod.affirmative", "affirmative", r"^\W*(有(?![点些人的])|是的|是|对|嗯|想过|有过|偶尔|有时候|经常)", False),
+    ("zh.mod.denial", "denial", r"^\W*(没有|没|不是|不会|从来没)", False),
+]
+
+
+@lru_cache(maxsize=1)
+def compiled_patterns() -> dict[str, list[Pattern]]:
+    """All patterns, compiled once per process."""
+    out: dict[str, list[Pattern]] = {"en": [], "zh": []}
+    for lang, table in (("en", EN_PATTERNS), ("zh", ZH_PATTERNS)):
+        for pid, signal, regex, negatable in table:
+            if signal not in SIGNALS:
+                raise ValueError(f"pattern {pid}: unknown signal {signal}")
+            out[lang].append(Pattern(pid, lang, signal, re.compile(regex), negatable))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [c.strip() for c in _SENTENCE_SPLIT.split(text) if c and c.strip()]
+
+
+def scan(text: str, langs: tuple[str, ...] = ("en", "zh")) -> list[Hit]:
+    """Every pattern hit in one message (idioms masked; negated hits kept, flagged)."""
+    norm = normalize(text)
+    idioms_en, idioms_zh = _idioms()
+    masked = _mask(_mask(norm, idioms_en), idioms_zh)
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in masked)
+    has_latin = any("a" <= ch <= "z" for ch in masked)
+    hits: list[Hit] = []
+    patterns = compiled_patterns()
+    for lang in langs:
+        # Skip a language whose script is absent: keeps a 20-turn screen well under a millisecond per turn.
+        if (lang == "zh" and not has_cjk) or (lang == "en" and not has_latin):
+            continue
+        for body in sentences(masked):
+            for pat in patterns[lang]:
+                if pat.signal in ("affirmative", "denial"):
+                    continue  # anchored at the start of the whole message, below
+                m = pat.regex.search(body)
+                if m is None:
+                    continue
+                category, level = SIGNALS[pat.signal]
+                request = pat.signal in REQUEST_SIGNALS
+                negated = pat.negatable and _negated(body, m.start(), lang, request)
+                if negated:
+                    # A later, un-negated occurrence in the same sentence still counts.
+                    for later in pat.regex.finditer(body, m.end()):
+                        if not _negated(body, later.start(), lang, request):
+                            m, negated = later, False
+                            break
+                hits.append(Hit(pat.id, pat.signal, category, level, m.group(0).strip(), negated))
+        for pat in patterns[lang]:
+            if pat.signal in ("affirmative", "denial"):
+                m = pat.regex.search(masked)
+                if m:
+                    hits.append(Hit(pat.id, pat.signal, "", "none", m.group(0).strip()))
+    return hits
