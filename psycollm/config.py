@@ -104,6 +104,11 @@ class UISettings:
     max_message_chars: int = _f(4000, "Longest accepted user message, in characters.")
     concurrency_limit: int = _f(4, "Chat turns generated at once; more wait in Gradio's queue.")
     share: bool = _f(False, "Create a public Gradio share link (needs network).")
+    require_login: bool = _f(False, "Chat only after logging in (any role); the rating pages always need a "
+                             "clinician/admin login. Users: `psycollm users add`.")
+    rate_conversations: bool = _f(True, "Put assistant replies of real conversations in the clinicians' "
+                                  "rating queue.")
+    max_comment_chars: int = _f(5000, "Longest accepted clinician comment, in characters.")
 
 
 @dataclass

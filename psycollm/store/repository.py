@@ -169,6 +169,7 @@ class Store:
         # Hashing a dummy password on unknown usernames keeps login time independent of whether the
         # user exists.
         self._dummy_hash: str | None = None
+        self.max_comment_chars = MAX_COMMENT_CHARS
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -504,7 +505,7 @@ class Store:
         """Store one rubric rating (all six scores 1-5) and return its id; the same request_id twice
         stores it once. Raises InputRejected (fix and resubmit) or StorageError (retry)."""
         clean = _validate_scores(scores)
-        comment = _clean_comment(comment)
+        comment = _clean_comment(comment, self.max_comment_chars)
         request_id = request_id or uuid.uuid4().hex
         try:
             with self._tx() as s:
@@ -563,7 +564,7 @@ class Store:
                           comment: str = "", request_id: str | None = None) -> int:
         if choice not in ("left", "right", "tie"):
             raise InputRejected("Choose the left response, the right response, or a tie.")
-        comment = _clean_comment(comment)
+        comment = _clean_comment(comment, self.max_comment_chars)
         request_id = request_id or uuid.uuid4().hex
         try:
             with self._tx() as s:
@@ -725,10 +726,10 @@ def _validate_scores(scores: dict[str, Any]) -> dict[str, int]:
     return clean
 
 
-def _clean_comment(comment: str | None) -> str:
+def _clean_comment(comment: str | None, limit: int = MAX_COMMENT_CHARS) -> str:
     text = "".join(ch for ch in (comment or "") if ch in "\n\t" or ch.isprintable()).strip()
-    if len(text) > MAX_COMMENT_CHARS:
-        raise InputRejected(f"The comment is {len(text)} characters long; the limit is {MAX_COMMENT_CHARS}.")
+    if len(text) > limit:
+        raise InputRejected(f"The comment is {len(text)} characters long; the limit is {limit}. Please shorten it.")
     return text
 
 
