@@ -50,6 +50,10 @@ class LearnedLayer(Protocol):
     """A layer that scores user messages: the in-project classifier or the LLM judge."""
 
     name: str
+    #: The highest level this layer may raise a conversation to when the lexicon found nothing at all.
+    #: The in-project classifier is trusted to add caution ("low") there, and to escalate where the
+    #: lexicon saw some risk; a capable LLM judge may raise any level.
+    max_from_none: str
 
     def assess(self, messages: Sequence[dict[str, str]]) -> LayerVerdict: ...
 
@@ -182,8 +186,12 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
 # The conversation
 
 
+@lru_cache(maxsize=4096)
 def _is_risk_question(text: str) -> bool:
-    return any(h.signal == "risk_question" for h in _scan_cached(text))
+    """Did this assistant turn ask about suicide or self-harm? (Only that pattern runs on assistant turns.)"""
+    norm = lexicon.normalize(text)
+    return any(p.regex.search(norm) for lang in ("en", "zh") for p in lexicon.compiled_patterns()[lang]
+               if p.signal == "risk_question")
 
 
 def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, str], set[str], list[str],
@@ -227,6 +235,8 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
                        f"(turn {support_turns[0]}) across turns")
 
     level = max_level(*levels.values()) if levels else "none"
+    if level == "none" and requests & {"lethal_means", "hide_self_harm"}:
+        level = "low"  # asking for means or for hiding self-harm is itself a risk indicator
     return level, levels, requests, reasons, per_message
 
 
@@ -251,7 +261,12 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
         layers[learned.name] = {"level": verdict.level, "categories": list(verdict.categories),
                                 "requests": list(verdict.requests), "ms": round((t2 - t1) * 1000, 3),
                                 **verdict.detail}
-        if RANK[verdict.level] > RANK[level]:
+        lexicon_level, proposed = level, verdict.level
+        if level == "none" and RANK[proposed] > RANK[learned.max_from_none]:
+            layers[learned.name]["capped"] = f"{proposed} -> {learned.max_from_none} (no lexicon evidence)"
+            proposed = learned.max_from_none
+        if RANK[proposed] > RANK[level]:
+            verdict.level = proposed
             layers[learned.name]["raised"] = True
             reasons.append(f"{learned.name}: raised {level} -> {verdict.level}" +
                            (f" ({'; '.join(verdict.reasons)})" if verdict.reasons else ""))
@@ -259,7 +274,7 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             for cat in cats:
                 levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
             level = verdict.level
-        if verdict.requests and not requests:
+        if verdict.requests and not requests and (lexicon_level != "none" or learned.max_from_none != "low"):
             requests = set(verdict.requests)
             layers[learned.name]["raised"] = True
             reasons.append(f"{learned.name}: dangerous request ({', '.join(verdict.requests)})")

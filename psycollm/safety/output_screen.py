@@ -1,0 +1,175 @@
+"""The output screen: the model's reply is checked before it is shown, and replaced when unsafe.
+
+    from psycollm.safety.output_screen import check_reply, SentenceBuffer
+    problems = check_reply("You have bipolar disorder. Take 50 mg of quetiapine.")
+    # [('diagnosis_as_fact', ...), ('medication_dosing', ...)]
+
+What is never shown: method or means information (lethal doses, how to hang/cut/jump...), medication
+dosing instructions, a diagnosis stated as fact ("you have depression", "你患有抑郁症"; hedged
+wording such as "it might be worth asking a doctor about depression" is fine), encouragement of harm.
+A refusal that names the topic ("I can't share lethal doses") is not a leak: matches after a
+negation are ignored, as in the input lexicon.
+
+`SentenceBuffer` supports screening while streaming: it releases text one complete sentence at a time
+and holds back everything from the first unsafe sentence on, so an unsafe sentence is never shown,
+not even for a moment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from psycollm.safety.lexicon import _negated, normalize
+
+_DRUGS_EN = (r"(sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|citalopram|paroxetine|venlafaxine|"
+             r"duloxetine|bupropion|mirtazapine|quetiapine|seroquel|olanzapine|risperidone|aripiprazole|lithium|"
+             r"lamotrigine|valproate|diazepam|valium|lorazepam|ativan|alprazolam|xanax|clonazepam|zolpidem|"
+             r"ambien|trazodone|amitriptyline|melatonin|paracetamol|acetaminophen|tylenol|ibuprofen|"
+             r"aspirin|insulin|opioids?|oxycodone|morphine|benzodiazepines?|antidepressants?|ssris?|pills?|"
+             r"tablets?|capsules?|medication|meds)")
+_DRUGS_ZH = (r"(舍曲林|氟西汀|艾司西酞普兰|西酞普兰|帕罗西汀|文拉法辛|度洛西汀|安非他酮|米氮平|喹硫平|奥氮平|利培酮|"
+             r"阿立哌唑|碳酸锂|锂盐|拉莫三嗪|丙戊酸|地西泮|安定|劳拉西泮|阿普唑仑|氯硝西泮|唑吡坦|曲唑酮|阿米替林|"
+             r"褪黑素|对乙酰氨基酚|扑热息痛|布洛芬|阿司匹林|胰岛素|安眠药|抗抑郁药|药)")
+_CONDITIONS_EN = (r"(major depressive disorder|clinical depression|depression|bipolar( disorder)?|schizophrenia|"
+                  r"borderline personality disorder|bpd|ptsd|post-traumatic stress disorder|ocd|"
+                  r"obsessive-compulsive disorder|adhd|generalized anxiety disorder|an anxiety disorder|"
+                  r"a personality disorder|narcissistic personality disorder|psychosis|autism|an eating disorder|"
+                  r"anorexia|bulimia|dysthymia|panic disorder|social anxiety disorder)")
+_CONDITIONS_ZH = (r"(抑郁症|重度抑郁|双相(情感)?障碍|躁郁症|精神分裂症?|边缘型人格障碍|人格障碍|创伤后应激障碍|PTSD|"
+                  r"强迫症|多动症|注意缺陷多动障碍|广泛性焦虑障碍|焦虑症|惊恐障碍|社交焦虑障碍|进食障碍|厌食症|"
+                  r"暴食症|精神病|自闭症)")
+
+# (category, lang, regex). The categories are what the store and the evaluation report.
+RULES: list[tuple[str, str, str]] = [
+    # -- method / means
+    ("method_information", "en", r"\b(lethal|fatal|deadly|toxic) (dose|amount|quantity) (of|for|is)\b.{0,40}\d"),
+    ("method_information", "en", r"\b(\d+|a few|several) (grams?|g|mg|milligrams?|pills|tablets) (would|will|could|is enough to|can) "
+                                  r"(kill|be fatal|be lethal|cause death|stop your heart)"),
+    ("method_information", "en", r"\b(to (tie|make) a noose|tie the rope|cut (deeper|vertically|along the vein)|"
+                                  r"the (most|least) (painless|effective|reliable) (way|method)|"
+                                  r"(fall|jump) from (at least )?\d+ (floors|stories|storeys|meters|metres|feet)|"
+                                  r"(carbon monoxide|charcoal|exhaust).{0,40}(garage|sealed|closed room|tape))\b"),
+    ("method_information", "en", r"\b(here's|here is|these are) (how|the steps|a guide|ways) to (kill|hurt|cut|harm) (yourself|someone)"),
+    ("method_information", "en", r"\bhow to hide (your |the )?(cuts|scars|self-harm)\b.{0,30}\b(long sleeves|makeup|concealer|bracelets)"),
+    ("method_information", "zh", r"致死(量|剂量)(是|为|大约|约)|(\d+|几十|几百)(克|毫克|mg|片|粒)(就)?(会|能|足以)(致死|致命|死)|"
+                                  r"(绳结|绳套)(的)?(打法|这样打)|(竖着|顺着血管)(割|划)|从(\d+|十|二十)(层|楼|米)以上|"
+                                  r"(烧炭|一氧化碳).{0,12}(密闭|封住|胶带)|最(有效|不痛苦|无痛)的(自杀)?方法是"),
+    # -- medication dosing
+    ("medication_dosing", "en", r"\b(take|try|start (on|with)|increase (it |your dose )?to|up (it |your dose )?to|double|"
+                                 r"reduce (it |your dose )?to|go up to|you (can|could|should) (take|use)|a dose of|dosage of)\b"
+                                 r".{0,40}\b\d+(\.\d+)? ?(mg|milligrams?|mcg|µg|ml|tablets?|pills?|capsules?)\b"),
+    ("medication_dosing", "en", r"\b\d+(\.\d+)? ?(mg|milligrams?|mcg) (of )?" + _DRUGS_EN + r"\b.{0,30}\b(per day|a day|daily|twice|at night|"
+                                 r"should|is a good|would help)"),
+    ("medication_dosing", "en", r"\b(double|triple|halve) (your|the) (dose|dosage|medication)\b|\bstop taking (your|the) \w+ (abruptly|right away|now)\b"),
+    ("medication_dosing", "zh", r"(服用|吃|加到|加量到|减到|增加到|每次|每天|一次|一天|睡前)(吃|服)?.{0,10}(\d+(\.\d+)?|一|两|半)\s?(毫克|mg|片|粒|毫升|ml)"),
+    ("medication_dosing", "zh", r"(\d+|一|两|半)\s?(毫克|mg|片|粒)" + _DRUGS_ZH + r".{0,8}(就可以|比较合适|每天|一天)"),
+    ("medication_dosing", "zh", r"(把|将)?(剂量|药量)(加倍|翻倍|减半)|自行(停药|加药|减药)(就可以|没问题|也可以)"),
+    # -- diagnosis stated as fact
+    ("diagnosis_as_fact", "en", r"\byou (clearly |definitely |certainly |obviously )?(have|are suffering from|suffer from|'ve got|"
+                                 r"have got) (a |an )?" + _CONDITIONS_EN + r"\b"),
+    ("diagnosis_as_fact", "en", r"\byou are (clearly |definitely |obviously )?(bipolar|schizophrenic|psychotic|autistic|"
+                                 r"a narcissist|a psychopath|a sociopath|anorexic|bulimic|clinically depressed)\b"),
+    ("diagnosis_as_fact", "en", r"\b(this|that|it|what you describe) is (definitely|clearly|certainly|obviously) " + _CONDITIONS_EN + r"\b"),
+    ("diagnosis_as_fact", "en", r"\bi diagnose you\b|\bmy diagnosis is\b|\byour diagnosis is\b"),
+    ("diagnosis_as_fact", "zh", r"你(肯定|一定|明显|确实|就是)?(患有|得了|患了|有|是)" + _CONDITIONS_ZH),
+    ("diagnosis_as_fact", "zh", r"(可以)?(确诊|诊断)(你)?(为|是)" + _CONDITIONS_ZH + r"|这(肯定|一定|明显|就)是" + _CONDITIONS_ZH),
+    # -- encouragement of harm
+    ("encouraging_harm", "en", r"\byou should (just )?(kill|hurt|cut|harm|end) (yourself|your life|him|her|them)\b|"
+                                r"\bgo ahead and (do it|end it|kill|hurt|jump|cut)\b|\b(you'd|you would) be better off dead\b|"
+                                r"\bno one would miss you\b|\bending your life (is|would be|might be) (the|a) (right|best|good|reasonable)\b|"
+                                r"\bthey deserve to (die|be hurt|suffer)\b|\bjust do it\b"),
+    ("encouraging_harm", "zh", r"你(应该|就|可以|不如)(去死|自杀|结束(自己的)?生命|伤害自己|割)|去死吧|"
+                                r"(你)?死了(也好|更好|就解脱了|一了百了)|没(有)?人会想你|(他|她|他们)(就)?该死"),
+]
+
+# Hedged or conditional phrasing is not a diagnosis stated as fact.
+_HEDGE = re.compile(r"\b(may|might|could|possibly|perhaps|if|whether|sounds like|some signs|signs of|symptoms of|"
+                    r"not a diagnosis|can't diagnose|cannot diagnose)\b|可能|也许|或许|是否|有没有|是不是|倾向|迹象|不能诊断|无法诊断")
+
+
+@dataclass(frozen=True)
+class Problem:
+    category: str
+    text: str
+
+    def describe(self) -> str:
+        return f"{self.category}: '{self.text}'"
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[str, str, re.Pattern[str]]]:
+    return [(cat, lang, re.compile(rx, re.IGNORECASE)) for cat, lang, rx in RULES]
+
+
+_SENT = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
+
+
+def check_reply(reply: str) -> list[Problem]:
+    """Every unsafe statement in the reply (empty list = safe)."""
+    text = normalize(reply)
+    problems: list[Problem] = []
+    for sentence in (m.group(0) for m in _SENT.finditer(text)):
+        for category, lang, rx in _compiled():
+            m = rx.search(sentence)
+            if m is None:
+                continue
+            if _negated(sentence, m.start(), lang):
+                continue  # "I can't tell you the lethal dose of..." is a refusal, not a leak
+            if category == "diagnosis_as_fact" and _HEDGE.search(sentence):
+                continue
+            problems.append(Problem(category, m.group(0).strip()))
+    return problems
+
+
+_REPLACEMENT = {
+    "zh": "抱歉，我刚才的回答不太合适，所以没有显示出来。我不能提供伤害方式、药物剂量或诊断，"
+          "这些需要由医生或专业人员根据你的情况来判断。我很愿意继续陪你聊聊你现在的感受和想法——你愿意多说一些吗？",
+    "en": "I'm sorry, my reply wasn't appropriate, so I haven't shown it. I can't give methods of harm, "
+          "medication doses or diagnoses; those need a doctor or another professional who knows your situation. "
+          "I'd still like to hear more about how you're feeling and what's on your mind. Would you tell me more?",
+}
+
+
+def replacement_text(lang: str) -> str:
+    return _REPLACEMENT["zh" if lang == "zh" else "en"]
+
+
+class SentenceBuffer:
+    """Release streamed text sentence by sentence, holding back everything from an unsafe sentence on.
+
+        buf = SentenceBuffer()
+        for piece in stream:
+            shown = buf.feed(piece)     # text that is safe to show so far
+        final_ok = buf.close()          # False when something was held back
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.released = ""
+        self.blocked: list[Problem] = []
+
+    def feed(self, piece: str) -> str:
+        self.text += piece
+        if self.blocked:
+            return self.released
+        # Complete sentences only: up to the last sentence end.
+        cut = max(self.text.rfind(ch) for ch in ".!?。！？\n") + 1
+        if cut > len(self.released):
+            candidate = self.text[:cut]
+            problems = check_reply(candidate[len(self.released):])
+            if problems:
+                self.blocked = problems
+            else:
+                self.released = candidate
+        return self.released
+
+    def close(self) -> bool:
+        if not self.blocked:
+            problems = check_reply(self.text[len(self.released):])
+            if problems:
+                self.blocked = problems
+            else:
+                self.released = self.text
+        return not self.blocked

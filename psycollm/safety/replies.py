@@ -1,0 +1,193 @@
+"""Fixed, warm, localized texts the safety layer shows instead of a model reply.
+
+    from psycollm.safety.replies import crisis_reply, refusal_reply, caution_addendum
+    crisis_reply("zh", "CN", level="imminent", categories=["suicide"])
+
+Written by people, never generated: in a crisis the words must be right every time. Each crisis reply
+(1) acknowledges what was shared, (2) says what to do now (emergency number first when it is
+happening now), (3) lists the locale's resources, (4) invites the person to keep talking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from psycollm.safety.resources import format_resources, resources_for
+
+_OPEN = {
+    "suicide": {
+        "zh": "谢谢你愿意告诉我这些。听起来你现在非常痛苦，你的安全对我来说最重要。",
+        "en": "Thank you for telling me. It sounds like you are in a lot of pain right now, and your safety "
+              "matters more than anything else here.",
+    },
+    "self_harm": {
+        "zh": "谢谢你愿意说出来。伤害自己往往是因为心里太痛了，你值得被好好照顾。",
+        "en": "Thank you for telling me. Hurting yourself often comes from pain that feels too big to hold, "
+              "and you deserve care and support.",
+    },
+    "harm_to_others": {
+        "zh": "谢谢你坦诚地说出来。你现在的愤怒和痛苦很强烈，最重要的是不要让任何人——包括你自己——受到伤害。",
+        "en": "Thank you for being honest with me. What you're feeling is very intense, and the most important "
+              "thing right now is that nobody, you included, gets hurt.",
+    },
+    "abuse": {
+        "zh": "谢谢你告诉我，这需要很大的勇气。发生的事情不是你的错，你值得安全。",
+        "en": "Thank you for telling me; that took courage. What is happening is not your fault, and you "
+              "deserve to be safe.",
+    },
+    "medical_emergency": {
+        "zh": "这听起来是需要立刻处理的医疗紧急情况。",
+        "en": "This sounds like a medical emergency that needs help right away.",
+    },
+    "psychosis_mania": {
+        "zh": "谢谢你告诉我你正在经历的事情。听起来这些体验让你很困扰，现在最好尽快得到医生的帮助。",
+        "en": "Thank you for telling me what you're going through. These experiences sound overwhelming, and "
+              "the best next step is to get help from a doctor as soon as possible.",
+    },
+}
+
+_NOW = {
+    "imminent": {
+        "zh": "如果你或身边的人现在有生命危险，请立刻拨打 120（急救）或 110（报警），或请身边的人马上帮你拨打。"
+              "如果已经服下了药物或有毒物质，请不要等症状出现，现在就打 120。",
+        "en": "If you or someone near you is in danger right now, please call your emergency number now "
+              "(911 in the US, 999 in the UK, 112 in the EU), or ask someone nearby to call for you. If pills "
+              "or poison have been taken, don't wait for symptoms: call now.",
+    },
+    "high": {
+        "zh": "请现在就联系能帮助你的人：拨打下面的热线，或告诉一位你信任的人你现在的状况。"
+              "如果可以，请把可能用来伤害自己或他人的东西放到够不着的地方。",
+        "en": "Please reach out to someone who can help right now: one of the lines below, or a person you "
+              "trust. If you can, put anything you might use to hurt yourself or someone else out of reach.",
+    },
+}
+
+_INVITE = {
+    "zh": "你不必一个人扛着。我会一直在这里，如果你愿意，可以继续告诉我你现在的感受。",
+    "en": "You don't have to carry this alone. I'm here, and if you'd like, you can keep talking to me about "
+          "how you're feeling right now.",
+}
+
+_RESOURCES_HEADER = {"zh": "可以联系：", "en": "You can reach:"}
+
+_REPEAT = {
+    "zh": "我还在这里，也很在意你的安全。你之前说的话让我很担心，所以我想再提醒一次可以马上联系的帮助：",
+    "en": "I'm still here, and I still care about your safety. What you shared earlier worries me, so here "
+          "again is help you can reach right now:",
+}
+
+_FAILURE = {
+    "zh": "抱歉，我这边出了点问题，暂时没法正常回复。你的安全对我来说最重要——如果你现在感到危险或有伤害自己的想法，请马上联系：",
+    "en": "I'm sorry, something went wrong on my side and I can't reply properly right now. Your safety "
+          "matters most: if you feel unsafe or are thinking about hurting yourself, please reach out now:",
+}
+
+_REFUSAL = {
+    "lethal_means": {
+        "zh": "这个问题我不能回答，因为相关信息可能会让人受到伤害。不过我很在意你为什么会问这个——"
+              "如果你正在考虑伤害自己或结束生命，请告诉我，我愿意听；也可以马上联系下面的热线。",
+        "en": "I can't help with that, because that information could be used to hurt someone. But I care "
+              "about why you're asking. If you're thinking about hurting yourself or ending your life, I'd "
+              "really like to hear what's going on, and the lines below can help right now.",
+    },
+    "hide_self_harm": {
+        "zh": "我不能帮忙隐藏自伤，因为那会让你更难得到需要的照顾。我想了解是什么让你想伤害自己，"
+              "也想陪你一起想想：有没有一位你信任的人，可以先告诉他一点点？",
+        "en": "I can't help hide self-harm, because that would make it harder for you to get the care you "
+              "deserve. I'd like to understand what's leading you to hurt yourself, and to think with you about "
+              "one trusted person you could tell, even a little.",
+    },
+    "medication_dosing": {
+        "zh": "用药的种类和剂量需要由了解你情况的医生或药师来决定，我不能给出剂量建议，自行加减药也可能有风险。"
+              "建议尽快联系你的医生或药师。如果你愿意，我们可以聊聊最近的感受，或者整理一下想问医生的问题。",
+        "en": "Which medication and how much is something only a doctor or pharmacist who knows you can decide, "
+              "so I can't give doses, and changing a dose on your own can be risky. Please check with your "
+              "prescriber or a pharmacist soon. If you like, we can talk about how you've been feeling, or list "
+              "the questions you want to ask them.",
+    },
+    "diagnosis_request": {
+        "zh": "我不能做出诊断——诊断需要专业人员面对面的全面评估。但你描述的困扰是真实的、值得重视的。"
+              "我们可以一起梳理你的感受和经历，帮你为见精神科医生或心理咨询师做准备。",
+        "en": "I can't give a diagnosis: that takes a full assessment by a qualified professional. What you're "
+              "going through is real and worth taking seriously, though. We can sort through what you've been "
+              "experiencing together, so you're ready to talk to a psychiatrist or psychologist.",
+    },
+    "jailbreak": {
+        "zh": "我会一直按照保护你安全的原则来回应，这一点不会改变。如果你此刻有什么困扰，我很愿意听你说。",
+        "en": "I'll keep following the guidelines that keep this conversation safe; that doesn't change. If "
+              "something is weighing on you right now, I'm glad to listen.",
+    },
+}
+
+_ADDENDUM = {
+    "zh": "【安全提示】对方可能处在痛苦之中（{cats}）。请温和地表达理解，不评判；可以直接而关切地询问对方的安全"
+          "以及是否有伤害自己的想法；不提供任何伤害方式、药物剂量或诊断；鼓励对方联系信任的人或专业帮助，"
+          "必要时提供热线：{lines}。",
+    "en": "[Safety note] The person may be in distress ({cats}). Respond warmly and without judgment; you may ask "
+          "directly and kindly about their safety and whether they have thoughts of harming themselves; never "
+          "give methods, medication doses or diagnoses; encourage reaching out to someone they trust or to "
+          "professional help, and mention crisis lines if it fits: {lines}.",
+}
+
+_CATEGORY_ORDER = ("medical_emergency", "suicide", "self_harm", "harm_to_others", "abuse", "psychosis_mania")
+
+
+def _lang(lang: str) -> str:
+    return "zh" if lang == "zh" else "en"
+
+
+def _resources_block(lang: str, locale: str, categories: Sequence[str]) -> str:
+    return f"{_RESOURCES_HEADER[lang]}\n{format_resources(resources_for(locale, categories), lang)}"
+
+
+def crisis_reply(lang: str, locale: str, level: str = "high", categories: Sequence[str] = ("suicide",),
+                 repeat: bool = False) -> str:
+    """The fixed crisis reply; `repeat` gives a shorter one when it was already shown in this conversation."""
+    lang = _lang(lang)
+    cats = [c for c in _CATEGORY_ORDER if c in categories] or ["suicide"]
+    if repeat:
+        body = [_REPEAT[lang], _resources_block(lang, locale, cats), _INVITE[lang]]
+    else:
+        now = _NOW["imminent" if level == "imminent" or cats[0] == "medical_emergency" else "high"][lang]
+        body = [_OPEN[cats[0]][lang], now, _resources_block(lang, locale, cats), _INVITE[lang]]
+    return "\n\n".join(body)
+
+
+def failure_reply(lang: str, locale: str) -> str:
+    lang = _lang(lang)
+    return "\n\n".join([_FAILURE[lang], _resources_block(lang, locale, ["suicide"]), _INVITE[lang]])
+
+
+def refusal_reply(lang: str, locale: str, requests: Sequence[str]) -> str:
+    """A refusal with a helpful redirect; lethal-means and hiding self-harm also get crisis resources."""
+    lang = _lang(lang)
+    order = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
+    kind = next((r for r in order if r in requests), "jailbreak")
+    parts = [_REFUSAL[kind][lang]]
+    if kind in ("lethal_means", "hide_self_harm") or ("lethal_means" in requests):
+        parts.append(_resources_block(lang, locale, ["suicide"]))
+    return "\n\n".join(parts)
+
+
+def caution_addendum(lang: str, locale: str, categories: Sequence[str]) -> str:
+    """The system-prompt addition for low risk: the model answers, safety-aware."""
+    lang = _lang(lang)
+    lines = ", ".join(f"{r.name} {r.number}" for r in resources_for(locale, categories)[:3])
+    return _ADDENDUM[lang].format(cats=", ".join(categories) or "distress", lines=lines)
+
+
+def _openings() -> tuple[str, ...]:
+    texts = [v[lang] for table in (_OPEN, _REFUSAL) for v in table.values() for lang in ("zh", "en")]
+    texts += [t[lang] for t in (_REPEAT, _FAILURE) for lang in ("zh", "en")]
+    return tuple(texts)
+
+
+def is_crisis_reply(text: str) -> bool:
+    """Was this assistant turn one of our fixed crisis replies (so the next one can be the short repeat)?"""
+    return text.strip().startswith(tuple(v[lang] for v in _OPEN.values() for lang in ("zh", "en"))
+                                   + (_REPEAT["zh"], _REPEAT["en"]))
+
+
+def is_safety_reply(text: str) -> bool:
+    """Any fixed reply of the safety layer (crisis, repeat, failure, refusal)."""
+    return text.strip().startswith(_openings())

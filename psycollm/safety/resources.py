@@ -1,0 +1,126 @@
+"""Crisis resources by locale: each hotline with the source it was taken from.
+
+    from psycollm.safety.resources import resources_for, resolve_locale
+    for r in resources_for(resolve_locale("auto", "zh"), ["suicide"]):
+        print(r.name, r.number, r.source)
+
+`verified` says whether the number was checked against its source by this project (the date is in
+`checked`); unverified entries are kept because they are widely published, but a deployment must
+check them before going live (`psycollm safety resources` lists them all). Add a locale by adding a
+list to `RESOURCES`; `settings.safety.locale` picks one ("auto" = CN for Chinese, US for English).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # in the locale's language
+    name_en: str
+    number: str
+    source: str  # where the number comes from (official page or announcement)
+    kind: str = "crisis"  # crisis | emergency | abuse | poison | youth
+    hours: str = ""
+    verified: bool = False
+    checked: str = ""  # date the number was checked against the source
+    note: str = ""
+    categories: tuple[str, ...] = field(default_factory=tuple)  # shown only for these categories ('' = always)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+_ALWAYS: tuple[str, ...] = ()
+
+RESOURCES: dict[str, list[Resource]] = {
+    "CN": [
+        Resource("全国统一心理援助热线", "National psychological assistance hotline", "12356",
+                 "National Health Commission of China, notice of 2024-12-25 (People's Daily, 2024-12-27: "
+                 "gs.people.com.cn/BIG5/n2/2024/1227/c183356-41089989.html)", hours="每日不少于 18 小时",
+                 verified=True, checked="2026-11-21", note="各地热线于 2025-05-01 前接入 12356"),
+        Resource("北京心理危机研究与干预中心", "Beijing Psychological Crisis Research and Intervention Center",
+                 "010-82951332", "Beijing Huilongguan Hospital (crisis center of the WHO collaborating centre); "
+                 "number as given in the project brief", hours="24 小时", verified=False,
+                 note="number not re-checked against the center's own page by this project"),
+        Resource("报警电话", "Police", "110", "Ministry of Public Security (national emergency number)",
+                 kind="emergency", verified=True, checked="2026-11-21"),
+        Resource("急救电话", "Ambulance", "120", "National Health Commission (national emergency number)",
+                 kind="emergency", verified=True, checked="2026-11-21"),
+        Resource("妇女维权公益服务热线", "All-China Women's Federation rights hotline", "12338",
+                 "All-China Women's Federation (www.women.org.cn)", kind="abuse", verified=False,
+                 categories=("abuse",)),
+        Resource("青少年服务台", "Youth service hotline (Communist Youth League)", "12355",
+                 "Communist Youth League of China (www.12355.net)", kind="youth", verified=False,
+                 categories=("abuse",)),
+    ],
+    "US": [
+        Resource("988 Suicide & Crisis Lifeline (call or text)", "988 Suicide & Crisis Lifeline", "988",
+                 "988lifeline.org (SAMHSA); FCC designation, live since 2022-07-16", hours="24/7",
+                 verified=True, checked="2026-11-21"),
+        Resource("Emergency services", "Emergency services", "911", "FCC (national emergency number)",
+                 kind="emergency", verified=True, checked="2026-11-21"),
+        Resource("Crisis Text Line (text HOME)", "Crisis Text Line", "741741", "crisistextline.org",
+                 hours="24/7", verified=False),
+        Resource("Poison Control", "Poison Control", "1-800-222-1222", "poisonhelp.hrsa.gov (HRSA)",
+                 kind="poison", hours="24/7", verified=False, categories=("medical_emergency",)),
+        Resource("Childhelp National Child Abuse Hotline", "Childhelp National Child Abuse Hotline",
+                 "1-800-422-4453", "childhelp.org", kind="abuse", hours="24/7", verified=False,
+                 categories=("abuse",)),
+        Resource("National Domestic Violence Hotline", "National Domestic Violence Hotline", "1-800-799-7233",
+                 "thehotline.org", kind="abuse", hours="24/7", verified=False, categories=("abuse",)),
+    ],
+    "UK": [
+        Resource("Samaritans", "Samaritans", "116 123", "samaritans.org (free from any phone)", hours="24/7",
+                 verified=True, checked="2026-11-21"),
+        Resource("Emergency services", "Emergency services", "999", "UK government (national emergency number)",
+                 kind="emergency", verified=True, checked="2026-11-21"),
+        Resource("NHS 111 (urgent mental health: option 2)", "NHS 111", "111", "nhs.uk", kind="emergency",
+                 verified=False),
+        Resource("Childline", "Childline", "0800 1111", "childline.org.uk (NSPCC)", kind="abuse", hours="24/7",
+                 verified=False, categories=("abuse",)),
+        Resource("National Domestic Abuse Helpline (Refuge)", "National Domestic Abuse Helpline", "0808 2000 247",
+                 "nationaldahelpline.org.uk", kind="abuse", hours="24/7", verified=False, categories=("abuse",)),
+    ],
+}
+
+#: Shown with every locale: the user may not be where the locale says.
+INTERNATIONAL = Resource("Find a helpline in your country", "Find a helpline", "findahelpline.com",
+                         "findahelpline.com (ThroughLine directory of crisis lines)", kind="directory",
+                         verified=False)
+
+DEFAULT_LOCALE_FOR_LANG = {"zh": "CN", "en": "US"}
+
+
+def resolve_locale(setting: str, lang: str) -> str:
+    """'auto' -> from the reply language; otherwise the configured locale (upper case) if known."""
+    if setting and setting.lower() != "auto":
+        code = setting.upper()
+        if code not in RESOURCES:
+            from psycollm.errors import ConfigError
+
+            raise ConfigError(f"safety.locale '{setting}' has no crisis resources; known: "
+                              f"{', '.join(sorted(RESOURCES))} or auto.")
+        return code
+    return DEFAULT_LOCALE_FOR_LANG.get(lang, "US")
+
+
+def resources_for(locale: str, categories: Sequence[str] = ()) -> list[Resource]:
+    """The locale's resources that apply to these categories (general ones always)."""
+    cats = set(categories)
+    return [r for r in RESOURCES.get(locale, RESOURCES["US"]) if not r.categories or cats & set(r.categories)]
+
+
+def format_resources(resources: Sequence[Resource], lang: str) -> str:
+    """One line per resource, for the fixed replies."""
+    lines = []
+    for r in resources:
+        hours = f"（{r.hours}）" if r.hours and lang == "zh" else (f" ({r.hours})" if r.hours else "")
+        lines.append(f"- {r.name}：{r.number}{hours}" if lang == "zh" else f"- {r.name}: {r.number}{hours}")
+    if lang == "zh":
+        lines.append(f"- 不在中国大陆？可在 {INTERNATIONAL.number} 查找你所在地的热线。")
+    else:
+        lines.append(f"- Elsewhere? Find your local line at {INTERNATIONAL.number}.")
+    return "\n".join(lines)
