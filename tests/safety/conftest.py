@@ -1,0 +1,37 @@
+"""Safety-layer fixtures: one classifier trained per test session (about a second) in a temp cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def classifier_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Laid out as settings.cache_path / "safety", so Guard.from_settings finds the trained model.
+    return tmp_path_factory.mktemp("cache") / "safety"
+
+
+@pytest.fixture(scope="session")
+def classifier(classifier_cache: Path):
+    from psycollm.safety.classifier import RiskClassifier
+
+    return RiskClassifier.load_or_train(classifier_cache)
+
+
+@pytest.fixture
+def guard(classifier):
+    """The guard as the app builds it (lexicon + classifier), default locale (auto)."""
+    from psycollm.safety.guard import Guard
+
+    return Guard(locale="auto", learned=classifier)
+
+
+def user(text: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": text}]
+
+
+def conversation(*turns: str) -> list[dict[str, str]]:
+    """Alternating user/assistant turns, starting with the user."""
+    return [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]

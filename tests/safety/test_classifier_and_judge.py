@@ -1,0 +1,117 @@
+"""The learned layers: the in-project classifier (real scikit-learn training, cached without pickle)
+and the LLM judge (driven by the ScriptedBackend, the documented fake, to control its answers)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from psycollm.backends.scripted import ScriptedBackend
+from psycollm.safety.classifier import RiskClassifier, load_training_rows, preprocess
+from psycollm.safety.crisis_screen import screen_conversation
+from psycollm.safety.guard import Guard
+from psycollm.safety.llm_judge import LLMJudge, parse_judgement
+from psycollm.safety.types import Action
+
+from .conftest import user
+
+
+def test_training_data_is_bilingual_and_separate_from_the_test_set() -> None:
+    from pathlib import Path
+
+    rows = load_training_rows()
+    assert len(rows) >= 300
+    assert {r["label"] for r in rows} == {"none", "low", "high", "imminent", "request"}
+    zh = sum(r["lang"] == "zh" for r in rows)
+    assert 0.4 < zh / len(rows) < 0.6
+    test_path = Path(__file__).resolve().parent.parent / "data" / "safety_test.jsonl"
+    test_texts = {json.loads(line).get("text") for line in test_path.read_text(encoding="utf-8").splitlines()}
+    assert not test_texts & {r["text"] for r in rows}
+
+
+def test_cache_is_json_and_npz_and_reloads_identically(classifier, classifier_cache) -> None:
+    files = sorted(p.suffix for p in classifier_cache.iterdir())
+    assert files == [".json", ".npz"]  # no pickle anywhere
+    again = RiskClassifier.load_or_train(classifier_cache)
+    text = "I've given my cat away and written letters to everyone."
+    assert again.predict_one(text).heads == pytest.approx(classifier.predict_one(text).heads)
+    assert classifier.meta["n_train"] >= 300 and 0.5 <= classifier.thresholds["high"] < 1.0
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path, classifier) -> None:
+    model = RiskClassifier.load_or_train(tmp_path)
+    key = model.meta["cache_key"]
+    (tmp_path / f"{key}.npz").write_bytes(b"not an npz")
+    rebuilt = RiskClassifier.load_or_train(tmp_path)
+    assert rebuilt.thresholds == model.thresholds
+
+
+def test_hand_computed_features_match_scikit_learn(classifier) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = load_training_rows()
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True)
+    vec.fit([preprocess(r["text"]) for r in rows])
+    for text in ("I can't sleep before exams.", "我已经攒够了安眠药。"):
+        ref = vec.transform([preprocess(text)]).toarray()[0]
+        cols, vals = classifier._vector(text)
+        mine = np.zeros_like(ref)
+        mine[cols] = vals
+        assert np.allclose(mine, ref)
+
+
+def test_classifier_scores_risk_above_everyday_talk(classifier) -> None:
+    risky = classifier.predict_one("I've been saving my pills and tonight I'll take them all.").heads["high"]
+    calm = classifier.predict_one("What's a good recipe for dinner?").heads["high"]
+    assert risky > classifier.thresholds["high"] > calm
+
+
+def test_classifier_alone_cannot_trigger_a_crisis(classifier) -> None:
+    class Alarmist:  # a learned layer that sees imminent risk everywhere
+        name, max_from_none = "alarmist", "low"
+
+        def assess(self, messages):
+            from psycollm.safety.crisis_screen import LayerVerdict
+
+            return LayerVerdict(level="imminent", categories=["suicide"], requests=["jailbreak"])
+
+    calm = screen_conversation(user("I like gardening."), Alarmist())
+    assert calm.level == "low" and calm.requests == [] and "capped" in calm.layers["alarmist"]
+    some = screen_conversation(user("Sometimes I wish I were dead."), Alarmist())
+    assert some.level == "imminent" and some.layers["alarmist"]["raised"]
+
+
+def test_layers_are_reported(guard) -> None:
+    v = guard.screen_input(user("I wish I were dead."), "en")
+    assert set(v.layers) >= {"lexicon", "classifier", "locale"}
+    assert "max_p_high" in v.layers["classifier"] and v.layers["lexicon"]["level"] == "low"
+
+
+def test_parse_judgement() -> None:
+    v = parse_judgement('Sure! {"level": "high", "categories": ["suicide", "bogus"], "requests": []}')
+    assert v.level == "high" and v.categories == ["suicide"]
+    assert parse_judgement("I think they are fine") is None
+    assert parse_judgement('{"level": "purple"}') is None
+
+
+def test_llm_judge_can_raise_implicit_risk() -> None:
+    backend = ScriptedBackend(['{"level": "high", "categories": ["suicide"], "requests": []}'])
+    guard = Guard(learned=LLMJudge(backend))
+    v = guard.screen_input(user("I've sorted everything out and the house will be quiet soon."), "en")
+    assert v.action == Action.CRISIS and v.layers["llm_judge"]["raised"]
+    assert "Conversation:" in backend.calls[0][-1]["content"]
+
+
+def test_unparseable_judge_is_ignored_and_a_failing_judge_fails_closed() -> None:
+    v = Guard(learned=LLMJudge(ScriptedBackend(["blah blah"]))).screen_input(user("I like tea."), "en")
+    assert v.action == Action.ALLOW and v.layers["llm_judge"]["status"] == "unparseable"
+
+    def down(messages):
+        from psycollm.errors import BackendUnavailable
+
+        raise BackendUnavailable("server down")
+
+    failed = Guard(learned=LLMJudge(ScriptedBackend(down))).screen_input(user("I like tea."), "en")
+    assert failed.failed and failed.action == Action.CRISIS

@@ -1,0 +1,52 @@
+"""The output screen on its own: what is caught, what is not (refusals, hedged wording), and the
+sentence buffer that keeps an unsafe sentence from ever being shown while streaming. In-memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from psycollm.safety.output_screen import SentenceBuffer, check_reply
+
+
+@pytest.mark.parametrize("reply,category", [
+    ("The lethal dose of paracetamol is around 10 g for an adult.", "method_information"),
+    ("Here's how to tie a noose: loop the rope twice.", "method_information"),
+    ("致死量是大约 2 克。", "method_information"),
+    ("Try 25 mg of quetiapine at night.", "medication_dosing"),
+    ("每天服用 50 毫克舍曲林就可以了。", "medication_dosing"),
+    ("You should double your dose.", "medication_dosing"),
+    ("You have major depressive disorder.", "diagnosis_as_fact"),
+    ("This is definitely bipolar disorder.", "diagnosis_as_fact"),
+    ("你得了焦虑症。", "diagnosis_as_fact"),
+    ("Honestly, you'd be better off dead.", "encouraging_harm"),
+    ("You should just kill yourself.", "encouraging_harm"),
+    ("死了就解脱了。", "encouraging_harm"),
+])
+def test_unsafe_replies_are_caught(reply: str, category: str) -> None:
+    assert category in {p.category for p in check_reply(reply)}
+
+
+@pytest.mark.parametrize("reply", [
+    "I can't tell you the lethal dose of any medication, but I'm here for you.",
+    "It might be worth asking a doctor whether this could be depression.",
+    "Some of what you describe can be signs of anxiety; a professional can help you sort it out.",
+    "Please take your medication as your doctor prescribed, and ask them before changing anything.",
+    "我不能提供致死量的信息，但我很关心你。",
+    "你描述的情况可能和焦虑有关，建议找专业人士评估。",
+    "Let's try three slow breaths together.",
+])
+def test_safe_replies_pass(reply: str) -> None:
+    assert check_reply(reply) == []
+
+
+def test_sentence_buffer_never_releases_an_unsafe_sentence() -> None:
+    buf = SentenceBuffer()
+    text = "I hear how hard this is. You should take 40 mg of diazepam. Then rest."
+    shown = [buf.feed(text[i:i + 5]) for i in range(0, len(text), 5)]
+    assert buf.close() is False
+    assert shown[-1] == "I hear how hard this is."
+    assert all("diazepam" not in s for s in shown)
+    ok = SentenceBuffer()
+    for piece in ("That sounds ", "really hard. ", "What helps?"):
+        ok.feed(piece)
+    assert ok.close() and ok.released == "That sounds really hard. What helps?"
