@@ -87,6 +87,7 @@ class BM25Index:
     def build(cls, corpus_tokens: Sequence[Sequence[str]]) -> BM25Index:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG otherwise
         model = bm25s.BM25(k1=cls.K1, b=cls.B, method="lucene")
         # bm25s needs at least one token per document; an empty chunk gets a placeholder.
         model.index([list(t) if t else ["\u0000"] for t in corpus_tokens], show_progress=False)
