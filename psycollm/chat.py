@@ -204,14 +204,19 @@ class Counselor:
         messages = prompts.fit_to_window(messages, self.backend.count_tokens, budget)
 
         # 4. Stream. Without an output screen the user sees tokens as they come; with one, the reply
-        # is shown as it streams but the final text is the screened one (replacement if unsafe).
+        # is shown as it streams but the final text is the screened one (replacement if unsafe). A guard
+        # with a `stream_buffer` releases the stream one screened sentence at a time, so an unsafe
+        # sentence is never shown, not even before the replacement.
         pieces: list[str] = []
+        make_buffer = getattr(self.guard, "stream_buffer", None) if self.settings.safety.enabled else None
+        buffer = make_buffer() if make_buffer is not None else None
         try:
             for piece in self.backend.stream(messages, params, cancel):
                 pieces.append(piece)
-                yield TurnEvent("".join(pieces), model=model, sources=sources, notice=notice, turn_id=turn_id)
+                shown = buffer.feed(piece) if buffer is not None else "".join(pieces)
+                yield TurnEvent(shown, model=model, sources=sources, notice=notice, turn_id=turn_id)
         except PsycollmError as exc:
-            partial = "".join(pieces)
+            partial = buffer.released if buffer is not None else "".join(pieces)
             record(partial, "error", sources=sources, iv=verdict, error=str(exc))
             yield TurnEvent(partial, done=True, model=model, sources=sources, notice=notice, status="error",
                             error=str(exc), turn_id=turn_id)

@@ -25,7 +25,7 @@ from psycollm.config import Settings
 from psycollm.errors import ConfigError
 from psycollm.safety import replies
 from psycollm.safety.crisis_screen import LearnedLayer, lexicon_layer, screen_conversation
-from psycollm.safety.output_screen import check_reply, replacement_text
+from psycollm.safety.output_screen import SentenceBuffer, check_reply, replacement_text
 from psycollm.safety.resources import DEFAULT_LOCALE_FOR_LANG, resolve_locale
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 
@@ -115,6 +115,10 @@ class Guard:
             fallback = self.fail_closed(lang, exc)
             return OutputVerdict(ok=False, text=fallback.reply or "", categories=["safety_failure"],
                                  reasons=fallback.reasons, failed=True)
+
+    def stream_buffer(self) -> SentenceBuffer:
+        """Used by the chat engine while streaming: releases screened sentences only."""
+        return SentenceBuffer()
 
     # -- failure --------------------------------------------------------------------------------
     def fail_closed(self, lang: str, error: BaseException | str) -> InputVerdict:

@@ -205,3 +205,11 @@ def test_multi_turn_through_the_counselor(make_counselor) -> None:
     history = conversation("I bought a rope yesterday and I know where I'll hang it.", "(earlier reply)")
     final = run(counselor, "Anyway, what's a good book?", history=history)
     assert final.status == "crisis" and backend.calls == []
+
+
+def test_streamed_unsafe_sentence_is_never_shown(make_counselor) -> None:
+    counselor, _, _ = make_counselor(script=["I hear you. The lethal dose of aspirin is 10 g for most adults. Stay safe."])
+    events = list(counselor.respond([], "I've been feeling off lately."))
+    assert all("lethal dose" not in e.text for e in events)
+    assert events[-1].status == "replaced"
+    assert any(e.text == "I hear you." for e in events[:-1])

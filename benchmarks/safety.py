@@ -1,0 +1,130 @@
+"""Safety-screen latency on CPU: screening a 20-turn conversation, without the LLM judge.
+
+    .venv/bin/python benchmarks/safety.py                 # 300 conversations, prints a table
+    .venv/bin/python benchmarks/safety.py --n 1000 --turns 20
+
+Conversations are 20 turns (10 user, 10 assistant) drawn at random from the labelled test set's
+messages (Chinese and English mixed). Measured per conversation, for the whole `Guard.screen_input`
+call (what the chat engine waits for):
+- cold: every per-message cache cleared first (the worst case: a conversation seen for the first time);
+- incremental: the conversation grows turn by turn with caches kept, as in a chat (the cost of one turn);
+and `Guard.screen_output` on a ~600-character reply. Writes benchmarks/results/safety.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+ASSISTANT = ["That sounds really hard. Can you tell me more about what has been happening lately?",
+             "听起来你最近压力很大。愿意多说一说发生了什么吗？",
+             "Thank you for sharing that with me. How have you been sleeping?",
+             "我在这里听你说。这种感觉持续多久了？"]
+REPLY = ("It sounds like the last few weeks have been exhausting, and it makes sense that you feel worn out. "
+         "When everything piles up at once, even small tasks can feel heavy. One thing that sometimes helps is "
+         "to pick a single, small step for tomorrow, like a short walk or a regular bedtime, and notice how it "
+         "feels. It could also help to talk with someone you trust about what is weighing on you. What do you "
+         "think would make tomorrow a little easier? 我也很愿意继续听你说说你现在的感受。")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def summarize(values: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(values, 0.5), 3), "p95_ms": round(percentile(values, 0.95), 3),
+            "max_ms": round(max(values), 3), "mean_ms": round(statistics.fmean(values), 3), "n": len(values)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=300, help="Conversations per measurement.")
+    parser.add_argument("--turns", type=int, default=20, help="Turns per conversation (user + assistant).")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety.json"))
+    args = parser.parse_args(argv)
+
+    import logging
+
+    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
+    from psycollm.safety import crisis_screen
+    from psycollm.safety.classifier import RiskClassifier
+    from psycollm.safety.guard import Guard
+
+    texts = []
+    for line in (REPO / "tests" / "data" / "safety_test.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        texts += [item["text"]] if "text" in item else [m["content"] for m in item["messages"] if m["role"] == "user"]
+    rng = random.Random(args.seed)
+
+    def conversation() -> list[dict[str, str]]:
+        return [{"role": "user", "content": rng.choice(texts)} if i % 2 == 0 else
+                {"role": "assistant", "content": rng.choice(ASSISTANT)} for i in range(args.turns)]
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as cache:
+        classifier = RiskClassifier.load_or_train(Path(cache))
+    train_s = time.perf_counter() - t0
+    guards = {"lexicon only (judge=none)": Guard(), "lexicon + classifier (default)": Guard(learned=classifier)}
+
+    def clear() -> None:
+        crisis_screen._scan_cached.cache_clear()
+        crisis_screen._is_risk_question.cache_clear()
+        classifier._cache.clear()
+
+    results: dict[str, dict[str, float]] = {}
+    for name, guard in guards.items():
+        guard.screen_input(conversation(), "en")  # import/compile once, outside the timings
+        cold, incremental = [], []
+        for _ in range(args.n):
+            conv = conversation()
+            clear()
+            t = time.perf_counter()
+            guard.screen_input(conv, "en")
+            cold.append((time.perf_counter() - t) * 1000)
+        for _ in range(max(1, args.n // 10)):
+            conv = conversation()
+            clear()
+            for k in range(1, len(conv) + 1, 2):  # each user turn, as the chat engine calls it
+                t = time.perf_counter()
+                guard.screen_input(conv[:k], "en")
+                incremental.append((time.perf_counter() - t) * 1000)
+        results[f"{name}, cold"] = summarize(cold)
+        results[f"{name}, per turn (incremental)"] = summarize(incremental)
+    out_times = []
+    for _ in range(args.n):
+        t = time.perf_counter()
+        guards["lexicon + classifier (default)"].screen_output(REPLY, conversation(), "en")
+        out_times.append((time.perf_counter() - t) * 1000)
+    results["output screen, ~600-char reply"] = summarize(out_times)
+
+    width = max(len(k) for k in results)
+    print(f"Safety screen latency, {args.turns}-turn conversations, {args.n} runs, CPU ({platform.processor() or platform.machine()})")
+    print(f"{'measurement':<{width}}  {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for k, v in results.items():
+        print(f"{k:<{width}}  {v['p50_ms']:>8.2f} {v['p95_ms']:>8.2f} {v['max_ms']:>8.2f}")
+    print(f"classifier training (first use, then cached): {train_s:.1f} s")
+    doc = {"benchmark": "safety", "turns": args.turns, "n": args.n, "seed": args.seed, "python": platform.python_version(),
+           "machine": platform.machine(), "timestamp": time.strftime("%Y-%m-%d %H:%M:%S"),
+           "classifier_train_s": round(train_s, 2), "goal": "cold p95 < 10 ms for a 20-turn conversation",
+           "results": results}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
