@@ -127,8 +127,12 @@ class RiskClassifier:
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         return [self.predict_one(t) for t in texts]
 
-    def assess(self, messages: Sequence[dict[str, str]]) -> LayerVerdict:
-        """The layer verdict for a conversation: the worst user message decides."""
+    def assess(self, messages: Sequence[dict[str, str]], evidence: str = "none") -> LayerVerdict:
+        """The layer verdict for a conversation: the worst user message decides.
+
+        `evidence` (the lexicon's level) is not used: a looser escalation threshold when the lexicon
+        already saw risk was tried and over-escalated low-risk messages without catching more crises.
+        """
         users = [str(m.get("content", "")) for m in messages if m.get("role") == "user" and m.get("content")]
         preds = self.predict(users)
         level, reasons, categories, requests = "none", [], [], []

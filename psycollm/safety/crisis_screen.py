@@ -55,7 +55,9 @@ class LearnedLayer(Protocol):
     #: lexicon saw some risk; a capable LLM judge may raise any level.
     max_from_none: str
 
-    def assess(self, messages: Sequence[dict[str, str]]) -> LayerVerdict: ...
+    def assess(self, messages: Sequence[dict[str, str]], evidence: str = "none") -> LayerVerdict:
+        """`evidence` is the lexicon's level for the same conversation."""
+        ...
 
 
 @dataclass
@@ -256,7 +258,7 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
     layers: dict[str, Any] = {"lexicon": {"level": level, "categories": order_categories(levels),
                                           "requests": sorted(requests), "ms": round((t1 - t0) * 1000, 3)}}
     if learned is not None:
-        verdict = learned.assess(messages)
+        verdict = learned.assess(messages, evidence=level)
         t2 = clock()
         layers[learned.name] = {"level": verdict.level, "categories": list(verdict.categories),
                                 "requests": list(verdict.requests), "ms": round((t2 - t1) * 1000, 3),

@@ -219,7 +219,9 @@ def _negated(sentence: str, start: int, lang: str, request: bool = False) -> boo
     if not cues:
         return False
     gap = before[cues[-1].end():]
-    return len(gap) <= 5 and not _NEG_BREAK_ZH.search(gap)
+    # Chinese negation sits right before what it negates ("我没有想自杀", "我不会伤害自己"): a wider gap
+    # lets "作业没写完我爸就打我" negate the abuse.
+    return len(gap) <= 2 and not _NEG_BREAK_ZH.search(gap)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -294,6 +296,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.plan.research_lethal", "plan",
      r"\b(looked up|looking up|researched|researching|googled|googling|searched|searching for) "
      r"(which|what|how|the)?.{0,30}(lethal|fatal|deadly|overdose|ways to die|how to die|kill myself|to do it)", True),
+    ("en.plan.research_time", "plan",
+     r"\b(looked up|looking up|researched|googled|searched|checked) how long (it takes|until you|before you) "
+     r"(to )?(die|drown|bleed out|suffocate|lose consciousness)\b", True),
     ("en.plan.research_places", "means_weak",
      r"\b(looked up|looking up|researched|researching|googled|googling|searching for) .{0,20}(tallest|highest) "
      r"(buildings?|bridges?|cliffs?)", True),
@@ -336,6 +341,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.final.last", "finality",
      r"\b(my last (day|message|night|goodbye)(?! (at|of|in|on|before|with|here))|this is (my )?(the end|goodbye|my last)|last (message|day) (from me|ever))\b", True),
     ("en.final.thanks", "goodbye", r"\b(thank you|thanks) for (listening|everything|being there|talking to me)\b|\bgoodbye\b|\bsay(ing)? goodbye\b", True),
+    ("en.final.when_gone", "finality", r"\b(when|after|once) i'?m (gone|dead|not here|no longer here)\b|\bafter i die\b", True),
+    ("en.prep.look_after", "preparation",
+     r"\b(look after|take care of|care for) my (dog|cat|pets?|kids|children|plants) (when|after|once) i'?m (gone|dead|not here)\b|"
+     r"\b(left|leaving|written) (instructions|a letter|notes?) (on|for|in)\b.{0,30}\b(gone|table|kids|family)\b", True),
     ("en.final.over", "finality", r"\b(it'll|it will|everything will|it'll all) (all )?be over\b|\ball be over\b", True),
     ("en.final.wont_need", "finality", r"\b(won't|will not) (be )?need(ing)? (them|it|these|my things)", True),
     ("en.final.not_burden", "finality", r"\b(won't|will not|no longer) be a burden( to anyone)?( anymore| any more)?\b", True),
@@ -359,7 +368,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.now.already_taken", "in_progress", r"\b(already|just) (taken|took) (the|an) overdose\b|\bi've already taken\b", False),
     ("en.now.drank_poison", "in_progress", r"\b(drank|drunk|swallowed|took) (some |the )?(bleach|antifreeze|pesticide|weed killer|poison)\b", False),
     ("en.now.on_edge", "in_progress",
-     r"\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the )?(roof|ledge|edge|bridge|top floor|railing|tracks|cliff)"
+     r"\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the |a |my )?(window |bridge |roof |balcony )?(roof|ledge|edge|bridge|top floor|railing|tracks|cliff|windowsill|sill)"
      r"( of| right now| now|,|$| and| this)", False),
     ("en.now.on_edge2", "in_progress", r"\b(standing|sitting) (on|at) the (edge|ledge|bridge|roof|railing)\b", False),
     ("en.now.about_to_jump", "in_progress", r"\babout to jump\b|\b(going to )?jump (right )?now\b", True),
@@ -379,7 +388,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(i've been|i have been|i keep|i started|started|i|been) (cutting|burning|scratching|hurting|harming|punching|hitting) "
      r"(myself|my (arms?|wrists?|legs?|thighs?|skin|stomach))", True),
     ("en.sh.cut_myself", "self_harm_act",
-     r"\b(cut|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
+     r"\b(cut|burn|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
     ("en.sh.self_harm", "self_harm_act", r"\b(self[- ]?harm(ing)?|self[- ]?injur\w*)( again| whenever| every| more| daily)", True),
     ("en.sh.self_harm_started", "self_harm_act", r"\b(started|relapsed|back to) (self[- ]?harm\w*|cutting)", True),
     ("en.sh.i_self_harm", "self_harm_act", r"\bi (self[- ]?harm|cut)\b", True),
@@ -550,7 +559,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.active.method", "active_ideation",
      r"(我|我就|我要|我想|我准备|我打算|我决定|我会|要|就|去|打算|准备|决定)(去)?.{0,6}?(跳楼|跳江|跳河|跳海|跳桥|跳下去|卧轨|上吊|割腕|服毒|喝农药|烧炭|吃药自杀|撞车)", True),
     ("zh.active.courage", "active_ideation", r"(壮胆|鼓起勇气).{0,6}(跳|死|自杀|结束)", True),
-    ("zh.active.overdose", "active_ideation", r"(就|要|会|准备|打算|想)(去)?(吃药|服药)过量", True),
+    ("zh.active.overdose", "active_ideation", r"(就|要|会|准备|打算|想)(去)?(吃药|服药)过量|(准备|要|打算|想)(去)?(吃|打|注射|服|喝)(过量|大量|一整瓶|整瓶)", True),
     ("zh.active.end_all", "active_ideation", r"(就|要|会|准备|打算|决定)(去)?结束这一切", True),
     ("zh.active.jump_from", "active_ideation", r"(我|就|要|准备|打算)(从|到)[^几多哪]{1,10}(跳下去|跳下来|跳楼)|就(从|去)[^几多哪]{0,10}跳", True),
     ("zh.active.swallow_all", "active_ideation", r"(一次性|一口气|整盒|整瓶|全部)(全)?(吞|吃|喝)(下去|掉|了)?", True),
@@ -589,6 +598,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- finality
     ("zh.final.last", "finality", r"最后一(天|条消息|次|晚)|最后的(消息|话)", True),
     ("zh.final.thanks", "goodbye", r"谢谢你.{0,10}(听我|陪我|这几周|这段时间|一直)|再见了|永别|跟.{0,4}说声再见", True),
+    ("zh.final.when_gone", "finality", r"(我)?(走了|不在了|死了|离开以后)(以后|之后)", True),
+    ("zh.prep.look_after", "preparation", r"(帮我)?照顾(好)?(我的)?(狗|猫|宠物|孩子).{0,12}(走了|不在|以后)|交代的事.{0,6}(写好|安排好|都好)", True),
     ("zh.final.over", "finality", r"(一切|所有)(就|都)(都)?(会)?结束|结束这一切|过了今晚", True),
     ("zh.final.wont_need", "finality", r"(用不上|用不着)了|待不了多久|不会再(拖累|麻烦)", True),
     ("zh.final.arranged", "finality", r"(一切|都)(都)?(安排好|准备好|处理好)了|我准备好了|没人需要再为我", True),
@@ -623,7 +634,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
     # -- harm to others
     ("zh.others.kill", "harm_others_intent",
-     r"(我要|我想|我会|我就|要|打算|准备|计划)(去)?(杀了?|杀死|捅死|捅|弄死|毒死|打残|报复|砍)(我)?(前女友|前男友|前任|他|她|他们|老板|继父|爸|妈|邻居|老师|同学|同事|室友|那个人|那些人|那个)", True),
+     r"(我要|我想|我会|我就|要|打算|准备|计划)(去)?(杀了?|杀死|捅死|捅|弄死|毒死|打残|报复|砍|开枪打死|开枪打|打死)(我)?(前女友|前男友|前任|他|她|他们|老板|继父|爸|妈|邻居|老师|同学|同事|室友|那个人|那些人|那个)", True),
     ("zh.others.poison", "harm_others_intent", r"(怎么|计划)?(给|往).{1,6}(下毒|放.{0,3}(毒|老鼠药))", True),
     ("zh.others.school", "harm_others_intent", r"(把|带).{0,8}(刀|枪|武器).{0,6}(带)?(去|到)(学校|公司|单位)", True),
     ("zh.others.pay", "harm_others_intent", r"(让他们|他们)(都)?(付出代价|血债血偿)|报复(杀人)?.{0,10}(名单|武器)|名单(都)?列好", True),

@@ -70,7 +70,7 @@ class LLMJudge:
         return [{"role": "system", "content": JUDGE_PROMPT},
                 {"role": "user", "content": f"Conversation:\n{transcript}\n\nJSON:"}]
 
-    def assess(self, messages: Sequence[Message]) -> LayerVerdict:
+    def assess(self, messages: Sequence[Message], evidence: str = "none") -> LayerVerdict:
         raw = self.backend.generate_batch([self.prompt(messages)], self.params)[0]
         verdict = parse_judgement(raw)
         if verdict is None:

@@ -72,7 +72,7 @@ def test_classifier_alone_cannot_trigger_a_crisis(classifier) -> None:
     class Alarmist:  # a learned layer that sees imminent risk everywhere
         name, max_from_none = "alarmist", "low"
 
-        def assess(self, messages):
+        def assess(self, messages, evidence="none"):
             from psycollm.safety.crisis_screen import LayerVerdict
 
             return LayerVerdict(level="imminent", categories=["suicide"], requests=["jailbreak"])

@@ -129,7 +129,7 @@ def test_replacement_carries_resources_when_the_conversation_had_risk(guard) -> 
 class Exploding:
     name, max_from_none = "exploding", "low"
 
-    def assess(self, messages):
+    def assess(self, messages, evidence="none"):
         raise RuntimeError("injected failure")
 
 
@@ -139,7 +139,7 @@ class Hanging:
     def __init__(self) -> None:
         self.release = threading.Event()
 
-    def assess(self, messages):
+    def assess(self, messages, evidence="none"):
         self.release.wait(10)
         raise RuntimeError("too late")
 
