@@ -509,8 +509,8 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
         regen_btn.click(on_regenerate, [textbox, state], turn_outputs, api_name="regenerate",
                         concurrency_limit=limit, concurrency_id="turn", show_progress="hidden")
 
-        def on_stop(st: ChatState, request: gr.Request) -> bool:
-            return service.stop(key_of(request, st))
+        def on_stop(st: ChatState, request: gr.Request) -> None:
+            service.stop(key_of(request, st))
 
         stop_btn.click(on_stop, [state], None, api_name="stop", queue=False)
         del send_event

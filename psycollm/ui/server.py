@@ -73,7 +73,9 @@ class PsycollmApp:
         """Run until interrupted (uvicorn; the models stay loaded between requests)."""
         import uvicorn
 
-        uvicorn.run(self.asgi, host=self.settings.ui.host, port=self.settings.ui.port, log_level="warning")
+        # Open event streams would hold a graceful shutdown forever; 5 s is enough for writes to finish.
+        uvicorn.run(self.asgi, host=self.settings.ui.host, port=self.settings.ui.port, log_level="warning",
+                    timeout_graceful_shutdown=5)
 
     def start_in_thread(self, port: int | None = None) -> str:
         """Serve in a background thread (tests, benchmarks); returns the base URL once it answers."""

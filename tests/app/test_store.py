@@ -341,6 +341,7 @@ def test_generate_fills_imported_items_with_model_responses(store, settings):
 # Statistics
 
 
+@pytest.mark.slow
 def test_agreement_statistics_match_the_reference_implementations(store):
     import krippendorff
     import numpy as np

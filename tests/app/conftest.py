@@ -1,0 +1,91 @@
+"""App fixtures: launched apps on free loopback ports (one per session), users, Chromium for the browser test.
+
+``real_app`` runs the embedded model (llama.cpp); ``scripted_app`` runs `ScriptedBackend` with a
+slow, long reply, used only where the model's words do not matter and timing must be
+deterministic (stop, the write-burst test). Safety and retrieval are off in both: their own
+tests cover them, and the chat service tests check the app's use of them with toy layers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+PASSWORD = "test-password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_settings(tmp: Path):
+    from psycollm.config import load_settings
+
+    s = load_settings(env={})
+    s.data_dir = str(tmp)
+    s.ui.host = "127.0.0.1"
+    s.ui.port = free_port()
+    s.safety.enabled = False
+    s.retrieval.enabled = False
+    s.generation.max_new_tokens = 64
+    return s
+
+
+def _launch(tmp: Path, backend=None):
+    from psycollm.ui.server import build_app
+
+    settings = app_settings(tmp)
+    app = build_app(settings, backend=backend)
+    for name, role in (("ana", "clinician"), ("bob", "clinician"), ("root", "admin"), ("carl", "counselor")):
+        app.store.add_user(name, PASSWORD, role)
+    app.url = app.start_in_thread()
+    return app
+
+
+@pytest.fixture(scope="session")
+def real_app(tmp_path_factory):
+    """The app on the embedded model, as `make run` starts it (minus safety/retrieval)."""
+    app = _launch(tmp_path_factory.mktemp("real-app"))
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def scripted_app(tmp_path_factory):
+    """The app on ScriptedBackend: a 400-character reply streamed 4 characters every 20 ms."""
+    from psycollm.backends.scripted import ScriptedBackend
+
+    backend = ScriptedBackend(["I hear how hard this is. " * 16], delay_s=0.02, model_name="scripted")
+    app = _launch(tmp_path_factory.mktemp("scripted-app"), backend=backend)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get when missing (root, as in CI); skips only if that fails."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        if shutil.which("apt-get") is None:
+            pytest.skip("browser test: chromium is not installed and apt-get is not available")
+        try:
+            subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-wqy-microhei"], check=True,
+                           capture_output=True, timeout=600)
+        except (subprocess.SubprocessError, OSError) as exc:
+            pytest.skip(f"browser test: chromium could not be installed with apt-get ({exc})")
+        path = "/usr/bin/chromium"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        pytest.skip("browser test: the playwright package is missing (pip install -e '.[dev]')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    return path
