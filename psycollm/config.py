@@ -73,7 +73,8 @@ class RetrievalSettings:
     embedder: str = _f("use-multilingual", "Dense embedder: use-multilingual (offline, zh+en), minilm "
                        "(offline, English), or any sentence-transformers model id/path.")
     top_k: int = _f(4, "Chunks put into the prompt as evidence.")
-    min_score: float = _f(0.0, "Drop fused hits below this score (0 = keep top_k).")
+    min_score: float = _f(0.0, "Drop hits whose fused score is below this (1.0 = ranked first by dense and BM25, "
+                          "0.5 = first by one of them; 0 = keep top_k).")
     chunk_size: int = _f(400, "Characters per chunk.")
     chunk_overlap: int = _f(60, "Characters shared by neighbouring chunks.")
     index_type: str = _f("auto", "FAISS index: auto (flat below a size threshold, HNSW above), flat, hnsw, ivf.")
