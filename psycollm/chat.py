@@ -208,15 +208,30 @@ class Counselor:
         # with a `stream_buffer` releases the stream one screened sentence at a time, so an unsafe
         # sentence is never shown, not even before the replacement.
         pieces: list[str] = []
+        shown = ""
+        buffer, hold = None, False  # hold: the stream screen broke, show nothing until the final screen
         make_buffer = getattr(self.guard, "stream_buffer", None) if self.settings.safety.enabled else None
-        buffer = make_buffer() if make_buffer is not None else None
+        if make_buffer is not None:
+            try:
+                buffer = make_buffer()
+            except Exception:
+                log.exception("stream screen failed to start; holding the reply for the final screen")
+                hold = True
         try:
             for piece in self.backend.stream(messages, params, cancel):
                 pieces.append(piece)
-                shown = buffer.feed(piece) if buffer is not None else "".join(pieces)
+                if buffer is not None and not hold:
+                    try:
+                        shown = buffer.feed(piece)
+                    except Exception:
+                        log.exception("stream screen failed; holding the reply for the final screen")
+                        hold, shown = True, ""
+                elif not hold:
+                    shown = "".join(pieces)
                 yield TurnEvent(shown, model=model, sources=sources, notice=notice, turn_id=turn_id)
         except PsycollmError as exc:
-            partial = buffer.released if buffer is not None else "".join(pieces)
+            # Only what was already shown (screened, when a stream screen runs) is kept.
+            partial = shown
             record(partial, "error", sources=sources, iv=verdict, error=str(exc))
             yield TurnEvent(partial, done=True, model=model, sources=sources, notice=notice, status="error",
                             error=str(exc), turn_id=turn_id)

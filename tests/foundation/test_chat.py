@@ -207,3 +207,22 @@ def test_history_language_and_long_history_fit_the_window():
     sent = backend.calls[-1]
     assert backend.count_tokens(sent) <= 600 - c.settings.generation.max_new_tokens or len(sent) == 2
     assert "请用中文回答" in sent[0]["content"] and sent[-1]["content"] == "嗯"
+
+
+def test_broken_stream_screen_holds_the_reply_and_fails_closed():
+    """A guard whose per-sentence stream buffer raises: nothing unscreened is shown while streaming,
+    and the final output screen decides what the user sees."""
+
+    class Buffer:
+        def feed(self, piece):
+            raise RuntimeError("sentence splitter crashed")
+
+    class BufferBroken(ToyGuard):
+        def stream_buffer(self):
+            return Buffer()
+
+    events = list(Counselor(ScriptedBackend(["take this DOSE now"]), _settings(), guard=BufferBroken()).respond([], "hi"))
+    assert all(e.text == "" for e in events[:-1])
+    assert events[-1].text == "SAFE REPLACEMENT"
+    events = list(Counselor(ScriptedBackend(["all good here"]), _settings(), guard=BufferBroken()).respond([], "hi"))
+    assert events[-1].text == "all good here" and events[-1].status == "ok"
