@@ -435,7 +435,9 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
 
         def conv_update(st: ChatState) -> Any:
             try:
-                return gr.update(choices=service.conversations(st), value=st.session_id or None)
+                choices = service.conversations(st)
+                current = st.session_id if any(sid == st.session_id for _, sid in choices) else None
+                return gr.update(choices=choices, value=current)
             except PsycollmError:
                 return gr.update()
 

@@ -1,0 +1,79 @@
+"""The real page in headless Chromium (Debian's, driven by Playwright): send a message, watch the
+embedded model's reply stream in, save screenshots; log in to the rating console.
+
+Screenshots go to test-artifacts/ (git-ignored); set PSYCOLLM_SCREENSHOT_DIR=docs/img to refresh
+the README's pictures. Skips only when chromium cannot be installed (see conftest.chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "test-password"  # set by conftest._launch
+
+
+def screenshot(page, name: str) -> Path:
+    out = REPO / "test-artifacts" / name
+    page.screenshot(path=str(out), full_page=True)
+    extra = os.environ.get("PSYCOLLM_SCREENSHOT_DIR")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(extra) / name), full_page=True)
+    return out
+
+
+def test_chat_page_streams_a_reply_and_rating_console_logs_in(real_app, chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="en-US")
+            page.goto(real_app.url + "/")
+            page.wait_for_selector("#message textarea", timeout=60_000)
+            assert "not a substitute for professional care" in page.locator("#care-notice").inner_text()
+            page.locator("#message textarea").fill(
+                "I have been feeling anxious before my exams. <script>window.__pwned = 1</script>")
+            page.locator("#send").click()
+
+            bot = page.locator("#chatbot .bot.message").last
+            seen: list[str] = []
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                if bot.count():
+                    text = bot.inner_text()
+                    if text and (not seen or text != seen[-1]):
+                        seen.append(text)
+                    if "model: SmolLM2-135M-Instruct" in text:
+                        break
+                page.wait_for_timeout(30)
+            assert seen and "model: SmolLM2-135M-Instruct" in seen[-1], seen[-1:]
+            streaming = [s for s in seen if "model:" not in s and s.strip("… ")]
+            assert len(streaming) >= 2, "the reply appeared at once instead of streaming"
+            assert all(a in b or len(a) <= len(b) for a, b in zip(streaming, streaming[1:], strict=False))
+            user_text = page.locator("#chatbot .user.message").last.inner_text()
+            assert "<script>window.__pwned = 1</script>" in user_text  # shown as text...
+            assert page.evaluate("window.__pwned") is None  # ...never run
+            shot = screenshot(page, "chat.png")
+            assert shot.stat().st_size > 10_000
+
+            console = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="en-US")
+            console.goto(real_app.url + "/rate/")
+            console.locator("input[type=text]").fill("ana")
+            console.locator("input[type=password]").fill(PASSWORD)
+            console.get_by_role("button", name="Login").click()
+            console.wait_for_selector("#rate-info", timeout=60_000)
+            console.wait_for_function(
+                "() => document.querySelector('#rate-info').innerText.includes('queue')", timeout=60_000)
+            assert "ana" in console.locator("#who").inner_text()
+            screenshot(console, "rating.png")
+        finally:
+            browser.close()
