@@ -6,7 +6,7 @@
     psycollm users passwd ana
     psycollm export ratings --format csv -o ratings.csv
     psycollm export preferences -o dpo.jsonl         # DPO pairs for `psycollm train dpo`
-    psycollm ratings import prompts.jsonl --set pilot
+    psycollm ratings import prompts.jsonl --set-name pilot
     psycollm ratings generate --samples 2            # ask the configured model for missing responses
     psycollm ratings status
 
@@ -137,11 +137,11 @@ def ratings_main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     imp = sub.add_parser("import", help="Import a JSONL prompt set (see psycollm/store/importing.py).")
     imp.add_argument("file")
-    imp.add_argument("--set", dest="set_name", default="", help="Name of the set (default: the file's stem).")
+    imp.add_argument("--set-name", dest="set_name", default="", help="Name of the set (default: the file's stem).")
     imp.add_argument("--skip-invalid", action="store_true", help="Import the valid lines even if others are bad.")
     gen = sub.add_parser("generate", help="Ask the configured model for responses to imported prompts.")
     gen.add_argument("--samples", type=int, default=2, help="Responses each item should have (2 = A/B pairs).")
-    gen.add_argument("--set", dest="set_name", default=None)
+    gen.add_argument("--set-name", dest="set_name", default=None)
     gen.add_argument("--limit", type=int, default=0, help="At most this many items (0 = all).")
     sub.add_parser("status", help="Items, responses, ratings and comparisons in the database.")
     for p in (imp, gen, sub.choices["status"]):

@@ -1,7 +1,7 @@
 """Prompt sets for the clinicians' rating queue, read from JSONL and checked line by line.
 
     items, problems = parse_prompt_set(Path("prompts.jsonl").read_bytes())
-    psycollm ratings import prompts.jsonl --set pilot          # the same from the command line
+    psycollm ratings import prompts.jsonl --set-name pilot          # the same from the command line
 
 One JSON object per line; any of these shapes:
 

@@ -368,3 +368,20 @@ def test_agreement_statistics_match_the_reference_implementations(store):
     assert stats["dimensions"]["safety"]["kappa"][0]["kappa"] == 1.0
     assert "| empathy | 8 |" in format_table(stats)
     assert agreement_figure(stats).axes[0].get_title() == "Mean score (±sd)"
+
+
+def test_ratings_cli_import_and_status(tmp_path, capsys):
+    from psycollm.store.cli import ratings_main
+
+    flags = ["--data-dir", str(tmp_path)]
+    good = tmp_path / "set.jsonl"
+    good.write_text('{"id": "a", "prompt": "hello", "responses": ["hi", "hey"]}\n', encoding="utf-8")
+    assert ratings_main(["import", str(good), "--set-name", "pilot", *flags]) == 0
+    assert "1 new items" in capsys.readouterr().out
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "b", "prompt": "caf\xe9"}\n')
+    with pytest.raises(InputRejected, match="line 1: not valid UTF-8"):
+        ratings_main(["import", str(bad), *flags])
+    assert ratings_main(["status", *flags]) == 0
+    out = capsys.readouterr().out
+    assert "items        1" in out and "responses    2" in out
