@@ -262,3 +262,28 @@ def test_concurrent_sessions_do_not_mix(make_service):
     for i, st in enumerate(states):
         assert [t.reply for t in st.turns] == [f"echo: user{i} turn{j}" for j in range(3)]
         assert len(service.store.list_sessions(st.owner)) == 1
+
+
+def test_app_uses_the_safety_layer_when_present_and_starts_without_it(settings, monkeypatch):
+    """A stand-in `psycollm.safety.guard` module (toy Guard) is picked up; a missing one is skipped."""
+    import sys
+    import types
+
+    from psycollm.ui.server import make_counselor
+
+    settings.retrieval.enabled = False
+    fake = types.ModuleType("psycollm.safety.guard")
+
+    class Guard(ToyGuard):
+        @classmethod
+        def from_settings(cls, settings, backend=None):
+            return cls()
+
+    fake.Guard = Guard
+    monkeypatch.setitem(sys.modules, "psycollm.safety.guard", fake)
+    counselor = make_counselor(settings, sink=None, backend=ScriptedBackend())
+    assert isinstance(counselor.guard, Guard) and settings.safety.enabled
+
+    monkeypatch.setitem(sys.modules, "psycollm.safety.guard", None)  # import now fails
+    counselor = make_counselor(settings, sink=None, backend=ScriptedBackend())
+    assert counselor.guard is None and settings.safety.enabled is False
