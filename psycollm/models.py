@@ -144,6 +144,11 @@ def resolve_gguf(name: str, settings: Settings | None = None) -> Path:
             return path
         raise ModelNotFound(f"GGUF file not found: {path}")
     spec = lookup(name, settings)
+    if spec is not None and spec.path and not spec.gguf_package:
+        # A registered fine-tune: `psycollm train ... --export_gguf` writes the GGUF into its folder.
+        ggufs = sorted(Path(spec.path).glob("*.gguf"))
+        if ggufs:
+            return ggufs[0]
     if spec is None or not spec.gguf_package:
         raise ModelNotFound(
             f"'{name}' has no GGUF file. The llama.cpp backend needs a .gguf path or an embedded model "
