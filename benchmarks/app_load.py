@@ -6,7 +6,7 @@
 
 Each user is a `gradio_client.Client` (its own session, like a browser tab) sending its turns one
 after another through the chat page's `/send` endpoint, streaming. Reported: turn latency (send ->
-last update) p50/p95/max, time to the first streamed update, errors (exceptions, empty or error
+last update) p50/p95/max, time to the first streamed piece of the reply, errors (exceptions, empty or error
 replies), turns per second. Prints a table and writes benchmarks/results/app_load.json.
 
 Only 127.0.0.1 is targeted; the run is bounded by --turns and --timeout.
@@ -71,8 +71,8 @@ def run_user(url: str, user: int, turns: int, deadline: float, out: dict, lock: 
         first = None
         try:
             job = client.submit(text, api_name="/send")
-            for _ in job:
-                if first is None:
+            for update in job:  # the first update only echoes the message; count the first reply token
+                if first is None and reply_text(update[0]).strip() not in ("", "…"):
                     first = time.perf_counter() - started
             chat = job.result(timeout=max(1.0, deadline - time.monotonic()))[0]
             elapsed = time.perf_counter() - started

@@ -203,6 +203,7 @@ class ChatService:
         finished = False
         last_yield = 0.0
         try:
+            yield state  # the user's message shows at once, even while the turn waits for the model
             for event in events:
                 shown.reply, shown.model, shown.status = event.text, event.model, event.status
                 shown.turn_id = event.turn_id

@@ -2,8 +2,9 @@
 
 ``real_app`` runs the embedded model (llama.cpp); ``scripted_app`` runs `ScriptedBackend` with a
 slow, long reply, used only where the model's words do not matter and timing must be
-deterministic (stop, the write-burst test). Safety and retrieval are off in both: their own
-tests cover them, and the chat service tests check the app's use of them with toy layers.
+deterministic (stop). Both run the real safety guard (lexicon layer); retrieval is off (building
+the index is the knowledge base's tests' business; the chat service tests show sources with a toy
+retriever).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def app_settings(tmp: Path):
     s.data_dir = str(tmp)
     s.ui.host = "127.0.0.1"
     s.ui.port = free_port()
-    s.safety.enabled = False
+    s.safety.enabled = True
+    s.safety.judge = "none"  # the real guard, lexicon layer only: no classifier training in the app tests
     s.retrieval.enabled = False
     s.generation.max_new_tokens = 64
     return s

@@ -121,7 +121,8 @@ def test_stop_cancels_the_model_and_saves_what_was_said(make_service):
     state = ChatState()
     service.identify(state, None)
     gen = service.send(state, "talk to me", "tab")
-    next(gen)
+    assert next(gen).turns[-1].reply == ""  # the user's message is shown before the model answers
+    next(gen)  # the first piece of the reply
     assert service.stop("tab")
     final = run(gen)
     assert final.turns[-1].status == "cancelled"
