@@ -1,5 +1,5 @@
 """Fixtures of the data-pipeline tests: a tiny fake shared-data folder, a recipe pointing at it, and
-a context on the scripted model (see scripted_model.py: a documented fake, not a model)."""
+a context on the scripted model (training/data/scripted_replies.py: a documented fake, not a model)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scripted_model import CounselingScript, make_kb, make_shared_data  # noqa: E402
+from fake_shared_data import make_kb, make_shared_data  # noqa: E402
 
 from psycollm.backends.scripted import ScriptedBackend  # noqa: E402
 from training.data.pipeline import Context  # noqa: E402
 from training.data.recipe import DataRecipe, load_recipe  # noqa: E402
+from training.data.scripted_replies import CounselingScript  # noqa: E402
 
 
 @pytest.fixture

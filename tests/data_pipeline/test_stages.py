@@ -1,4 +1,4 @@
-"""The four stages on a tiny fake shared-data folder with the scripted model (scripted_model.py: a
+"""The four stages on a tiny fake shared-data folder with the scripted model (training/data/scripted_replies.py: a
 documented fake that returns known-good and known-bad output), real SQLite cache, real files."""
 
 from __future__ import annotations

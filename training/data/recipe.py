@@ -51,8 +51,9 @@ class StepSampling:
 
 @dataclass
 class LLMConfig:
-    batch_size: int = _f(32, "Requests handed to backend.generate_batch at once (the backend runs them "
-                         "concurrently, up to backend.max_concurrency); the cache is committed after each batch.")
+    batch_size: int = _f(0, "Requests handed to backend.generate_batch at once; the cache is committed and the "
+                         "progress bar advances after each. 0 = auto: 4 x backend.max_concurrency for a server "
+                         "(which runs them concurrently), 1 for in-process backends.")
     max_attempts: int = _f(3, "Tries per call when the output is malformed (bad JSON, wrong roles, empty turns, "
                            "language switch) before the item is dropped and counted.")
     retry_temperature: float = _f(0.7, "Temperature of retries when the step's temperature is 0 (greedy "
@@ -293,8 +294,8 @@ def _check(r: DataRecipe) -> None:
         raise ConfigError("multi_turn.on_refine_failure must be 'drop' or 'keep_generated'.")
     if r.single_turn.rewrite_on_failure not in ("original", "drop"):
         raise ConfigError("single_turn.rewrite_on_failure must be 'original' or 'drop'.")
-    if r.llm.max_attempts < 1 or r.llm.batch_size < 1 or r.shard_size < 1:
-        raise ConfigError("llm.max_attempts, llm.batch_size and shard_size must be at least 1.")
+    if r.llm.max_attempts < 1 or r.llm.batch_size < 0 or r.shard_size < 1:
+        raise ConfigError("llm.max_attempts and shard_size must be at least 1, llm.batch_size at least 0 (auto).")
     if not 0.0 <= r.mix.validation_fraction < 1.0:
         raise ConfigError("mix.validation_fraction must be in [0, 1).")
     unknown = set(r.mix.stage_priority) - {"multi_turn", "knowledge", "single_turn"}

@@ -5,9 +5,9 @@
                                parse=lambda text: parse_dialogue(text, "zh"))], desc="generate")
 
 For each round of attempts, the calls still pending are rendered, looked up in the cache, and the
-rest handed to ``backend.generate_batch`` in chunks of ``llm.batch_size`` (the OpenAI-compatible
-backend runs a chunk concurrently with at most ``backend.max_concurrency`` requests in flight; the
-in-process backends batch locally). Each reply goes into the cache before it is parsed, so a run
+rest handed to ``backend.generate_batch`` in chunks of ``llm.batch_size`` (auto: 4 x
+``backend.max_concurrency`` for a server, which runs a chunk concurrently with at most that many
+requests in flight; one request at a time for in-process backends). Each reply goes into the cache before it is parsed, so a run
 killed at any point resumes without paying twice. A reply that fails its ``parse`` is retried with a
 new seed up to ``llm.max_attempts`` times, then the call fails with every attempt's reason.
 
@@ -111,6 +111,15 @@ class CallRunner:
             params = dataclasses.replace(params, max_new_tokens=max(16, room))
         return messages, params, truncated
 
+    @property
+    def chunk_size(self) -> int:
+        if self.config.batch_size > 0:
+            return self.config.batch_size
+        # Auto: keep a server's request pool full between chunks; in-process backends generate one
+        # request at a time anyway, and a chunk of one commits (and shows) every reply as it comes.
+        concurrency = int(getattr(self.backend, "max_concurrency", 0) or 0)
+        return 4 * concurrency if concurrency else 1
+
     # -- the loop -----------------------------------------------------------------------------------
     def run(self, calls: Sequence[Call], desc: str = "llm") -> list[CallResult]:
         results = {c.id: CallResult(c, ok=False) for c in calls}
@@ -119,39 +128,36 @@ class CallRunner:
         pending = list(calls)
         from tqdm import tqdm
 
-        bar = tqdm(total=len(calls), desc=desc, unit="call", disable=not self.progress, leave=False,
-                   dynamic_ncols=True)
-        try:
-            for attempt in range(self.config.max_attempts):
-                if not pending:
-                    break
-                replies = self._replies(pending, attempt, results)
-                still: list[Call] = []
-                for call in pending:
-                    res = results[call.id]
-                    res.attempts = attempt + 1
-                    if call.id not in replies:  # the backend refused this request
-                        still.append(call)
-                        continue
-                    text = replies[call.id]
-                    res.raw = text
-                    try:
-                        res.value = call.parse(text)
-                        res.ok = True
-                        bar.update(1)
-                    except MalformedOutput as exc:
-                        res.errors.append(f"{exc.reason}: {exc.detail}"[:300])
-                        self.stats[f"malformed:{exc.reason}"] += 1
-                        still.append(call)
-                pending = still
-                bar.set_postfix(retrying=len(pending))
-            bar.update(len(pending))
-        finally:
-            bar.close()
+        for attempt in range(self.config.max_attempts):
+            if not pending:
+                break
+            # One bar per attempt round, advancing with every reply (cached or generated), with ETA.
+            label = desc if attempt == 0 else f"{desc} retry {attempt}"
+            with tqdm(total=len(pending), desc=label, unit="call", disable=not self.progress, leave=False,
+                      dynamic_ncols=True) as bar:
+                replies = self._replies(pending, attempt, results, bar.update)
+            still: list[Call] = []
+            for call in pending:
+                res = results[call.id]
+                res.attempts = attempt + 1
+                if call.id not in replies:  # the backend refused this request
+                    still.append(call)
+                    continue
+                text = replies[call.id]
+                res.raw = text
+                try:
+                    res.value = call.parse(text)
+                    res.ok = True
+                except MalformedOutput as exc:
+                    res.errors.append(f"{exc.reason}: {exc.detail}"[:300])
+                    self.stats[f"malformed:{exc.reason}"] += 1
+                    still.append(call)
+            pending = still
         self.stats["failed_calls"] += len(pending)
         return [results[c.id] for c in calls]
 
-    def _replies(self, calls: Sequence[Call], attempt: int, results: dict[str, CallResult]) -> dict[str, str]:
+    def _replies(self, calls: Sequence[Call], attempt: int, results: dict[str, CallResult],
+                 advance: Callable[[int], object] = lambda n: None) -> dict[str, str]:
         """One attempt for each call: from the cache, else from the backend (chunked, grouped by params)."""
         prepared: dict[str, tuple[list[Message], GenerationParams, str]] = {}
         for call in calls:
@@ -167,11 +173,12 @@ class CallRunner:
                 if key in cached:
                     replies[cid] = cached[key]
             self.stats["cache_hits"] += len(replies)
+            advance(len(replies))
         todo = [c for c in calls if c.id not in replies]
         groups: dict[GenerationParams, list[Call]] = {}
         for call in todo:
             groups.setdefault(prepared[call.id][1], []).append(call)
-        size = self.config.batch_size
+        size = self.chunk_size
         for params, group in groups.items():
             for i in range(0, len(group), size):
                 chunk = group[i:i + size]
@@ -181,6 +188,7 @@ class CallRunner:
                     self.cache.put_many({prepared[cid][2]: (self.backend.model_name, names[cid], text)
                                          for cid, text in got.items()})
                 replies.update(got)
+                advance(len(chunk))
         return replies
 
     def _generate(self, chunk: Sequence[Call], conversations: list[list[Message]], params: GenerationParams,
