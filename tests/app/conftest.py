@@ -41,10 +41,12 @@ def app_settings(tmp: Path):
     return s
 
 
-def _launch(tmp: Path, backend=None):
+def _launch(tmp: Path, backend=None, **ui):
     from psycollm.ui.server import build_app
 
     settings = app_settings(tmp)
+    for key, value in ui.items():
+        setattr(settings.ui, key, value)
     app = build_app(settings, backend=backend)
     for name, role in (("ana", "clinician"), ("bob", "clinician"), ("root", "admin"), ("carl", "counselor")):
         app.store.add_user(name, PASSWORD, role)
@@ -67,6 +69,16 @@ def scripted_app(tmp_path_factory):
 
     backend = ScriptedBackend(["I hear how hard this is. " * 16], delay_s=0.02, model_name="scripted")
     app = _launch(tmp_path_factory.mktemp("scripted-app"), backend=backend)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def login_app(tmp_path_factory):
+    """ui.require_login=true: the chat itself is behind the login (ScriptedBackend)."""
+    from psycollm.backends.scripted import ScriptedBackend
+
+    app = _launch(tmp_path_factory.mktemp("login-app"), backend=ScriptedBackend(["Hello."]), require_login=True)
     yield app
     app.close()
 

@@ -182,3 +182,40 @@ def test_ab_choice_becomes_a_dpo_pair(real_app, tmp_path):
 
     assert html.unescape(found[1]) == pair["chosen"][0]["content"]
     assert html.unescape(found[0]) == pair["rejected"][0]["content"]
+
+
+def test_language_switch_relabels_the_page(real_app):
+    client = chat_client(real_app)
+    zh = client.predict("zh", api_name="/set_language")
+    flat = json.dumps(zh, ensure_ascii=False)
+    assert "不能替代专业的心理咨询" in flat and "发送" in flat
+    en = json.dumps(client.predict("en", api_name="/set_language"), ensure_ascii=False)
+    assert "not a substitute for professional care" in en and "发送" not in en
+
+
+def test_admin_imports_a_prompt_set_through_the_page(real_app, tmp_path):
+    from gradio_client import handle_file
+
+    admin = console_client(real_app, "root")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "x1", "prompt": "ok"}\n{"id": "x2", "prompt": "caf\xe9"}\n')
+    with pytest.raises(Exception, match="line 2: not valid UTF-8"):
+        admin.predict(handle_file(str(bad)), "pilot", False, api_name="/import_prompts")
+    assert real_app.store.items_needing_responses(1, "pilot") == []  # nothing half-imported
+    report = admin.predict(handle_file(str(bad)), "pilot", True, api_name="/import_prompts")
+    assert report.startswith("1 new items") and "line 2" in report
+    generated = admin.predict(2, "pilot", api_name="/generate_responses")
+    assert generated == "2 responses generated."
+    clinician = console_client(real_app, "ana")
+    with pytest.raises(Exception, match="admin"):
+        clinician.predict(handle_file(str(bad)), "pilot", True, api_name="/import_prompts")
+
+
+def test_require_login_puts_the_chat_behind_the_login(login_app):
+    from gradio_client import Client
+
+    with pytest.raises(Exception, match="(?i)login|credentials"):
+        Client(login_app.url + "/", verbose=False)
+    carl = Client(login_app.url + "/", auth=("carl", PASSWORD), verbose=False)  # counselors may chat
+    carl.predict("hello from carl", api_name="/send")
+    assert [s.title for s in login_app.store.list_sessions("user:carl")] == ["hello from carl"]

@@ -75,5 +75,11 @@ def test_chat_page_streams_a_reply_and_rating_console_logs_in(real_app, chromium
                 "() => document.querySelector('#rate-info').innerText.includes('queue')", timeout=60_000)
             assert "ana" in console.locator("#who").inner_text()
             screenshot(console, "rating.png")
+
+            chinese = browser.new_page(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+            chinese.goto(real_app.url + "/")
+            chinese.wait_for_function(
+                "() => (document.querySelector('#care-notice') || {innerText: ''}).innerText.includes('不能替代')", timeout=60_000)
+            assert "发送" in chinese.locator("#send").inner_text()
         finally:
             browser.close()
