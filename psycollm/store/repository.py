@@ -679,8 +679,10 @@ def _title(text: str) -> str:
 
 
 def _clean_messages(messages: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    # Empty messages (a reply stopped before its first token) are dropped, as the engine drops them
+    # from what the model sees; DPO trainers refuse empty turns.
     return [{"role": str(m["role"]), "content": str(m["content"])} for m in messages
-            if m.get("role") in ("system", "user", "assistant")]
+            if m.get("role") in ("system", "user", "assistant") and str(m.get("content", "")).strip()]
 
 
 def _context_hash(messages: Sequence[dict[str, str]]) -> str:

@@ -218,9 +218,11 @@ def test_queue_prefers_responses_others_rated_for_overlap(store):
 def test_ab_choices_and_rubric_gaps_become_dpo_pairs(store):
     clinicians(store, "ana", "bob")
     history = [{"role": "user", "content": "hello"}, {"role": "assistant", "content": "hi"}]
-    store.save_turn(record("t1", "s1", "I feel low", "Cheer up."), TurnContext(owner="o", history=history))
+    stopped = [{"role": "user", "content": "wait"}, {"role": "assistant", "content": ""}]  # stopped at once
+    store.save_turn(record("t1", "s1", "I feel low", "Cheer up."),
+                    TurnContext(owner="o", history=history + stopped))
     store.save_turn(record("t2", "s1", "I feel low", "That sounds heavy. What has been going on?"),
-                    TurnContext(owner="o", history=history, supersedes="t1"))
+                    TurnContext(owner="o", history=history + stopped, supersedes="t1"))
     task = store.next_comparison_task("ana")
     assert {task.left, task.right} == {"Cheer up.", "That sounds heavy. What has been going on?"}
     good = "left" if task.left.startswith("That") else "right"
@@ -236,13 +238,17 @@ def test_ab_choices_and_rubric_gaps_become_dpo_pairs(store):
     assert [p["source"] for p in pairs] == ["ab", "rubric"]
     for p in pairs:
         assert set(p) == {"prompt", "chosen", "rejected", "source", "item_id", "margin"}
-        assert p["prompt"] == [*history, {"role": "user", "content": "I feel low"}]
+        assert p["prompt"] == [*history, {"role": "user", "content": "wait"}, {"role": "user", "content": "I feel low"}]
         assert p["chosen"] == [{"role": "assistant", "content": "That sounds heavy. What has been going on?"}]
         assert p["rejected"] == [{"role": "assistant", "content": "Cheer up."}]
         assert p["item_id"].startswith("conversation:s1:")
     assert pairs[0]["margin"] == 1.0 and pairs[1]["margin"] == pytest.approx(2.5)
     text, count = export(store, "preferences", "jsonl")
     assert count == 2 and [json.loads(line)["source"] for line in text.splitlines()] == ["ab", "rubric"]
+    train_data = pytest.importorskip("training.train_data")  # the DPO trainer's own validator accepts them
+    assert [train_data.pair_problem(json.loads(line)) for line in text.splitlines()] == [None, None]
+    with_system = preference_pairs(store, system_prompt=True)
+    assert with_system[0]["prompt"][0]["role"] == "system" and train_data.pair_problem(with_system[0]) is None
     with pytest.raises(InputRejected):
         export(store, "preferences", "csv")
 
