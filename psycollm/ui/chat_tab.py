@@ -79,17 +79,18 @@ class ChatSink:
         self._pending: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def expect(self, session_id: str, context: Any) -> None:
+    # Keyed by (session, message): the same conversation open in two tabs can run two turns at once.
+    def expect(self, session_id: str, text: str, context: Any) -> None:
         with self._lock:
-            self._pending[session_id] = context
+            self._pending[(session_id, text)] = context
 
-    def forget(self, session_id: str) -> None:
+    def forget(self, session_id: str, text: str) -> None:
         with self._lock:
-            self._pending.pop(session_id, None)
+            self._pending.pop((session_id, text), None)
 
     def save_turn(self, record: Any) -> None:
         with self._lock:
-            context = self._pending.pop(record.session_id, None)
+            context = self._pending.pop((record.session_id, record.user_text), None)
         self.store.save_turn(record, context)
 
 
@@ -195,8 +196,9 @@ class ChatService:
         if not state.session_id:
             state.session_id = uuid.uuid4().hex
         history = state.history(history_upto)
-        self.sink.expect(state.session_id, TurnContext(owner=state.owner, history=history, supersedes=supersedes,
-                                                       enqueue=self.settings.ui.rate_conversations))
+        self.sink.expect(state.session_id, text, TurnContext(owner=state.owner, history=history,
+                                                             supersedes=supersedes,
+                                                             enqueue=self.settings.ui.rate_conversations))
         shown = ShownTurn(turn_id="", user=text)
         state.turns = [*state.turns[:history_upto], shown]
         events = self.counselor.respond(history, text, session_id=state.session_id, cancel=cancel)
@@ -228,9 +230,13 @@ class ChatService:
                         shown.reply, shown.status = event.text, event.status
                 except Exception:
                     log.exception("draining a cancelled turn failed")
-            self.sink.forget(state.session_id)
+            self.sink.forget(state.session_id, text)
             with self._lock:
                 self._running.pop(key, None)
+
+    def busy(self, key: str) -> bool:
+        with self._lock:
+            return key in self._running
 
     def stop(self, key: str) -> bool:
         with self._lock:
@@ -521,6 +527,8 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
         def on_undo(text: str, st: ChatState, request: gr.Request):
             ensure(st, request)
             try:
+                if service.busy(key_of(request, st)):
+                    raise InputRejected(t(st.lang, "busy"))
                 previous = service.undo(st)
             except Exception as exc:
                 gr.Warning(user_message(exc, st.lang))
@@ -531,6 +539,9 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
 
         def on_new(st: ChatState, request: gr.Request):
             ensure(st, request)
+            if service.busy(key_of(request, st)):
+                gr.Warning(t(st.lang, "busy"))
+                return render(st), gr.update(), st, status_line(service, st), gr.update()
             service.new(st)
             return render(st), "", st, status_line(service, st), conv_update(st)
 
@@ -548,6 +559,8 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
         def on_open(session_id: str | None, st: ChatState, request: gr.Request):
             ensure(st, request)
             try:
+                if service.busy(key_of(request, st)):
+                    raise InputRejected(t(st.lang, "busy"))
                 service.open(st, session_id or "")
             except (InputRejected, NotAllowed) as exc:
                 gr.Warning(str(exc))
