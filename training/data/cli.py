@@ -58,7 +58,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 def settings_for(args: argparse.Namespace, recipe_settings: dict[str, Any]) -> Any:
     """defaults < settings file < env < the recipe's ``settings`` < command-line settings flags."""
-    overrides: dict[str, Any] = dict(recipe_settings)
+    overrides: dict[str, Any] = {}
+    for key, value in recipe_settings.items():  # dotted keys, or nested sections {backend: {kind: ...}}
+        if isinstance(value, dict):
+            overrides.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            overrides[key] = value
     for key, value in vars(args).items():
         if key.startswith("setting__") and value is not None:
             overrides[key[len("setting__"):].replace("__", ".")] = value
@@ -74,7 +79,7 @@ def settings_for(args: argparse.Namespace, recipe_settings: dict[str, Any]) -> A
 
 def main(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
-    from training.data.recipe import describe, load_recipe
+    from training.data.recipe import check_recipe, describe, load_recipe
 
     if args.command == "fields":
         for key, default, help_text in describe():
@@ -87,13 +92,14 @@ def main(argv: list[str]) -> int:
             print(f"{t.name:<16} {t.lang}  version {t.version:<4} sha {t.sha}  {t.description}")
         return 0
 
-    overrides = list(args.override)
-    for flag, key in ((args.limit, "limit"), (args.seed, "seed"), (args.output, "output"), (args.work_dir, "work_dir")):
-        if flag is not None:
-            overrides.append(f"{key}={json.dumps(flag) if not isinstance(flag, str) else flag}")
+    recipe = load_recipe(args.config, args.override)
+    # The shortcuts are typed already: set them directly (a path is never re-parsed as YAML).
+    for key in ("limit", "seed", "output", "work_dir"):
+        if getattr(args, key) is not None:
+            setattr(recipe, key, getattr(args, key))
     if args.no_progress:
-        overrides.append("progress=false")
-    recipe = load_recipe(args.config, overrides)
+        recipe.progress = False
+    check_recipe(recipe)
     settings = settings_for(args, recipe.settings)
     from psycollm.cli import setup_logging
 

@@ -234,7 +234,7 @@ def load_recipe(path: str | os.PathLike[str] | None = None, overrides: list[str]
         key, value = item.split("=", 1)
         parsed = yaml.safe_load(value) if value.strip() else ""
         _set_dotted(recipe, key.strip(), parsed, "--override")
-    _check(recipe)
+    check_recipe(recipe)
     return recipe
 
 
@@ -262,12 +262,10 @@ def _set_dotted(obj: Any, dotted: str, value: Any, where: str, prefix: str = "")
             current[rest] = value
             return
         raise ConfigError(f"{where}: '{prefix}{head}' has no field '{rest}'.")
-    hint = dataclasses.fields(obj)
-    typ = next(f.type for f in hint if f.name == head)
-    setattr(obj, head, _coerce_recipe(value, typ, obj, head, f"{where} '{prefix}{head}'"))
+    setattr(obj, head, _coerce_recipe(value, obj, head, f"{where} '{prefix}{head}'"))
 
 
-def _coerce_recipe(value: Any, typ: Any, owner: Any, name: str, where: str) -> Any:
+def _coerce_recipe(value: Any, owner: Any, name: str, where: str) -> Any:
     import typing
 
     hints = typing.get_type_hints(type(owner))
@@ -283,7 +281,8 @@ def _coerce_recipe(value: Any, typ: Any, owner: Any, name: str, where: str) -> A
     return _coerce(value, real, where)
 
 
-def _check(r: DataRecipe) -> None:
+def check_recipe(r: DataRecipe) -> None:
+    """Raise ConfigError for values no stage can work with."""
     if r.limit is not None and r.limit < 1:
         raise ConfigError("limit must be a positive number of items (or null for all).")
     if not 0.0 <= r.multi_turn.support_threshold <= 1.0:

@@ -91,7 +91,7 @@ class CallRunner:
         window = self.backend.context_window
         if not window:
             return messages, params, False
-        need = self.config.min_reply_tokens
+        need = self.config.min_reply_tokens + 16 + window // 32
         truncated = False
         used = self.backend.count_tokens(messages)
         name = call.template.truncate
@@ -106,7 +106,9 @@ class CallRunner:
                 messages = call.template.render(**variables)
                 used = self.backend.count_tokens(messages)
             truncated = True
-        room = window - used
+        # Token counts of in-process backends miss a little chat-template overhead and remote ones are
+        # estimates: keep a margin so prompt + reply never overflows the context (llama.cpp fails then).
+        room = window - used - (16 + window // 32)
         if room < params.max_new_tokens:
             params = dataclasses.replace(params, max_new_tokens=max(16, room))
         return messages, params, truncated
