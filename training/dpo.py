@@ -27,12 +27,13 @@ from typing import Any
 from psycollm.errors import ConfigError, DatasetInvalid, PsycollmError
 from training.run import (
     RunResult,
+    TrainerSetup,
     disable_eval,
-    finish_run,
     load_run_settings,
     model_init_kwargs,
     print_result,
     resolve_model,
+    run_and_finish,
 )
 from training.script_config import parse_recipe_args
 
@@ -77,8 +78,8 @@ def orpo_config_from(dpo_args: Any) -> Any:
                          if f.init and f.name in names})
 
 
-def train(script_args: Any, training_args: Any, model_args: Any) -> RunResult:
-    """One DPO (or ORPO) run from the three parsed dataclasses."""
+def build_trainer(script_args: Any, training_args: Any, model_args: Any) -> TrainerSetup:
+    """The DPOTrainer (or ORPOTrainer) of a run: pairs validated, model resolved."""
     from transformers import AutoTokenizer
     from transformers.trainer_utils import IntervalStrategy
     from trl import DPOTrainer, get_peft_config, get_quantization_config
@@ -112,11 +113,13 @@ def train(script_args: Any, training_args: Any, model_args: Any) -> RunResult:
     else:
         trainer = DPOTrainer(model=source, args=training_args,
                              quantization_config=get_quantization_config(model_args), **common)
-    trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    result = finish_run(trainer, script_args, training_args, model_args, settings, source, algorithm,
-                        len(train_ds), len(eval_ds) if eval_ds is not None else 0)
-    trainer.accelerator.end_training()
-    return result
+    return TrainerSetup(trainer, settings, source, len(train_ds), len(eval_ds) if eval_ds is not None else 0)
+
+
+def train(script_args: Any, training_args: Any, model_args: Any) -> RunResult:
+    """One DPO (or ORPO) run from the three parsed dataclasses."""
+    setup = build_trainer(script_args, training_args, model_args)
+    return run_and_finish(setup, script_args, model_args, script_args.algorithm.lower())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,18 @@ class RunResult:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class TrainerSetup:
+    """A trainer ready to run, with what the steps after training need."""
+
+    trainer: Any
+    settings: Any
+    source: str  # what from_pretrained loaded the base from
+    n_train: int
+    n_eval: int
+    inference_template: str | None = None  # restored on the tokenizer before saving
+
+
 def load_run_settings(script_args: Any) -> Any:
     from psycollm.config import load_settings
 
@@ -67,6 +79,19 @@ def disable_eval(training_args: Any, reason: str) -> None:
     training_args.do_eval = False
     training_args.eval_on_start = False
     training_args.load_best_model_at_end = False
+
+
+def run_and_finish(setup: TrainerSetup, script_args: Any, model_args: Any, kind: str) -> RunResult:
+    """Train, then save (every rank: ZeRO-3 gathers weights), merge, GGUF, register and report (main rank)."""
+    trainer = setup.trainer
+    trainer.train(resume_from_checkpoint=trainer.args.resume_from_checkpoint)
+    if setup.inference_template is not None:
+        # A generation-marker template served training only; the model keeps the one it shipped with.
+        trainer.processing_class.chat_template = setup.inference_template
+    result = finish_run(trainer, script_args, trainer.args, model_args, setup.settings, setup.source, kind,
+                        setup.n_train, setup.n_eval)
+    trainer.accelerator.end_training()
+    return result
 
 
 def finish_run(trainer: Any, script_args: Any, training_args: Any, model_args: Any, settings: Any,

@@ -112,11 +112,39 @@ def expand_recipe_flag(argv: list[str], algorithm: str) -> list[str]:
     return out
 
 
+def check_recipe_keys(path: str, dataclass_types: tuple[Any, ...]) -> None:
+    """Refuse a recipe with keys no dataclass has (a typo would otherwise be silently ignored or fail
+    late), suggesting the closest field name."""
+    import dataclasses
+    import difflib
+
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"Recipe {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"Recipe {path} must be a YAML mapping of field names to values.")
+    known = {f.name for cls in dataclass_types for f in dataclasses.fields(cls)} | {"env"}
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hints.append(f"{key}" + (f" (did you mean {close[0]}?)" if close else ""))
+        raise ConfigError(f"Recipe {path} has unknown key(s): {', '.join(hints)}. Keys are field names of "
+                          f"{', '.join(c.__name__ for c in dataclass_types)}.")
+
+
 def parse_recipe_args(parser: Any, argv: list[str], algorithm: str) -> tuple[Any, ...]:
     """Parse ``--recipe``/``--config`` plus flag overrides with a TrlParser; ConfigError on bad values."""
+    args = expand_recipe_flag(list(argv), algorithm)
+    if "--config" in args:
+        check_recipe_keys(args[args.index("--config") + 1], tuple(parser.dataclass_types))
     try:
-        return tuple(parser.parse_args_and_config(expand_recipe_flag(list(argv), algorithm)))
-    except ValueError as exc:  # unknown recipe keys; TRL/transformers post-init checks
+        return tuple(parser.parse_args_and_config(args))
+    except ValueError as exc:  # TRL/transformers post-init checks
         message = str(exc)
         if "bf16" in message and "gpu" in message.lower():
             message += (" This recipe is meant for GPUs; here run a CPU recipe (psycollm train recipes) or pass "

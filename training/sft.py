@@ -25,12 +25,13 @@ from typing import Any
 from psycollm.errors import PsycollmError
 from training.run import (
     RunResult,
+    TrainerSetup,
     disable_eval,
-    finish_run,
     load_run_settings,
     model_init_kwargs,
     print_result,
     resolve_model,
+    run_and_finish,
 )
 from training.script_config import parse_recipe_args
 
@@ -56,8 +57,8 @@ def parse_args(argv: Sequence[str], prog: str = "psycollm train sft") -> tuple[A
 # SFT
 
 
-def train(script_args: Any, training_args: Any, model_args: Any) -> RunResult:
-    """One SFT run from the three parsed dataclasses."""
+def build_trainer(script_args: Any, training_args: Any, model_args: Any) -> TrainerSetup:
+    """The SFTTrainer of a run: data validated, model resolved, training chat template in place."""
     from transformers import AutoTokenizer
     from transformers.trainer_utils import IntervalStrategy
     from trl import SFTTrainer, get_peft_config, get_quantization_config
@@ -91,13 +92,13 @@ def train(script_args: Any, training_args: Any, model_args: Any) -> RunResult:
         quantization_config=get_quantization_config(model_args),
         callbacks=[make_resource_callback()],
     )
-    trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
-    # The generation-marker template served training only; the model keeps the one it shipped with.
-    tokenizer.chat_template = inference_template
-    result = finish_run(trainer, script_args, training_args, model_args, settings, source, "sft",
-                        len(train_ds), len(eval_ds) if eval_ds is not None else 0)
-    trainer.accelerator.end_training()
-    return result
+    return TrainerSetup(trainer, settings, source, len(train_ds), len(eval_ds) if eval_ds is not None else 0,
+                        inference_template=inference_template)
+
+
+def train(script_args: Any, training_args: Any, model_args: Any) -> RunResult:
+    """One SFT run from the three parsed dataclasses."""
+    return run_and_finish(build_trainer(script_args, training_args, model_args), script_args, model_args, "sft")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

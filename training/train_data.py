@@ -72,8 +72,10 @@ def validate_conversations(rows: Iterable[Any], source: str, where: str = "row")
     _raise_if(problems, source, total)
 
 
-def read_json_records(path: Path) -> list[tuple[int, Any]]:
-    """(line number, object) for a JSONL file, or (index, object) for a JSON list; bad JSON -> DatasetInvalid."""
+def read_json_records(path: Path) -> list[tuple[int, Any, str | None]]:
+    """(line number, object, JSON problem or None) for each line of a JSONL file, or (index, object,
+    None) for a JSON list. Unparsable lines are kept (object None) so they are reported together
+    with the other problems of the file, in order."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -85,18 +87,27 @@ def read_json_records(path: Path) -> list[tuple[int, Any]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise DatasetInvalid(f"{path}: not valid JSON: {exc}") from None
-        return list(enumerate(data))
-    records: list[tuple[int, Any]] = []
-    problems: list[str] = []
+        return [(n, obj, None) for n, obj in enumerate(data)]
+    records: list[tuple[int, Any, str | None]] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append((n, json.loads(line)))
+            records.append((n, json.loads(line), None))
         except json.JSONDecodeError as exc:
-            problems.append(f"line {n}: not valid JSON ({exc.msg} at column {exc.colno})")
-    _raise_if(problems[:MAX_REPORTED], str(path), len(problems))
+            records.append((n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"))
     return records
+
+
+def _check_records(records: list[tuple[int, Any, str | None]], check: Any, source: str, where: str) -> None:
+    problems = [f"{where} {n}: {p}" for n, obj, bad_json in records if (p := bad_json or check(obj))]
+    _raise_if(problems[:MAX_REPORTED], source, len(problems))
+
+
+def _sft_record_problem(obj: Any) -> str | None:
+    if not isinstance(obj, dict) or "messages" not in obj:
+        return "expected an object with a 'messages' list"
+    return conversation_problem(obj["messages"])
 
 
 def load_sft_dataset(path_or_id: str) -> Any:
@@ -113,18 +124,11 @@ def load_sft_dataset(path_or_id: str) -> Any:
             raise DatasetInvalid(f"{path} is not a data set folder written by `psycollm data build` "
                                  f"(datasets.save_to_disk): {exc}") from None
     elif path.is_file():
-        where = "line" if path.suffix != ".json" else "item"
         records = read_json_records(path)
-        problems = []
-        for n, obj in records:
-            if not isinstance(obj, dict) or "messages" not in obj:
-                problems.append(f"{where} {n}: expected an object with a 'messages' list")
-        _raise_if(problems[:MAX_REPORTED], str(path), len(problems))
-        rows = [obj["messages"] for _, obj in records]
-        problems = [f"{where} {n}: {p}" for (n, _), m in zip(records, rows, strict=True)
-                    if (p := conversation_problem(m))]
-        _raise_if(problems[:MAX_REPORTED], str(path), len(problems))
-        return datasets.Dataset.from_list([{"messages": m} for m in rows])
+        _check_records(records, _sft_record_problem, str(path), "line" if path.suffix != ".json" else "item")
+        if not records:
+            raise DatasetInvalid(f"{path}: no conversations (the file is empty).")
+        return datasets.Dataset.from_list([{"messages": obj["messages"]} for _, obj, _ in records])
     elif path.suffix in (".jsonl", ".json") or path_or_id.startswith((".", "/", "~")):
         raise DatasetInvalid(f"Data file not found: {path}")
     else:
@@ -228,11 +232,10 @@ def load_preference_pairs(path: str | Path) -> list[dict[str, Any]]:
     if not str(path) or not path.exists():
         raise DatasetInvalid(f"Preference file not found: {path}. Write one with `psycollm export preferences`.")
     records = read_json_records(path)
-    problems = [f"line {n}: {p}" for n, obj in records if (p := pair_problem(obj))]
-    _raise_if(problems[:MAX_REPORTED], str(path), len(problems))
+    _check_records(records, pair_problem, str(path), "line")
     if not records:
         raise DatasetInvalid(f"{path}: no preference pairs (the file is empty).")
-    return [obj for _, obj in records]
+    return [obj for _, obj, _ in records]
 
 
 def select_pairs(pairs: list[dict[str, Any]], sources: list[str], min_margin: float) -> list[dict[str, Any]]:
