@@ -139,6 +139,7 @@ class CaseQARunConfig:
     model_revision: str = field(default="", metadata={"help": "Extra tag in the model's cache identity."})
     cache: str = field(default="", metadata={"help": "Response cache file."})
     use_cache: bool = field(default=True, metadata={"help": "Reuse and store responses."})
+    report: bool = field(default=True, metadata={"help": "Write report.md/report.html (with charts) after the run."})
 
 
 def run_caseqa(cfg: CaseQARunConfig, settings: Settings, backend: ChatBackend | None = None,
@@ -242,5 +243,6 @@ def run_caseqa(cfg: CaseQARunConfig, settings: Settings, backend: ChatBackend | 
     }
     write_jsonl(out_dir / "caseqa_samples.jsonl", samples)
     write_json(out_dir / "caseqa_results.json", doc)
-    write_report(out_dir)
+    if cfg.report:
+        write_report(out_dir)
     return doc

@@ -145,12 +145,13 @@ def pceb_main(argv: list[str]) -> int:
 
             cq = run_caseqa(CaseQARunConfig(pceb_dir=cfg.pceb_dir, output=cfg.output, seed=cfg.seed,
                                             prompt_lang=cfg.prompt_lang, model_revision=cfg.model_revision,
-                                            cache=cfg.cache, use_cache=cfg.use_cache, batch_size=cfg.batch_size),
+                                            cache=cfg.cache, use_cache=cfg.use_cache, batch_size=cfg.batch_size,
+                                            report=cfg.report),
                             settings, backend=backend)
             print(summarize_caseqa(cq))
     finally:
         backend.close()
-    print(f"report: {Path(cfg.output) / 'report.md'} and report.html")
+    _print_where(cfg)
     return 0
 
 
@@ -177,7 +178,7 @@ def caseqa_main(argv: list[str]) -> int:
         if judge is not None:
             judge.close()
     print(summarize_caseqa(res))
-    print(f"report: {Path(cfg.output) / 'report.md'} and report.html")
+    _print_where(cfg)
     return 0
 
 
@@ -212,7 +213,7 @@ def dialogue_main(argv: list[str]) -> int:
     o = res["scores"]["overall"]
     print("dialogue: " + ", ".join(f"{m} {o[m]}" for m in res["scores"]["metrics"])
           + f" over {o['n']} turns; unparseable judgments {res['scores']['unparseable']}")
-    print(f"report: {Path(cfg.output) / 'report.md'} and report.html")
+    _print_where(cfg)
     return 0
 
 
@@ -286,6 +287,11 @@ def summarize_caseqa(res: dict[str, Any]) -> str:
     if s.get("judge"):
         out += f"; judge coverage {s['judge']['coverage']}% (unparseable {s['judge']['unparseable']})"
     return out
+
+
+def _print_where(cfg: Any) -> None:
+    out = Path(cfg.output)
+    print(f"results: {out}" + (f"  (report: {out / 'report.md'}, {out / 'report.html'})" if cfg.report else ""))
 
 
 def _setup_logging(settings: Settings) -> None:

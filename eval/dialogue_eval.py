@@ -183,6 +183,7 @@ class DialogueRunConfig:
     model_revision: str = field(default="", metadata={"help": "Extra tag in the model's cache identity."})
     cache: str = field(default="", metadata={"help": "Response cache file."})
     use_cache: bool = field(default=True, metadata={"help": "Reuse and store responses."})
+    report: bool = field(default=True, metadata={"help": "Write report.md/report.html (with charts) after the run."})
 
 
 def _mean(xs: list[float]) -> float | None:
@@ -285,5 +286,6 @@ def run_dialogue(cfg: DialogueRunConfig, settings: Settings, backend: ChatBacken
     }
     write_jsonl(out_dir / "dialogue_samples.jsonl", rows)
     write_json(out_dir / "dialogue_results.json", doc)
-    write_report(out_dir)
+    if cfg.report:
+        write_report(out_dir)
     return doc

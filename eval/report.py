@@ -3,8 +3,8 @@
     psycollm eval report runs/pceb-smollm                   # (re)write report.md / report.html of a run
     psycollm eval compare runs/a runs/b --output runs/cmp   # several runs side by side
 
-A run folder holds ``<task>_results.json`` files (pceb, caseqa, dialogue, safety); the report shows
-whatever is there. The PCEB table has the published layout (strict per group, elastic in brackets,
+A run folder holds ``<task>_results.json`` files (pceb, caseqa, dialogue); the report shows
+whatever is there (`psycollm eval safety` writes its own report, see eval/safety_eval.py). The PCEB table has the published layout (strict per group, elastic in brackets,
 the six-group average and its elastic twin, case-QA ROUGE/BLEU) with the published reference rows
 underneath, marked as published and not reproduced. Charts are matplotlib (Agg) PNGs, written next
 to the Markdown and inlined as base64 in the HTML.
@@ -25,7 +25,7 @@ from eval.pceb import GROUP_LABELS, GROUPS, LEVEL_LABELS, LEVELS
 
 log = logging.getLogger(__name__)
 
-TASKS = ("pceb", "caseqa", "dialogue", "safety")
+TASKS = ("pceb", "caseqa", "dialogue")
 
 
 def load_run(run_dir: str | Path) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def load_run(run_dir: str | Path) -> dict[str, Any]:
 
 
 def run_label(run: dict[str, Any], folder: str | Path | None = None) -> str:
-    res = run.get("pceb") or run.get("caseqa") or run.get("dialogue") or run.get("safety") or {}
+    res = run.get("pceb") or run.get("caseqa") or run.get("dialogue") or {}
     name = (res.get("model") or {}).get("name") or (Path(folder).name if folder else "run")
     cfg = res.get("config") or {}
     bits = []
@@ -275,6 +275,7 @@ def _dialogue_section(label: str, res: dict[str, Any]) -> list[str]:
     j = res.get("judge", {})
     out.append(f"- Judge: `{j.get('model')}`{' (self-judging: the evaluated model grades itself)' if j.get('self_judge') else ''}, "
                f"prompt `{j.get('prompt_version')}`; unparseable judgments {s.get('unparseable')} of {s.get('judged')}.")
+    out.append("")
     ranges = s.get("ranges", {})
     header = ["Topic", "turns"] + [f"{m} (0–{ranges.get(m, '?')})" for m in metrics]
     rows = []
@@ -283,16 +284,6 @@ def _dialogue_section(label: str, res: dict[str, Any]) -> list[str]:
     overall = s.get("overall", {})
     rows.append(["**all**", str(overall.get("n"))] + [_fmt(overall.get(m)) for m in metrics])
     out += [_md_table(header, rows), ""]
-    return out
-
-
-def _safety_section(label: str, res: dict[str, Any]) -> list[str]:
-    out = [f"## Safety — {label}", ""]
-    md = res.get("markdown")
-    if md:
-        out += [md, ""]
-    else:
-        out += ["```json", json.dumps(res.get("scores", res), ensure_ascii=False, indent=2)[:4000], "```", ""]
     return out
 
 
@@ -319,9 +310,6 @@ def render_markdown(runs: Sequence[tuple[str, dict[str, Any]]], charts: dict[str
     for label, run in runs:
         if run.get("dialogue"):
             lines += _dialogue_section(label, run["dialogue"])
-    for label, run in runs:
-        if run.get("safety"):
-            lines += _safety_section(label, run["safety"])
     return "\n".join(lines).rstrip() + "\n"
 
 

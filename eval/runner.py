@@ -243,6 +243,7 @@ class PCEBRunConfig:
     model_revision: str = field(default="", metadata={"help": "Extra tag in the model's cache identity."})
     cache: str = field(default="", metadata={"help": "Response cache file ('' = <cache_dir>/eval/responses.sqlite)."})
     use_cache: bool = field(default=True, metadata={"help": "Reuse and store responses."})
+    report: bool = field(default=True, metadata={"help": "Write report.md/report.html (with charts) after the run."})
 
 
 def fit_mcq_prompt(item: MCQItem, lang: str, examples: list[MCQItem], count_tokens: Callable[[list[Message]], int],
@@ -369,7 +370,8 @@ def run_pceb(cfg: PCEBRunConfig, settings: Settings, backend: ChatBackend | None
     }
     write_jsonl(out_dir / "pceb_samples.jsonl", samples)
     write_json(out_dir / "pceb_results.json", results_doc)
-    write_report(out_dir)
+    if cfg.report:
+        write_report(out_dir)
     return results_doc
 
 

@@ -15,8 +15,9 @@ single-choice strict scores and the three multiple-choice elastic scores, which 
 published bracketed averages relate to their columns (PsycoLLM: 64.71).
 
 Chinese tokenization: rouge-score's default tokenizer keeps only [a-z0-9] and scores Chinese 0, and
-`evaluate.load` needs the hub; we pass rouge-score a tokenizer (jieba words, or characters) and give
-sacrebleu the same tokens (``tokenize="none"``), so ROUGE and BLEU count the same units.
+`evaluate.load` needs the hub; we tokenize (jieba words, or characters), compute ROUGE on those
+tokens (rouge-score's definitions, cross-checked against it in the tests) and give sacrebleu the
+same tokens (``tokenize="none"``), so ROUGE and BLEU count the same units.
 """
 
 from __future__ import annotations
@@ -169,16 +170,44 @@ def tokenizer(kind: str) -> Any:
     return _TOKENIZERS[kind]
 
 
+def _f1(overlap: int, n_pred: int, n_ref: int) -> float:
+    if not overlap or not n_pred or not n_ref:
+        return 0.0
+    p, r = overlap / n_pred, overlap / n_ref
+    return 2 * p * r / (p + r)
+
+
+def _lcs_len(a: Sequence[str], b: Sequence[str]) -> int:
+    """Longest common subsequence length, O(len(a) * len(b)) time, O(len(b)) memory."""
+    if not a or not b:
+        return 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b, 1):
+            cur.append(prev[j - 1] + 1 if x == y else max(prev[j], cur[j - 1]))
+        prev = cur
+    return prev[-1]
+
+
+def rouge_pair(pred_tokens: Sequence[str], ref_tokens: Sequence[str]) -> dict[str, float]:
+    """ROUGE-1 F1 (clipped unigram overlap) and ROUGE-L F1 (LCS), 0-100, as rouge-score defines them.
+
+    Written by hand because rouge-score imports nltk (and with it scipy) at import time for an English
+    stemmer we never use, 2-12 s per process here; `tests/eval/test_text_metrics.py` cross-checks these
+    numbers against rouge-score with our tokenizer.
+    """
+    from collections import Counter
+
+    overlap = sum((Counter(pred_tokens) & Counter(ref_tokens)).values())
+    return {"rouge1": 100.0 * _f1(overlap, len(pred_tokens), len(ref_tokens)),
+            "rougeL": 100.0 * _f1(_lcs_len(pred_tokens, ref_tokens), len(pred_tokens), len(ref_tokens))}
+
+
 def rouge_per_item(preds: Sequence[str], refs: Sequence[str], kind: str) -> list[dict[str, float]]:
     """ROUGE-1 and ROUGE-L F1 (0-100) per pair, on ``kind`` tokens."""
-    from rouge_score import rouge_scorer
-
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], tokenizer=tokenizer(kind))
-    out = []
-    for p, r in zip(preds, refs, strict=True):
-        s = scorer.score(r, p)  # score(target, prediction)
-        out.append({"rouge1": 100.0 * s["rouge1"].fmeasure, "rougeL": 100.0 * s["rougeL"].fmeasure})
-    return out
+    tok = tokenizer(kind)
+    return [rouge_pair(tok.tokenize(p), tok.tokenize(r)) for p, r in zip(preds, refs, strict=True)]
 
 
 def bleu4(preds: Sequence[str], refs: Sequence[str], kind: str) -> float:

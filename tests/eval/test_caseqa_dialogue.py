@@ -126,7 +126,7 @@ def test_dialogue_self_judge_and_limit(mini_cpsycoune: Path, tmp_path: Path, set
     settings.cache_dir = str(tmp_path / "cache")
     model = ScriptedBackend(["[1, 1, 1, 1]"], model_name="m")
     cfg = DialogueRunConfig(cpsycoune_dir=str(mini_cpsycoune), output=str(tmp_path / "run"), limit=1,
-                            topics=["Career"])
+                            topics=["Career"], report=False)
     res = run_dialogue(cfg, settings, backend=model)
     assert res["judge"]["self_judge"] is True
     assert res["dataset"]["dialogues"] == 1 and res["scores"]["overall"]["n"] == 2

@@ -41,8 +41,8 @@ def test_pceb_command_with_caseqa(mini_pceb: Path, tmp_path: Path) -> None:
 
 
 def test_compare_and_report_commands(mini_pceb: Path, tmp_path: Path, capsys) -> None:
-    _run(mini_pceb, tmp_path / "a", tmp_path)
-    _run(mini_pceb, tmp_path / "b", tmp_path, "--prompt-lang", "en")
+    _run(mini_pceb, tmp_path / "a", tmp_path, "--no-report")
+    _run(mini_pceb, tmp_path / "b", tmp_path, "--prompt-lang", "en", "--no-report")
     capsys.readouterr()
     assert eval_main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--output", str(tmp_path / "cmp")]) == 0
     md = (tmp_path / "cmp" / "report.md").read_text()

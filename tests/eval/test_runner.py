@@ -19,6 +19,7 @@ from psycollm.backends.scripted import ScriptedBackend
 
 
 def _cfg(mini_pceb: Path, tmp_path: Path, **kw) -> PCEBRunConfig:
+    kw.setdefault("report", False)  # charts cost time; the report has its own tests
     return PCEBRunConfig(pceb_dir=str(mini_pceb), output=str(tmp_path / kw.pop("out", "run")),
                          cache=str(tmp_path / "cache.sqlite"), **kw)
 
@@ -88,7 +89,8 @@ def test_killed_run_resumes(mini_pceb: Path, tmp_path: Path, settings) -> None:
 
 def test_results_and_samples_are_complete(mini_pceb: Path, tmp_path: Path, settings) -> None:
     settings = _scripted_settings(settings)
-    res = run_pceb(_cfg(mini_pceb, tmp_path), settings, backend=ScriptedBackend(["我不知道"], model_name="m"))
+    res = run_pceb(_cfg(mini_pceb, tmp_path, report=True), settings,
+                   backend=ScriptedBackend(["我不知道"], model_name="m"))
     saved = json.loads((tmp_path / "run" / "pceb_results.json").read_text())
     assert saved["dataset"]["sha256"] == dataset_hash(mini_pceb)
     assert saved["dataset"]["defects"]["counts"] == {"empty_answer": 1, "kangxi_radicals": 1, "kind_mismatch": 2,

@@ -42,13 +42,32 @@ def test_rouge_l_uses_order() -> None:
     assert per["rougeL"] == pytest.approx(60.0)
 
 
-def test_chinese_is_not_scored_zero() -> None:
-    """The trap this module exists for: rouge-score's default tokenizer drops every Chinese character."""
+@pytest.mark.slow
+def test_rouge_matches_rouge_score_and_chinese_is_not_scored_zero() -> None:
+    """Our ROUGE equals rouge-score's given the same tokens; and the trap this module exists for:
+    rouge-score's default tokenizer drops every Chinese character. (Slow: rouge-score imports nltk.)"""
+    import random
+
     from rouge_score import rouge_scorer
 
     default = rouge_scorer.RougeScorer(["rouge1"]).score("焦虑性神经症", "焦虑性神经症")["rouge1"].fmeasure
     assert default == 0.0
     assert rouge_per_item(["焦虑性神经症"], ["焦虑性神经症"], "char")[0]["rouge1"] == pytest.approx(100.0)
+    rng = random.Random(0)
+    chars = "焦虑抑郁求助者心理咨询问题情绪认知行为"
+    for kind in ("char", "word"):
+        ref_scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], tokenizer=tokenizer(kind))
+        for _ in range(50):
+            pred = "".join(rng.choice(chars) for _ in range(rng.randint(0, 30)))
+            ref = "".join(rng.choice(chars) for _ in range(rng.randint(1, 30)))
+            want = ref_scorer.score(ref, pred)
+            got = rouge_per_item([pred], [ref], kind)[0]
+            assert got["rouge1"] == pytest.approx(100 * want["rouge1"].fmeasure)
+            assert got["rougeL"] == pytest.approx(100 * want["rougeL"].fmeasure)
+
+
+def test_empty_texts_score_zero() -> None:
+    assert rouge_per_item([""], ["焦虑"], "char")[0] == {"rouge1": 0.0, "rougeL": 0.0}
 
 
 def test_tokenizers_drop_punctuation_and_keep_ascii_words() -> None:
