@@ -53,7 +53,7 @@ def test_build_publishes_a_valid_dataset_dict(recipe, make_ctx, scripted, tmp_pa
     assert json.loads(multi[0]["audit"])["judgment"]["turns"][0]["verdict"] in ("supported", "no_claim")
 
     # The same folder is a hub-style parquet data set (README configs -> data/*.parquet).
-    parquet = load_dataset(str(out))
+    parquet = load_dataset(str(out), cache_dir=str(tmp_path / "hf-cache"))
     assert parquet["train"]["id"] == ds["train"]["id"]
 
     card = (out / "README.md").read_text()

@@ -1,8 +1,9 @@
-"""The published data set is what TRL's SFTTrainer reads: a real SFTTrainer on the embedded model
-(SmolLM2-135M, converted folder from the user cache) prepares it (chat template, tokenization,
-truncation) and its collator's first batch gives the model a finite loss. No optimizer step: one
-step costs a minute on a loaded 2-core machine and proves nothing more about the data. The data
-comes from the scripted model (documented fake)."""
+"""The published data set is what TRL's SFTTrainer reads: a real SFTTrainer with the embedded model's
+tokenizer and chat template (SmolLM2-135M, converted folder from the user cache) prepares it (chat
+template, tokenization, truncation) and its collator's first batch gives a finite loss on a
+one-layer model of the same architecture (the weights play no part in whether the data is
+accepted). No optimizer step: it proves nothing more about the data. The data comes from the
+scripted model (documented fake)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from training.data.pipeline import build
 def test_trl_sft_trainer_accepts_the_published_dataset(recipe, make_ctx, scripted, settings, tmp_path):
     import torch
     from datasets import load_from_disk
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     from trl import SFTConfig, SFTTrainer
 
     from psycollm.models import hf_source
@@ -26,7 +27,12 @@ def test_trl_sft_trainer_accepts_the_published_dataset(recipe, make_ctx, scripte
 
     folder = hf_source("smollm2-135m", settings)
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForCausalLM.from_pretrained(folder)
+    # The model's tokenizer and chat template decide what TRL makes of the data; the weights do not.
+    # A one-layer model of the same architecture keeps the forward pass instant.
+    config = AutoConfig.from_pretrained(folder)
+    config.update({"num_hidden_layers": 1, "hidden_size": 64, "intermediate_size": 128, "num_attention_heads": 2,
+                   "num_key_value_heads": 1, "head_dim": 32})
+    model = AutoModelForCausalLM.from_config(config)
     args = SFTConfig(output_dir=str(tmp_path / "sft"), max_steps=1, per_device_train_batch_size=2,
                      per_device_eval_batch_size=2, max_length=256, report_to=[], save_strategy="no",
                      use_cpu=True, dataloader_num_workers=0, gradient_checkpointing=False)

@@ -63,11 +63,21 @@ def symbol_share(text: str) -> float:
     return odd / len(text)
 
 
+_HOTLINE = re.compile(r"hotline|helpline|lifeline|crisis|suicide|prevention|emergency|samaritans|热线|危机|急救|求助电话",
+                      re.IGNORECASE)
+
+
 def has_contact_info(text: str) -> bool:
-    if _URL.search(text) or _EMAIL.search(text):
-        return True
+    """URLs, e-mail addresses or phone numbers, except crisis lines: a therapist advertising a practice
+    is dropped, a therapist giving a suicide or abuse hotline is the safety behaviour we want to keep."""
+    def near_hotline(m: re.Match[str]) -> bool:
+        return bool(_HOTLINE.search(text[max(0, m.start() - 80):m.end() + 40]))
+
+    for m in list(_URL.finditer(text)) + list(_EMAIL.finditer(text)):
+        if not near_hotline(m):
+            return True
     # A phone number has at least 9 digits; year ranges ("2010 - 2015") and counts have fewer.
-    return any(sum(c.isdigit() for c in m.group()) >= 9 for m in _PHONE.finditer(text))
+    return any(sum(c.isdigit() for c in m.group()) >= 9 and not near_hotline(m) for m in _PHONE.finditer(text))
 
 
 def qa_filter_reason(question: str, answer: str, lang: str, cfg: SingleTurnConfig) -> str | None:
