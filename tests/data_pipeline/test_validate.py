@@ -81,6 +81,7 @@ def test_parse_dialogue_accepts_good_and_normalizes():
     ([("seeker", "I am sad."), ("counselor", "   ")], "empty_turn"),
     ([("seeker", "I am sad."), ("counselor", "我明白你的感受，我们慢慢说。")], "language_switch"),
     ([("seeker", "I am sad."), ("counselor", "ok " * 200)], "degenerate"),
+    ([("seeker", "what the seeker says"), ("counselor", "what the counselor says")], "placeholder"),
 ])
 def test_parse_dialogue_rejects_malformed(turns, expected):
     assert reason(parse_dialogue, _dialogue(turns), "en") == expected

@@ -93,6 +93,15 @@ _ROLE_PREFIX = re.compile(
     re.IGNORECASE)
 
 
+# The JSON examples in the templates: a weak model copies them; they must never pass as content.
+PLACEHOLDERS = {"来访者说的话", "咨询师说的话", "what the seeker says", "what the counselor says", "……", "...", "…",
+                "问题", "答案", "the question", "the answer", "理由", "why", "改写后的回答", "the rewritten answer"}
+
+
+def is_placeholder(text: str) -> bool:
+    return text.strip().strip("。.").lower() in PLACEHOLDERS or text.strip() in PLACEHOLDERS
+
+
 def strip_role_prefix(text: str) -> str:
     return _ROLE_PREFIX.sub("", text, count=1)
 
@@ -165,6 +174,8 @@ def parse_dialogue(text: str, lang: str, *, min_exchanges: int = 1, max_exchange
         content = strip_role_prefix(content).strip()
         if not content:
             raise MalformedOutput("empty_turn", f"turn {i} is empty")
+        if is_placeholder(content):
+            raise MalformedOutput("placeholder", f"turn {i} copies the prompt's example")
         if len(content) > max_turn_chars:
             raise MalformedOutput("turn_too_long", f"turn {i} has {len(content)} characters")
         messages.append({"role": role, "content": content})
@@ -276,7 +287,7 @@ def parse_judgment(text: str, n_turns: int) -> Judgment:
         if not isinstance(claims, list):
             raise MalformedOutput("bad_judgment", "unsupported_claims is not a list")
         reason = str(item.get("reason", "")).strip()
-        if not reason:
+        if not reason or is_placeholder(reason):
             raise MalformedOutput("bad_judgment", f"turn {idx} has no reason")
         by_index[idx] = {"turn": idx, "verdict": verdict, "unsupported_claims": [str(c) for c in claims],
                          "reason": reason}
@@ -297,6 +308,8 @@ def parse_answer(text: str, lang: str, *, reference: str = "", min_ratio: float 
     if not isinstance(answer, str) or not answer.strip():
         raise MalformedOutput("empty_turn", "no 'answer'")
     answer = strip_role_prefix(answer).strip()
+    if is_placeholder(answer):
+        raise MalformedOutput("placeholder", "the answer copies the prompt's example")
     found = language_of(answer)
     if found not in ("", lang):
         raise MalformedOutput("language_switch", f"answer is {found}, expected {lang}")
@@ -344,6 +357,9 @@ def parse_pairs(text: str, lang: str, *, source: str, min_grounding: float, max_
         q, a = str(p.get("question", "")).strip(), str(p.get("answer", "")).strip()
         if not q or not a:
             problems.append("empty_turn")
+            continue
+        if is_placeholder(q) or is_placeholder(a):
+            problems.append("placeholder")
             continue
         if not (is_language(q, lang) and is_language(a, lang)):
             problems.append("language_switch")
