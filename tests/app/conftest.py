@@ -2,7 +2,8 @@
 
 ``real_app`` runs the embedded model (llama.cpp); ``scripted_app`` runs `ScriptedBackend` with a
 slow, long reply, used only where the model's words do not matter and timing must be
-deterministic (stop), or where only the app's plumbing is under test (isolation, bad input). Both run the real safety guard (lexicon layer); retrieval is off (building
+deterministic (stop), or where only the app's plumbing is under test (isolation, bad input, rating,
+A/B, import). Both run the real safety guard (lexicon layer); retrieval is off (building
 the index is the knowledge base's tests' business; the chat service tests show sources with a toy
 retriever).
 """
@@ -65,9 +66,14 @@ def real_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def scripted_app(tmp_path_factory):
     """The app on ScriptedBackend: a 400-character reply streamed 4 characters every 10 ms."""
+    import itertools
+
     from psycollm.backends.scripted import ScriptedBackend
 
-    backend = ScriptedBackend(["I hear how hard this is. " * 16], delay_s=0.01, model_name="scripted")
+    counter = itertools.count(1)
+    # Every reply differs (a sample number at the end), as two samples of a real model would.
+    backend = ScriptedBackend(lambda messages: "I hear how hard this is. " * 16 + f"(sample {next(counter)})",
+                              delay_s=0.01, model_name="scripted")
     app = _launch(tmp_path_factory.mktemp("scripted-app"), backend=backend)
     yield app
     app.close()

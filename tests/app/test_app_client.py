@@ -1,8 +1,9 @@
 """The launched app through `gradio_client`, as a program or a second browser would use it.
 
 Chat turns run on the embedded model (llama.cpp, `real_app`); the stop, isolation and bad-input
-tests use `scripted_app` (ScriptedBackend with a slow 400-character reply): there the model's words
-do not matter, and "stop arrives mid-reply" must be certain.
+and the rating/A-B/import tests use `scripted_app` (ScriptedBackend with a slow 400-character reply,
+different each time): there the model's words do not matter, and "stop arrives mid-reply" must be
+certain.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def test_stop_ends_generation_mid_reply(scripted_app):
     reply = text_of(chat[-1])
     assert "(stopped)" in reply
     assert len(reply) < len("I hear how hard this is. " * 16)
+    assert "(sample" not in reply
     owner = scripted_app.store.iter_sessions()[-1][1]
     _, turns = scripted_app.store.load_conversation(scripted_app.store.iter_sessions()[-1][0], owner)
     assert turns[-1].status == "cancelled"
@@ -125,24 +127,24 @@ def test_rating_needs_a_clinician_login(real_app):
         clinician.predict(api_name="/statistics")
 
 
-def test_rating_is_persisted_and_exported(real_app, tmp_path):
-    chat = chat_client(real_app)
+def test_rating_is_persisted_and_exported(scripted_app, tmp_path):
+    chat = chat_client(scripted_app)
     chat.predict("I have trouble sleeping since my move.", api_name="/send")
-    ana = console_client(real_app, "ana")
+    ana = console_client(scripted_app, "ana")
     info, context, response, *_ = ana.predict(api_name="/next_rating")
     assert "left in your queue" in info and response
     scores = dict(empathy="4", supportiveness="3", guidance="2", safety="5", professionalism="4", accuracy="3")
     with pytest.raises(Exception, match="Missing: empathy"):  # incomplete: refused, nothing stored
         ana.predict(**{**scores, "empathy": None}, is_harmful=False, text="", api_name="/submit_rating")
-    before = len(real_app.store.rating_rows())
+    before = len(scripted_app.store.rating_rows())
     saved, *_ = ana.predict(**scores, is_harmful=True, text="<b>too</b> generic", api_name="/submit_rating")
     assert saved.startswith("✓ Saved rating #")
-    rows = real_app.store.rating_rows()
+    rows = scripted_app.store.rating_rows()
     assert len(rows) == before + 1
     row = rows[-1]
     assert (row["rater"], row["empathy"], row["guidance"], row["harmful"], row["comment"]) == (
         "ana", 4, 2, True, "<b>too</b> generic")
-    admin = console_client(real_app, "root")
+    admin = console_client(scripted_app, "root")
     path, count = admin.predict("ratings", "csv", api_name="/export")
     path = path["value"] if isinstance(path, dict) else path
     text = Path(path).read_text(encoding="utf-8")
@@ -151,14 +153,14 @@ def test_rating_is_persisted_and_exported(real_app, tmp_path):
     assert "| empathy |" in stats
 
 
-def test_ab_choice_becomes_a_dpo_pair(real_app, tmp_path):
+def test_ab_choice_becomes_a_dpo_pair(scripted_app, tmp_path):
     from psycollm.store.cli import export_main
 
-    chat = chat_client(real_app)
+    chat = chat_client(scripted_app)
     chat.predict("My exams start tomorrow and I feel panicky.", api_name="/send")
     first = text_of(chat.predict("", api_name="/regenerate")[0][-1])
     assert first  # a second sample for the same context
-    bob = console_client(real_app, "bob")
+    bob = console_client(scripted_app, "bob")
     found = None
     for _ in range(20):  # earlier tests may have queued other pairs; find the one from this chat
         info, context, left, right, _ = bob.predict(api_name="/next_comparison")
@@ -170,7 +172,7 @@ def test_ab_choice_becomes_a_dpo_pair(real_app, tmp_path):
         bob.predict("", api_name="/choose_tie")
     assert found, "the regenerated pair never reached the A/B queue"
     out = tmp_path / "dpo.jsonl"
-    assert export_main(["preferences", "-o", str(out), "--data-dir", real_app.settings.data_dir]) == 0
+    assert export_main(["preferences", "-o", str(out), "--data-dir", scripted_app.settings.data_dir]) == 0
     pairs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     mine = [p for p in pairs if p["source"] == "ab" and "panicky" in p["prompt"][-1]["content"]]
     assert len(mine) == 1
@@ -193,20 +195,20 @@ def test_language_switch_relabels_the_page(real_app):
     assert "not a substitute for professional care" in en and "发送" not in en
 
 
-def test_admin_imports_a_prompt_set_through_the_page(real_app, tmp_path):
+def test_admin_imports_a_prompt_set_through_the_page(scripted_app, tmp_path):
     from gradio_client import handle_file
 
-    admin = console_client(real_app, "root")
+    admin = console_client(scripted_app, "root")
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b'{"id": "x1", "prompt": "ok"}\n{"id": "x2", "prompt": "caf\xe9"}\n')
     with pytest.raises(Exception, match="line 2: not valid UTF-8"):
         admin.predict(handle_file(str(bad)), "pilot", False, api_name="/import_prompts")
-    assert real_app.store.items_needing_responses(1, "pilot") == []  # nothing half-imported
+    assert scripted_app.store.items_needing_responses(1, "pilot") == []  # nothing half-imported
     report = admin.predict(handle_file(str(bad)), "pilot", True, api_name="/import_prompts")
     assert report.startswith("1 new items") and "line 2" in report
     generated = admin.predict(2, "pilot", api_name="/generate_responses")
     assert generated == "2 responses generated."
-    clinician = console_client(real_app, "ana")
+    clinician = console_client(scripted_app, "ana")
     with pytest.raises(Exception, match="admin"):
         clinician.predict(handle_file(str(bad)), "pilot", True, api_name="/import_prompts")
 
