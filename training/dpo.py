@@ -92,7 +92,7 @@ def build_trainer(script_args: Any, training_args: Any, model_args: Any) -> Trai
     settings = load_run_settings(script_args)
     want_eval = training_args.eval_strategy != IntervalStrategy.NO
     train_ds, eval_ds = load_pair_splits(script_args, training_args.seed, want_eval)
-    if want_eval and eval_ds is None:
+    if eval_ds is None:
         disable_eval(training_args, "the pairs file has no eval split and eval_fraction is 0")
 
     source = resolve_model(model_args, settings)

@@ -58,21 +58,25 @@ def make_resource_callback() -> Any:
         """Times optimizer steps only (evaluation and saving between steps are not counted)."""
 
         def __init__(self) -> None:
-            self._step_start = 0.0
-            self._durations: list[float] = []
+            self._step_start = (0.0, 0.0)
+            self._durations: list[tuple[float, float]] = []
 
         def on_step_begin(self, args, state, control, **kwargs):  # noqa: ANN001 - transformers' signature
-            self._step_start = time.perf_counter()
+            self._step_start = (time.perf_counter(), time.process_time())
 
         def on_step_end(self, args, state, control, **kwargs):  # noqa: ANN001
-            self._durations.append(time.perf_counter() - self._step_start)
+            wall, cpu = self._step_start
+            self._durations.append((time.perf_counter() - wall, time.process_time() - cpu))
 
         def on_log(self, args, state, control, logs=None, **kwargs):  # noqa: ANN001
             if logs is None or "loss" not in logs:
                 return
             extra = {"peak_rss_mb": round(peak_rss_mb(), 1)}
             if self._durations:
-                extra["step_time_s"] = round(sum(self._durations) / len(self._durations), 4)
+                n = len(self._durations)
+                extra["step_time_s"] = round(sum(d[0] for d in self._durations) / n, 4)
+                # CPU seconds (all threads) per step: unlike wall time, not inflated by other work on the cores.
+                extra["step_cpu_s"] = round(sum(d[1] for d in self._durations) / n, 4)
                 self._durations = []
             logs.update(extra)
             # Trainer appended a copy of the logs to the history before calling us.
@@ -109,11 +113,12 @@ def summarize(history: list[dict[str, Any]]) -> dict[str, Any]:
         out["train_loss_mean"] = final.get("train_loss")
         if steps:
             out["s_per_step"] = round(float(final["train_runtime"]) / steps, 3)
-    step_times = [h["step_time_s"] for h in history if "step_time_s" in h]
-    if step_times:
-        # The first log includes start-up work (compilation, caches); the steady state excludes it.
-        steady = step_times[1:] or step_times
-        out["s_per_step_steady"] = round(sum(steady) / len(steady), 3)
+    for key, name in (("step_time_s", "s_per_step_steady"), ("step_cpu_s", "cpu_s_per_step_steady")):
+        values = [h[key] for h in history if key in h]
+        if values:
+            # The first log includes start-up work (allocations, caches); the steady state excludes it.
+            steady = values[1:] or values
+            out[name] = round(sum(steady) / len(steady), 3)
     rss = [h["peak_rss_mb"] for h in history if "peak_rss_mb" in h]
     if rss:
         out["peak_rss_mb"] = max(rss)

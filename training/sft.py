@@ -70,7 +70,7 @@ def build_trainer(script_args: Any, training_args: Any, model_args: Any) -> Trai
     settings = load_run_settings(script_args)
     want_eval = training_args.eval_strategy != IntervalStrategy.NO
     train_ds, eval_ds = load_sft_splits(script_args, training_args.seed, want_eval)
-    if want_eval and eval_ds is None:
+    if eval_ds is None:
         disable_eval(training_args, f"{script_args.dataset_path} has no '{script_args.dataset_test_split}' split "
                      "and eval_fraction is 0")
 

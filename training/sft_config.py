@@ -14,5 +14,5 @@ from training.script_config import ScriptArguments
 class SFTScriptArguments(ScriptArguments):
     training_chat_template: str = field(default="auto", metadata={
         "help": "Chat template used for training when assistant_only_loss is on: 'auto' (the model's own if it has "
-                "{% generation %} markers, TRL's patched one for known families, or psycollm's ChatML template "
-                "verified to render like the original) or a .jinja path. The saved model keeps its own template."})
+                "generation markers, TRL's patched one for known families, or psycollm's ChatML template verified "
+                "to render like the original) or a .jinja path. The saved model keeps its own template."})

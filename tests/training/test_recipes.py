@@ -123,3 +123,11 @@ def test_psycollm_train_help_is_instant_and_lists_commands() -> None:
     probe = ("import sys, training.cli, training.script_config, training.train_data; "
              "print(any(m in sys.modules for m in ('torch', 'trl', 'deepspeed', 'peft')))")
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("module", [sft, dpo])
+def test_help_lists_every_field(module) -> None:
+    """--help renders (a stray % in a help text breaks argparse) and shows our fields next to TRL's."""
+    text = module.make_parser().format_help()
+    for name in ("--dataset_path", "--register_as", "--export_gguf", "--learning_rate", "--use_peft"):
+        assert name in text
