@@ -42,10 +42,12 @@ def app_settings(tmp: Path):
     return s
 
 
-def _launch(tmp: Path, backend=None, **ui):
+def _launch(tmp: Path, backend=None, greedy: bool = False, **ui):
     from psycollm.ui.server import build_app
 
     settings = app_settings(tmp)
+    if greedy:
+        settings.generation.temperature = 0.0
     for key, value in ui.items():
         setattr(settings.ui, key, value)
     app = build_app(settings, backend=backend)
@@ -57,8 +59,10 @@ def _launch(tmp: Path, backend=None, **ui):
 
 @pytest.fixture(scope="session")
 def real_app(tmp_path_factory):
-    """The app on the embedded model, as `make run` starts it (minus safety/retrieval)."""
-    app = _launch(tmp_path_factory.mktemp("real-app"))
+    """The app on the embedded model, as `make run` starts it (minus retrieval), decoding greedily so
+    the browser test sees the same multi-sentence reply on every run (the safety layer releases the
+    stream a sentence at a time, so a one-sentence sample would arrive in one piece)."""
+    app = _launch(tmp_path_factory.mktemp("real-app"), greedy=True)
     yield app
     app.close()
 
