@@ -52,11 +52,12 @@ def add_dataclass_arguments(parser: argparse.ArgumentParser, cls: type, skip: tu
                                 action="store_false", help=f"Do not: {help_text[0].lower()}{help_text[1:]}")
             continue
         if typing.get_origin(typ) is list:
-            parser.add_argument(flag, dest=f.name, nargs="+", default=None, metavar="X",
+            parser.add_argument(flag, dest=f.name, nargs="+", default=None, metavar="NAME",
                                 help=f"{help_text} (space- or comma-separated; default: {', '.join(default) or 'all'})")
             continue
         base = next((a for a in typing.get_args(typ) if a is not type(None)), typ)
-        parser.add_argument(flag, dest=f.name, type=base, default=None, metavar=base.__name__.upper(),
+        parser.add_argument(flag, dest=f.name, type=base, default=None,
+                            metavar={str: "TEXT", int: "N", float: "X"}.get(base, base.__name__.upper()),
                             help=f"{help_text} (default: {default!r})")
 
 
@@ -75,10 +76,10 @@ def config_from_args(cls: type, args: argparse.Namespace, **overrides: Any) -> A
 
 def _add_judge_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("LLM judge (default: none for caseqa, the evaluated model for dialogue)")
-    g.add_argument("--judge-backend", help="Judge backend kind (openai, transformers, llamacpp).")
-    g.add_argument("--judge-model", help="Judge model (served name, registry name or folder).")
-    g.add_argument("--judge-base-url", help="Judge server URL (OpenAI-compatible).")
-    g.add_argument("--judge-api-key", help="Judge server API key (or $PSYCOLLM_JUDGE_API_KEY).")
+    g.add_argument("--judge-backend", metavar="KIND", help="Judge backend kind (openai, transformers, llamacpp).")
+    g.add_argument("--judge-model", metavar="NAME", help="Judge model (served name, registry name or folder).")
+    g.add_argument("--judge-base-url", metavar="URL", help="Judge server URL (OpenAI-compatible).")
+    g.add_argument("--judge-api-key", metavar="KEY", help="Judge server API key (or $PSYCOLLM_JUDGE_API_KEY).")
 
 
 def judge_settings(settings: Settings, args: argparse.Namespace) -> Settings | None:

