@@ -122,9 +122,8 @@ def bench_size(n: int, vectors: str, embedder_name: str, sentences: dict[str, li
     gc.collect()
     proc = psutil.Process()
     rss0 = proc.memory_info().rss
-    kb = KnowledgeBase(index_dir)
+    kb = KnowledgeBase(index_dir, embedder=embedder)
     load_rss = proc.memory_info().rss - rss0
-    kb.embedder = lambda: embedder  # type: ignore[method-assign]  (the synthetic embedder is not registered)
 
     qvecs = embedder.encode_queries(qs)
     embed_ms = time_calls(lambda q: embedder.encode_queries([q]), qs)

@@ -195,9 +195,10 @@ def cpsyexam_explanation_records(cpsyexam_dir: str | os.PathLike[str], pceb_dir:
         if not explanation:
             continue
         key = normalize_stem(item["question"]) + "|" + normalize_stem(explanation)
-        if key in seen:  # the same item appears in several files/splits
+        item_id = str(item.get("id") or "")
+        if key in seen or (item_id and item_id in seen):  # the same item appears in several files/splits
             continue
-        seen.add(key)
+        seen.update((key, item_id) if item_id else (key,))
         options = "；".join(f"{k}. {v}" for k, v in (item.get("options") or {}).items() if str(v).strip())
         answer = str(item.get("answer") or "").strip()
         text = f"题目：{item['question'].strip()}\n选项：{options}\n" + (f"答案：{answer}\n" if answer else "") \

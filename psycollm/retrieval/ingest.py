@@ -117,27 +117,33 @@ def iter_files(path: str | os.PathLike[str]) -> Iterator[Path]:
 def load_path(path: str | os.PathLike[str], *, articles_only: bool = False) -> list[Document]:
     """Documents from a file or folder. ``articles_only``: skip Markdown files without front matter
     (used for the shipped folder, where such files are READMEs, not articles)."""
+    root = Path(path).expanduser()
     docs: list[Document] = []
-    for file in iter_files(path):
-        docs.extend(load_file(file, articles_only=articles_only))
+    for file in iter_files(root):
+        # Without an explicit id, a file is named by its path inside the folder (notes/a/intro),
+        # so two "intro.md" in different subfolders do not collide.
+        id_base = file.relative_to(root).with_suffix("").as_posix() if root.is_dir() else file.stem
+        docs.extend(load_file(file, articles_only=articles_only, id_base=id_base))
     return docs
 
 
-def load_file(path: Path, *, articles_only: bool = False) -> list[Document]:
+def load_file(path: Path, *, articles_only: bool = False, id_base: str | None = None) -> list[Document]:
+    """Documents of one file; ``id_base`` is the id used when the file does not name one (default: stem)."""
+    id_base = id_base or path.stem
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown"):
-        doc = load_markdown(path)
+        doc = load_markdown(path, id_base)
         if articles_only and not doc.markdown:
             log.info("skipping %s: no front matter, not an article", path)
             return []
         return [doc]
     if suffix == ".txt":
         text = _read_text(path)
-        return [_make_doc(path, text, meta={})] if text.strip() else []
+        return [_make_doc(path, text, {}, id_base)] if text.strip() else []
     if suffix == ".pdf":
-        return load_pdf(path)
+        return load_pdf(path, id_base)
     if suffix == ".jsonl":
-        return load_jsonl(path)
+        return load_jsonl(path, id_base)
     raise DocumentUnreadable(f"{path}: unsupported file type '{path.suffix}'.")
 
 
@@ -158,15 +164,15 @@ def parse_front_matter(text: str, where: str = "") -> tuple[dict[str, Any], str]
     return meta, text[match.end():]
 
 
-def load_markdown(path: Path) -> Document:
+def load_markdown(path: Path, id_base: str | None = None) -> Document:
     text = _read_text(path)
     meta, body = parse_front_matter(text, str(path))
-    doc = _make_doc(path, body, meta)
+    doc = _make_doc(path, body, meta, id_base)
     doc.markdown = bool(meta)
     return doc
 
 
-def load_pdf(path: Path) -> list[Document]:
+def load_pdf(path: Path, id_base: str | None = None) -> list[Document]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -184,10 +190,10 @@ def load_pdf(path: Path) -> list[Document]:
     if not text.strip():
         log.warning("%s: no extractable text (a scanned PDF? run OCR first); skipped", path)
         return []
-    return [_make_doc(path, text, {"title": title} if title else {})]
+    return [_make_doc(path, text, {"title": title} if title else {}, id_base)]
 
 
-def load_jsonl(path: Path) -> list[Document]:
+def load_jsonl(path: Path, id_base: str | None = None) -> list[Document]:
     docs = []
     text = _read_text(path)
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -203,10 +209,10 @@ def load_jsonl(path: Path) -> list[Document]:
         if not body.strip():
             raise DocumentUnreadable(f"{path}:{lineno}: no text. Put the document in a \"text\" field.")
         meta = {k: obj[k] for k in ("id", "title", "lang", "topic", "references") if obj.get(k)}
-        meta.setdefault("id", f"{path.stem}:{lineno}")
+        meta.setdefault("id", f"{id_base or path.stem}:{lineno}")
         if obj.get("source"):
             meta["references"] = [str(obj["source"])]
-        docs.append(_make_doc(path, body, meta))
+        docs.append(_make_doc(path, body, meta, id_base))
     return docs
 
 
@@ -219,7 +225,7 @@ def _read_text(path: Path) -> str:
         raise DocumentUnreadable(f"{path}: cannot be read ({exc.strerror}).") from None
 
 
-def _make_doc(path: Path, body: str, meta: dict[str, Any]) -> Document:
+def _make_doc(path: Path, body: str, meta: dict[str, Any], id_base: str | None = None) -> Document:
     from psycollm.prompts import detect_language
 
     body = body.strip()
@@ -231,7 +237,7 @@ def _make_doc(path: Path, body: str, meta: dict[str, Any]) -> Document:
     if isinstance(refs, str):
         refs = [refs]
     lang = str(meta.get("lang") or "").strip() or detect_language(title + "\n" + body[:2000])
-    return Document(doc_id=str(meta.get("id") or path.stem).strip(), title=title, text=body, lang=lang,
+    return Document(doc_id=str(meta.get("id") or id_base or path.stem).strip(), title=title, text=body, lang=lang,
                     topic=str(meta.get("topic") or "").strip(), path=str(path),
                     references=[str(r) for r in refs])
 

@@ -55,8 +55,12 @@ class Hit:
 class KnowledgeBase:
     """Loaded index: docstore, FAISS vectors, BM25. Thread-safe for concurrent searches."""
 
-    def __init__(self, index_dir: Path, *, min_score: float = 0.0, candidates: int = CANDIDATES) -> None:
+    def __init__(self, index_dir: Path, *, min_score: float = 0.0, candidates: int = CANDIDATES,
+                 embedder: Any = None) -> None:
+        """``embedder``: embed queries with this object instead of the registered model the index
+        names (benchmarks and tests with embedders of their own)."""
         self.index_dir = Path(index_dir)
+        self._embedder_override = embedder
         self.min_score = min_score
         self.candidates = candidates
         self._lock = threading.Lock()
@@ -97,7 +101,8 @@ class KnowledgeBase:
         if vectors.ntotal != n or (bm25 is not None and bm25.num_docs != n) or vectors.d != manifest.get("dim"):
             raise IndexMissing(f"The knowledge-base index at {self.index_dir} is inconsistent ({n} chunks, "
                                f"{vectors.ntotal} vectors). Rebuild it with `psycollm kb build`.")
-        self.manifest, self.store, self.vectors, self.bm25 = manifest, store, vectors, bm25
+        # One assignment, so a concurrent search sees either the old build or the new one, never a mix.
+        self._state = (manifest, store, vectors, bm25)
         self._manifest_mtime = mtime
 
     def _maybe_reload(self) -> None:
@@ -118,13 +123,32 @@ class KnowledgeBase:
                 self._manifest_mtime = mtime
 
     @property
+    def manifest(self) -> dict[str, Any]:
+        return self._state[0]
+
+    @property
+    def store(self):  # noqa: ANN201 (Docstore)
+        return self._state[1]
+
+    @property
+    def vectors(self):  # noqa: ANN201 (a FAISS index)
+        return self._state[2]
+
+    @property
+    def bm25(self):  # noqa: ANN201 (BM25Index | None)
+        return self._state[3]
+
+    @property
     def embedder_name(self) -> str:
         return str(self.manifest["embedder"])
 
-    def embedder(self):  # noqa: ANN201 (an Embedder)
+    def embedder(self, manifest: dict[str, Any] | None = None):  # noqa: ANN201 (an Embedder)
+        """The model that embeds queries: the one that built the index (loaded once per process)."""
+        if self._embedder_override is not None:
+            return self._embedder_override
         from psycollm.retrieval.embedders import get_embedder
 
-        return get_embedder(self.embedder_name)
+        return get_embedder(str((manifest or self.manifest)["embedder"]))
 
     # -- construction from settings -------------------------------------------------------------------
     @classmethod
@@ -156,8 +180,15 @@ class KnowledgeBase:
             build_index(config, full=True, reason="unreadable index")
             kb = cls(config.index_dir, min_score=r.min_score)
         if build_if_missing and len(kb.store):
-            kb.embedder()  # load the model now, not on the first user's message
+            kb.warm()
         return kb
+
+    def warm(self) -> None:
+        """Load the query embedder and jieba's dictionary now (1-2 s), not on the first user's message."""
+        from psycollm.retrieval.lexical import tokenize
+
+        self.embedder()
+        tokenize("预热 warm-up")
 
     # -- search -----------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 4) -> list[Source]:
@@ -172,7 +203,7 @@ class KnowledgeBase:
             raise ValueError(f"mode must be one of {MODES}")
         self._maybe_reload()
         query = (query or "").strip()
-        store, vectors, bm25 = self.store, self.vectors, self.bm25  # one consistent snapshot
+        manifest, store, vectors, bm25 = self._state  # one consistent snapshot
         if not query or k <= 0 or len(store) == 0:
             return []
         depth = max(k, self.candidates)
@@ -181,7 +212,7 @@ class KnowledgeBase:
         if mode in ("fused", "dense"):
             from psycollm.retrieval.vector_index import search_vectors
 
-            qv = query_vector if query_vector is not None else self.embedder().encode_queries([query])
+            qv = query_vector if query_vector is not None else self.embedder(manifest).encode_queries([query])
             ids, sims = search_vectors(vectors, qv, depth)
             rank = 0
             for i, s in zip(ids[0], sims[0], strict=True):

@@ -39,8 +39,11 @@ def test_shipped_folder_skips_files_without_front_matter():
 def test_plain_markdown_and_text(tmp_path: Path):
     (tmp_path / "notes.md").write_text("# Sleep notes\n\nKeep a regular wake-up time.", encoding="utf-8")
     (tmp_path / "焦虑.txt").write_text("焦虑是一种常见的情绪反应。", encoding="utf-8")
+    (tmp_path / "week2").mkdir()
+    (tmp_path / "week2" / "notes.md").write_text("Second week: worry time.", encoding="utf-8")
     docs = {d.doc_id: d for d in load_path(tmp_path)}
     assert docs["notes"].title == "Sleep notes" and docs["notes"].lang == "en"
+    assert docs["week2/notes"].title == "notes"  # same file name in a subfolder: no id clash
     assert docs["焦虑"].lang == "zh" and docs["焦虑"].citation.endswith("焦虑.txt")
 
 
