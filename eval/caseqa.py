@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import statistics
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from eval.runner import (
     now_iso,
     open_cache,
     package_versions,
+    recorded_argv,
     timing_summary,
     write_json,
     write_jsonl,
@@ -235,7 +235,7 @@ def run_caseqa(cfg: CaseQARunConfig, settings: Settings, backend: ChatBackend | 
     doc = {
         "task": "caseqa", "created": now_iso(), "model": fingerprint,
         "config": {**dataclasses.asdict(cfg), "template_version": template, "params": params.cache_key(),
-                   "argv": sys.argv[1:]},
+                   "argv": recorded_argv()},
         "settings": settings.to_dict(mask_secrets=True), "versions": package_versions(),
         "dataset": {"path": str(bench.root), "sha256": bench.dataset_hash, "caseqa": len(bench.caseqa)},
         "scores": scores,

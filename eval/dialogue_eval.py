@@ -21,7 +21,6 @@ import dataclasses
 import json
 import re
 import statistics
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from eval.runner import (
     now_iso,
     open_cache,
     package_versions,
+    recorded_argv,
     timing_summary,
     write_json,
     write_jsonl,
@@ -276,7 +276,7 @@ def run_dialogue(cfg: DialogueRunConfig, settings: Settings, backend: ChatBacken
         "task": "dialogue", "created": now_iso(), "model": fingerprint,
         "judge": {"model": judge_fp.get("name"), "fingerprint": judge_fp, "prompt_version": JUDGE_PROMPT_VERSION,
                   "self_judge": self_judge, "params": jparams.cache_key()},
-        "config": {**dataclasses.asdict(cfg), "params": params.cache_key(), "argv": sys.argv[1:]},
+        "config": {**dataclasses.asdict(cfg), "params": params.cache_key(), "argv": recorded_argv()},
         "settings": settings.to_dict(mask_secrets=True), "versions": package_versions(),
         "dataset": {"path": str(Path(cfg.cpsycoune_dir).expanduser()), "dialogues": len(dialogues),
                     "samples": len(samples)},

@@ -94,6 +94,30 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+_SECRET_FLAGS = ("--api-key", "--judge-api-key")
+
+
+def recorded_argv(argv: Sequence[str] | None = None) -> list[str]:
+    """The command line for the results file, with API keys masked (results files get shared)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    out: list[str] = []
+    hide_next = False
+    for a in args:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+        elif a in _SECRET_FLAGS:
+            out.append(a)
+            hide_next = True
+        elif a.startswith(tuple(f + "=" for f in _SECRET_FLAGS)):
+            out.append(a.split("=", 1)[0] + "=***")
+        elif "api_key=" in a:
+            out.append(a.split("api_key=", 1)[0] + "api_key=***")
+        else:
+            out.append(a)
+    return out
+
+
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -355,7 +379,7 @@ def run_pceb(cfg: PCEBRunConfig, settings: Settings, backend: ChatBackend | None
         "created": now_iso(),
         "model": fingerprint,
         "config": {**dataclasses.asdict(cfg), "template_version": template, "params": params.cache_key(),
-                   "argv": sys.argv[1:]},
+                   "argv": recorded_argv()},
         "settings": settings.to_dict(mask_secrets=True),
         "versions": package_versions(),
         "dataset": {"path": str(bench.root), "sha256": bench.dataset_hash, "counts": bench.counts(),

@@ -221,3 +221,12 @@ def test_cache_key_covers_every_input() -> None:
     for change in ({"fingerprint": {"id": "m@2"}}, {"template_version": "t2"}, {"params": {"t": 1}},
                    {"item_id": "j"}, {"messages": [{"role": "user", "content": "q2"}]}):
         assert cache_key(**{**base, **change}) != k
+
+
+def test_recorded_argv_masks_keys() -> None:
+    from eval.runner import recorded_argv
+
+    got = recorded_argv(["eval", "pceb", "--api-key", "sk-1", "--judge-api-key=sk-2", "--set",
+                         "backend.api_key=sk-3", "--model", "m"])
+    assert got == ["eval", "pceb", "--api-key", "***", "--judge-api-key=***", "--set", "backend.api_key=***",
+                   "--model", "m"]

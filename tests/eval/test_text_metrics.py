@@ -124,6 +124,7 @@ def test_rubric_coverage_by_hand() -> None:
     assert rubric_coverage([], "x")["coverage"] is None
 
 
+@pytest.mark.realdata
 def test_real_reference_answers_all_parse(shared_data) -> None:
     from eval.pceb import load_pceb
 
