@@ -26,6 +26,8 @@ LLAMA_WHEELS := $(HOME)/.cache/psycollm/wheels/llama-cpp-python-$(LLAMA_VERSION)
 export DS_BUILD_OPS := 0
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# OpenMP threads wait passively: spinning threads starve each other on a busy 2-core machine.
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: help install run test test-fast serve vllm-venv lint bench clean-venv
 

@@ -1,0 +1,109 @@
+"""How long `make run` takes to answer: start `app.py` as a user would, wait for the page, send one
+message through the chat endpoint and time the first streamed reply token and the whole reply.
+
+    python benchmarks/startup.py                # cold start (empty data + cache dirs), then a warm restart
+
+Cold: a fresh data dir and cache dir, so everything first-start does is counted (knowledge-base index
+build, safety classifier training, database migration). Warm: the same dirs again. The venv and the
+compiled llama.cpp wheel are not counted (`make install` does those once). Prints a table and writes
+benchmarks/results/startup.json. Goal (issue #2): a streamed reply within ~30 s of a first start and
+~5 s of later starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _reply_text(chat: list) -> str:
+    if not chat:
+        return ""
+    content = chat[-1].get("content")
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
+def one_start(data_dir: str, cache_dir: str, message: str, timeout: float = 300) -> dict:
+    from gradio_client import Client
+
+    port = _free_port()
+    env = {**os.environ, "PSYCOLLM_DATA_DIR": data_dir, "PSYCOLLM_CACHE_DIR": cache_dir}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        page_s = None
+        while time.perf_counter() - started < timeout:
+            if proc.poll() is not None:
+                raise RuntimeError(f"app.py exited: {proc.stderr.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        page_s = time.perf_counter() - started
+                        break
+            except OSError:
+                time.sleep(0.2)
+        if page_s is None:
+            raise RuntimeError("the page did not come up")
+        client = Client(url, verbose=False)
+        sent = time.perf_counter()
+        first_token_s = None
+        job = client.submit(message, api_name="/send")
+        for update in job:
+            if first_token_s is None and _reply_text(update[0]).strip() not in ("", "…"):
+                first_token_s = time.perf_counter() - started
+        reply = _reply_text(job.result()[0])
+        done_s = time.perf_counter() - started
+        return {"page_s": round(page_s, 2), "first_token_s": round(first_token_s or done_s, 2),
+                "reply_done_s": round(done_s, 2), "turn_s": round(time.perf_counter() - sent, 2), "reply_chars": len(reply)}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--message", default="I feel anxious before my exams. What could help?")
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "startup.json"))
+    args = parser.parse_args(argv)
+    root = Path(tempfile.mkdtemp(prefix="psycollm-startup-"))
+    data_dir, cache_dir = str(root / "data"), str(root / "cache")
+    rows = []
+    for label in ("cold", "warm"):
+        row = {"start": label, **one_start(data_dir, cache_dir, args.message)}
+        rows.append(row)
+    print(f"{'start':<6}{'page up s':>11}{'first token s':>15}{'reply done s':>14}{'turn s':>9}")
+    for r in rows:
+        print(f"{r['start']:<6}{r['page_s']:>11.2f}{r['first_token_s']:>15.2f}{r['reply_done_s']:>14.2f}"
+              f"{r['turn_s']:>9.2f}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"rows": rows, "load_avg_1m": os.getloadavg()[0]}, indent=2), encoding="utf-8")
+    print(f"wrote {out} (1-min load average during the run: {os.getloadavg()[0]:.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
