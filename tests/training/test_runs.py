@@ -1,7 +1,7 @@
 """Real training runs on the embedded model (SmolLM2-135M, CPU), a few optimizer steps each.
 
 Full SFT through `psycollm train sft`, LoRA SFT with the merge checked against the adapter model,
-DPO on the fixture preference pairs, the exported model answering through the app's backends, and
+DPO (and ORPO) on the fixture preference pairs, the exported model answering through the app's backends, and
 GGUF export when llama.cpp's converter is in the user cache. Everything real; tiny data and
 64-token sequences keep each run to seconds.
 """
@@ -94,12 +94,10 @@ def test_lora_merge_gives_the_adapter_models_outputs(
         adapter_logits = adapted(**inputs).logits
         merged = AutoModelForCausalLM.from_pretrained(str(out / "model"), dtype=torch.float32).eval()
         merged_logits = merged(**inputs).logits
-        adapter_reply = adapted.generate(**inputs, max_new_tokens=8, do_sample=False)
-        merged_reply = merged.generate(**inputs, max_new_tokens=8, do_sample=False)
     assert (adapter_logits - base_logits).abs().max() > 1e-2, "the adapter learned nothing: the test proves nothing"
-    # Same function up to float32 rounding of W + BA (logits are ~10-30 in size).
+    # Same function up to float32 rounding of W + BA (logits are ~10-30 in size), same greedy tokens.
     torch.testing.assert_close(merged_logits, adapter_logits, rtol=1e-4, atol=1e-3)
-    assert merged_reply.tolist() == adapter_reply.tolist()
+    assert merged_logits.argmax(-1).tolist() == adapter_logits.argmax(-1).tolist()
 
 
 def test_dpo_on_exported_pairs(smollm2_folder: Path, preferences_file: Path, tmp_path: Path,
