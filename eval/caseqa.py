@@ -31,6 +31,7 @@ from eval.runner import (
     now_iso,
     open_cache,
     package_versions,
+    prompt_budget,
     recorded_argv,
     timing_summary,
     write_json,
@@ -160,7 +161,7 @@ def run_caseqa(cfg: CaseQARunConfig, settings: Settings, backend: ChatBackend | 
     cache = open_cache(cfg.cache, settings, cfg.use_cache)
     try:
         fingerprint = model_fingerprint(settings, backend, cfg.model_revision)
-        budget = (backend.context_window or 0) - cfg.max_new_tokens
+        budget = prompt_budget(backend.context_window, cfg.max_new_tokens)
         requests, truncated = [], {}
         for it in items:
             msgs, cut = fit_caseqa_prompt(it, cfg.prompt_lang, backend.count_tokens, budget)

@@ -34,6 +34,7 @@ from eval.runner import (
     now_iso,
     open_cache,
     package_versions,
+    prompt_budget,
     recorded_argv,
     timing_summary,
     write_json,
@@ -240,7 +241,7 @@ def run_dialogue(cfg: DialogueRunConfig, settings: Settings, backend: ChatBacken
     try:
         fingerprint = model_fingerprint(settings, backend, cfg.model_revision)
         judge_fp = fingerprint if self_judge else model_fingerprint(judge_settings, judge)
-        budget = (backend.context_window or 0) - cfg.max_new_tokens
+        budget = prompt_budget(backend.context_window, cfg.max_new_tokens)
         requests = []
         for s in samples:
             msgs = model_messages(s)
@@ -252,7 +253,7 @@ def run_dialogue(cfg: DialogueRunConfig, settings: Settings, backend: ChatBacken
         results, stats = generate_cached(backend, requests, params, cache=cache, fingerprint=fingerprint,
                                          template_version=MODEL_TEMPLATE_VERSION,
                                          batch_size=cfg.batch_size or default_batch_size(settings), desc="dialogue")
-        jbudget = (judge.context_window or 0) - cfg.judge_max_new_tokens
+        jbudget = prompt_budget(judge.context_window, cfg.judge_max_new_tokens)
         jreqs = []
         for s, r in zip(samples, results, strict=True):
             msgs = judge_messages(s, r.response)

@@ -220,6 +220,9 @@ def _pceb_details(label: str, res: dict[str, Any]) -> list[str]:
                f"{ext.get('missing')}; case text truncated to fit: {ext.get('context_truncated')}")
     t = res.get("timing", {})
     proj = t.get("projected_full_run_s")
+    if t.get("errors"):
+        out.append(f"- Backend errors: {t['errors']} items failed in the backend (scored as no answer; see "
+                   "`error` in the samples file; not cached, so a re-run retries them)")
     out.append(f"- Timing: {t.get('items')} items ({t.get('generated')} generated, {t.get('from_cache')} cached), "
                f"{_fmt(t.get('items_per_s'))} items/s, {_fmt(t.get('mean_s_per_item'))} s/item; projected full run "
                f"({t.get('full_run_items')} MCQs): "

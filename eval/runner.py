@@ -49,6 +49,7 @@ from eval.published import PUBLISHED, PUBLISHED_SOURCE
 from eval.scoring import MCQRecord, aggregate_mcq, elastic_score, strict_score
 from psycollm.backends.base import ChatBackend, GenerationParams, Message
 from psycollm.config import Settings
+from psycollm.errors import BackendError, BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ class GenResult:
     response: str
     cached: bool
     seconds: float  # generation time attributed to this item (its chunk's time / chunk size)
+    error: str | None = None  # the backend failed on this item: response "" (scored wrong), not cached
 
 
 @dataclass
@@ -145,11 +147,20 @@ class GenStats:
     requested: int = 0
     generated: int = 0
     cached: int = 0
+    errors: int = 0
     wall_s: float = 0.0  # time spent in the backend for the generated items
 
     @property
     def items_per_s(self) -> float | None:
         return round(self.generated / self.wall_s, 3) if self.generated and self.wall_s > 0 else None
+
+
+def prompt_budget(context_window: int, max_new_tokens: int) -> int:
+    """Prompt tokens that leave room for the reply. The margin covers token-count estimates that are
+    off by a few (llama.cpp's context is exactly n_ctx: one token over and decoding fails)."""
+    if not context_window:
+        return 0
+    return context_window - max_new_tokens - max(16, context_window // 64)
 
 
 def default_batch_size(settings: Settings) -> int:
@@ -186,20 +197,38 @@ def generate_cached(backend: ChatBackend, requests: Sequence[GenRequest], params
     if stats.cached:
         log.info("%s: %d of %d responses from the cache", desc, stats.cached, len(requests))
     run = generate or (lambda reqs: backend.generate_batch([r.messages for r in reqs], params))
+
+    def run_isolated(chunk: list[int]) -> list[tuple[str, str | None]]:
+        """The chunk's replies; if the chunk fails, item by item, so one bad item (a prompt the
+        model cannot take) costs that item, not the run. An unreachable server and Ctrl-C still stop
+        the run: it resumes from the cache."""
+        try:
+            replies = run([requests[i] for i in chunk])
+            if len(replies) != len(chunk):
+                raise BackendError(f"backend returned {len(replies)} replies for {len(chunk)} prompts")
+            return [(r or "", None) for r in replies]
+        except (BackendUnavailable, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if len(chunk) > 1:
+                return [pair for i in chunk for pair in run_isolated([i])]
+            log.warning("%s: item %s failed (%s: %s); scored as no answer", desc, requests[chunk[0]].item_id,
+                        type(exc).__name__, exc)
+            return [("", f"{type(exc).__name__}: {exc}")]
+
     bar = tqdm(total=len(todo), desc=desc, unit="item", disable=not todo or not sys.stderr.isatty())
     try:
         for start in range(0, len(todo), max(1, batch_size)):
             chunk = todo[start:start + max(1, batch_size)]
             t0 = time.perf_counter()
-            replies = run([requests[i] for i in chunk])
+            replies = run_isolated(chunk)
             took = time.perf_counter() - t0
-            if len(replies) != len(chunk):
-                raise RuntimeError(f"backend returned {len(replies)} replies for {len(chunk)} prompts")
             each = took / len(chunk)
-            cache.put_many([(keys[i], fingerprint.get("id", ""), requests[i].item_id, reply or "", each)
-                            for i, reply in zip(chunk, replies, strict=True)])
-            for i, reply in zip(chunk, replies, strict=True):
-                results[i] = GenResult(requests[i].item_id, reply or "", False, each)
+            cache.put_many([(keys[i], fingerprint.get("id", ""), requests[i].item_id, reply, each)
+                            for i, (reply, err) in zip(chunk, replies, strict=True) if err is None])
+            for i, (reply, err) in zip(chunk, replies, strict=True):
+                results[i] = GenResult(requests[i].item_id, reply, False, each, err)
+            stats.errors += sum(1 for _, err in replies if err)
             stats.generated += len(chunk)
             stats.wall_s += took
             bar.update(len(chunk))
@@ -232,7 +261,7 @@ def timing_summary(results: Sequence[GenResult], stats: GenStats, full_items: in
             by_group = {g: round(sum(sums[g]) / len(sums[g]), 4) for g in full_counts}
             projected = sum(by_group[g] * n for g, n in full_counts.items())
     return {
-        "items": stats.requested, "generated": stats.generated, "from_cache": stats.cached,
+        "items": stats.requested, "generated": stats.generated, "from_cache": stats.cached, "errors": stats.errors,
         "generation_s": round(stats.wall_s, 2), "items_per_s": stats.items_per_s,
         "mean_s_per_item": round(mean_s, 4) if mean_s else None,
         "mean_s_per_item_by_group": by_group or None,
@@ -321,7 +350,7 @@ def run_pceb(cfg: PCEBRunConfig, settings: Settings, backend: ChatBackend | None
     try:
         fingerprint = model_fingerprint(settings, backend, cfg.model_revision)
         params = _mcq_params(cfg)
-        budget = (backend.context_window or 0) - cfg.max_new_tokens
+        budget = prompt_budget(backend.context_window, cfg.max_new_tokens)
         requests: list[GenRequest] = []
         fit_info: dict[str, tuple[int, bool]] = {}
         for it in items:
@@ -369,6 +398,7 @@ def run_pceb(cfg: PCEBRunConfig, settings: Settings, backend: ChatBackend | None
             "strict": strict_score(pred, it.answer_str),
             "elastic": elastic_score(pred, it.answer_str) if it.kind == "multiple" else strict_score(pred, it.answer_str),
             "shots": shots, "context_truncated": cut, "cached": res.cached, "defects": list(it.defects),
+            "error": res.error,
         })
     scores = aggregate_mcq(records)
     floors = {g: dict(zip(("answer", "strict"), constant_answer_floor(bench.scorable(g)), strict=True))

@@ -230,3 +230,42 @@ def test_recorded_argv_masks_keys() -> None:
                          "backend.api_key=sk-3", "--model", "m"])
     assert got == ["eval", "pceb", "--api-key", "***", "--judge-api-key=***", "--set", "backend.api_key=***",
                    "--model", "m"]
+
+
+def test_a_failing_item_costs_that_item_not_the_run(mini_pceb: Path, tmp_path: Path, settings) -> None:
+    """A backend that fails on one prompt (as llama.cpp does when a prompt overflows its context)."""
+    settings = _scripted_settings(settings)
+
+    def picky(messages) -> str:
+        if "理论单选题目2" in messages[-1]["content"]:
+            raise RuntimeError("llama_decode returned 1")
+        return "答案：B"
+
+    res = run_pceb(_cfg(mini_pceb, tmp_path, batch_size=4), settings, backend=ScriptedBackend(picky, model_name="m"))
+    # missing: the failed item, and the item whose options are A, C, D ("B" is not an option there)
+    assert res["timing"]["errors"] == 1 and res["scores"]["n"] == 15 and res["scores"]["missing"] == 2
+    samples = [json.loads(x) for x in (tmp_path / "run" / "pceb_samples.jsonl").read_text().splitlines()]
+    failed = [s for s in samples if s["error"]]
+    assert len(failed) == 1 and "llama_decode" in failed[0]["error"] and failed[0]["parsed"] == ""
+    retry = ScriptedBackend(["答案：B"], model_name="m")
+    run_pceb(_cfg(mini_pceb, tmp_path, batch_size=4), settings, backend=retry)
+    assert len(retry.calls) == 1, "errors are not cached: a re-run retries exactly the failed item"
+
+
+def test_an_unreachable_server_stops_the_run(mini_pceb: Path, tmp_path: Path, settings) -> None:
+    from psycollm.errors import BackendUnavailable
+
+    settings = _scripted_settings(settings)
+
+    def down(messages) -> str:
+        raise BackendUnavailable("server down")
+
+    with pytest.raises(BackendUnavailable):
+        run_pceb(_cfg(mini_pceb, tmp_path), settings, backend=ScriptedBackend(down, model_name="m"))
+
+
+def test_prompt_budget_leaves_a_margin() -> None:
+    from eval.runner import prompt_budget
+
+    assert prompt_budget(2048, 64) == 2048 - 64 - 32
+    assert prompt_budget(0, 64) == 0  # unknown window: no fitting
