@@ -21,6 +21,7 @@ embedder change re-embeds everything (and the manifest records which embedder bu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -201,7 +202,9 @@ def build_index(config: BuildConfig, *, embedder: Embedder | None = None, full: 
             if previous.get("source_fingerprint") != fingerprint:  # touched files, same content
                 previous["source_fingerprint"] = fingerprint
                 _write_json_atomic(index_dir / MANIFEST, previous)
-            report = BuildReport(**{**previous["report"], "embedded": 0, "reused": previous["report"]["n_chunks"],
+            known = {f.name for f in dataclasses.fields(BuildReport)}
+            old = {k: v for k, v in previous.get("report", {}).items() if k in known}
+            report = BuildReport(**{**old, "embedded": 0, "reused": old.get("n_chunks", 0),
                                     "seconds": time.perf_counter() - started, "embed_seconds": 0.0,
                                     "reason": "up to date"})
             log.info("knowledge base is up to date (build %s)", previous["build_id"])
