@@ -75,6 +75,7 @@ class UniversalSentenceEncoder:
         # One BLAS thread: the model's matrices are small, and on 2 busy cores two threads were
         # measured 3-10x slower (128 chunks: 0.5 s vs 1.2-4.5 s; a query: 1.6 ms vs 5-75 ms).
         self._model = USE(threads=threads)
+        self._model.encode(["warm-up"])  # USE loads its tokenizer and weights on first use (~2 s): do it now
         self._lock = threading.Lock()  # the numpy backend keeps per-call buffers: one call at a time
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
