@@ -57,6 +57,20 @@ def parse_args(argv: Sequence[str], prog: str = "psycollm train sft") -> tuple[A
 # SFT
 
 
+def default_dataset_path(settings: Any) -> str:
+    """Where `psycollm data build` publishes the data set with its default recipe, if it is there."""
+    from training.data.recipe import DataRecipe
+
+    folder = settings.data_path / "datasets" / DataRecipe().mix.name
+    if not folder.is_dir():
+        from psycollm.errors import DatasetInvalid
+
+        raise DatasetInvalid(f"No training data: set dataset_path, or build the data set first with "
+                             f"`psycollm data build --config training/recipes/data.yaml` (it goes to {folder}).")
+    log.info("dataset_path not set: using the data pipeline's output %s", folder)
+    return str(folder)
+
+
 def build_trainer(script_args: Any, training_args: Any, model_args: Any) -> TrainerSetup:
     """The SFTTrainer of a run: data validated, model resolved, training chat template in place."""
     from transformers import AutoTokenizer
@@ -68,6 +82,8 @@ def build_trainer(script_args: Any, training_args: Any, model_args: Any) -> Trai
     from training.train_data import load_sft_splits
 
     settings = load_run_settings(script_args)
+    if not script_args.dataset_path:
+        script_args.dataset_path = default_dataset_path(settings)
     want_eval = training_args.eval_strategy != IntervalStrategy.NO
     train_ds, eval_ds = load_sft_splits(script_args, training_args.seed, want_eval)
     if eval_ds is None:

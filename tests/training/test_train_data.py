@@ -149,3 +149,15 @@ def test_sft_data_errors_for_wrong_shapes(tmp_path: Path) -> None:
         load_sft_dataset(str(write_jsonl(tmp_path / "x.jsonl", [{"conversation": []}])))
     with pytest.raises(DatasetInvalid, match="not a data set folder"):
         load_sft_dataset(str(tmp_path))
+
+
+def test_sft_defaults_to_the_data_pipelines_output(tmp_path: Path) -> None:
+    from psycollm.config import load_settings
+    from training.sft import default_dataset_path
+
+    settings = load_settings(env={})
+    settings.data_dir = str(tmp_path)
+    with pytest.raises(DatasetInvalid, match="psycollm data build"):
+        default_dataset_path(settings)
+    (tmp_path / "datasets" / "psycollm-sft").mkdir(parents=True)
+    assert default_dataset_path(settings) == str(tmp_path / "datasets" / "psycollm-sft")
