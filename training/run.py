@@ -168,7 +168,8 @@ def print_result(result: RunResult) -> None:
         lines.append(f"registered as: {result.registered_as}  (app.py --backend transformers --model "
                      f"{result.registered_as})")
     shown = ("global_step", "train_loss_first", "train_loss_last", "eval_loss_first", "eval_loss_last",
-             "s_per_step", "peak_rss_mb", "rewards_accuracies_last", "rewards_margins_last")
+             "s_per_step_steady", "cpu_s_per_step_steady", "peak_rss_mb", "rewards_accuracies_last",
+             "rewards_margins_last")
     lines += [f"{k}: {m[k]}" for k in shown if k in m]
     if (result.output_dir / "report" / "README.md").exists():
         lines.append(f"report: {result.output_dir / 'report' / 'README.md'}")
