@@ -49,7 +49,7 @@ from eval.published import PUBLISHED, PUBLISHED_SOURCE
 from eval.scoring import MCQRecord, aggregate_mcq, elastic_score, strict_score
 from psycollm.backends.base import ChatBackend, GenerationParams, Message
 from psycollm.config import Settings
-from psycollm.errors import BackendError, BackendUnavailable
+from psycollm.errors import BackendError, BackendUnavailable, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -368,8 +368,6 @@ def run_pceb(cfg: PCEBRunConfig, settings: Settings, backend: ChatBackend | None
             if cfg.scoring == "loglik":
                 generate = _loglik_generate(settings, backend, items, cfg.prompt_lang)
             elif cfg.scoring != "generate":
-                from psycollm.errors import ConfigError
-
                 raise ConfigError(f"Unknown scoring '{cfg.scoring}': use generate or loglik.")
             results, stats = generate_cached(
                 backend, requests, params, cache=cache, fingerprint=fingerprint, template_version=template,
@@ -383,7 +381,9 @@ def run_pceb(cfg: PCEBRunConfig, settings: Settings, backend: ChatBackend | None
     samples, records = [], []
     methods: Counter = Counter()
     for it, req, res in zip(items, requests, results, strict=True):
-        if cfg.scoring == "loglik":
+        if res.error:
+            pred, method = "", "error"
+        elif cfg.scoring == "loglik":
             pred, method = json.loads(res.response)["choice"], "loglik"
         else:
             ext = extract_choice(res.response, "".join(sorted(it.options)), it.options)
