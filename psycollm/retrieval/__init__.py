@@ -1,0 +1,1 @@
+"""Knowledge-base retrieval: chunking, embedders, BM25, RRF fusion, FAISS index, docstore, `psycollm kb`."""
