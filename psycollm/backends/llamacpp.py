@@ -83,23 +83,29 @@ class LlamaCppBackend:
     def stream(self, messages: Sequence[Message], params: GenerationParams,
                cancel: CancelToken | None = None) -> Iterator[str]:
         with self._instance() as llm:
-            chunks = llm.create_chat_completion(messages=list(messages), stream=True, **self._kwargs(params))
             try:
-                for chunk in chunks:
-                    if cancel is not None and cancel.cancelled:
-                        break
-                    piece = chunk["choices"][0].get("delta", {}).get("content")
-                    if piece:
-                        yield piece
-            finally:
-                # Closing the generator stops llama.cpp's decode loop right away.
-                chunks.close()
+                chunks = llm.create_chat_completion(messages=list(messages), stream=True, **self._kwargs(params))
+                try:
+                    for chunk in chunks:
+                        if cancel is not None and cancel.cancelled:
+                            break
+                        piece = chunk["choices"][0].get("delta", {}).get("content")
+                        if piece:
+                            yield piece
+                finally:
+                    # Closing the generator stops llama.cpp's decode loop right away.
+                    chunks.close()
+            except (RuntimeError, ValueError) as exc:  # e.g. "llama_decode returned 1": context overflow
+                raise BackendError(_overflow_message(exc, self.context_window)) from exc
 
     def generate_batch(self, conversations: Sequence[Sequence[Message]], params: GenerationParams) -> list[str]:
         # llama-cpp-python has no batched chat API; with several instances, run them side by side.
         def one(conv: Sequence[Message]) -> str:
             with self._instance() as llm:
-                out = llm.create_chat_completion(messages=list(conv), **self._kwargs(params))
+                try:
+                    out = llm.create_chat_completion(messages=list(conv), **self._kwargs(params))
+                except (RuntimeError, ValueError) as exc:
+                    raise BackendError(_overflow_message(exc, self.context_window)) from exc
                 return out["choices"][0]["message"]["content"] or ""
 
         if len(self._all) == 1 or len(conversations) <= 1:
@@ -125,3 +131,8 @@ class LlamaCppBackend:
         for llm in self._all:
             with contextlib.suppress(Exception):
                 llm.close()
+
+
+def _overflow_message(exc: BaseException, window: int) -> str:
+    return (f"llama.cpp could not generate ({exc}); most often the prompt plus max_new_tokens exceeds the "
+            f"{window}-token context window: shorten the input or lower generation.max_new_tokens.")

@@ -73,3 +73,16 @@ def test_unknown_model_is_a_clear_error(settings):
     settings.backend.kind = "nonsense"
     with pytest.raises(ConfigError, match="Unknown backend"):
         make_backend(settings)
+
+
+def test_llamacpp_context_overflow_is_a_backend_error(llamacpp_backend):
+    """A prompt longer than the window surfaces as BackendError (callers isolate it), not RuntimeError."""
+    from psycollm.errors import BackendError
+
+    huge = [{"role": "user", "content": "word " * 5000}]
+    with pytest.raises(BackendError, match="context window"):
+        list(llamacpp_backend.stream(huge, GenerationParams(max_new_tokens=8)))
+    with pytest.raises(BackendError, match="context window"):
+        llamacpp_backend.generate_batch([huge], GenerationParams(max_new_tokens=8))
+    # The instance is still usable afterwards.
+    assert "".join(llamacpp_backend.stream(MESSAGES, GenerationParams(max_new_tokens=4, temperature=0)))
