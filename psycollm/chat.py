@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,7 @@ from typing import Any, Protocol
 from psycollm import prompts
 from psycollm.backends.base import CancelToken, ChatBackend, GenerationParams, Message
 from psycollm.config import Settings
-from psycollm.errors import InputRejected, PsycollmError
+from psycollm.errors import ConfigError, InputRejected, PsycollmError
 from psycollm.retrieval.types import Retriever, Source
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel, SafetyGuard
 
@@ -42,6 +43,46 @@ LAST_RESORT_CRISIS_REPLY = {
            "US call or text 988 (Suicide & Crisis Lifeline). You don't have to face this alone, and I'm "
            "here to keep talking."),
 }
+
+
+def load_guard(settings: Settings, backend: ChatBackend | None = None) -> SafetyGuard:
+    """The configured safety guard. If its learned layer cannot load, the lexicon screens alone.
+
+    Never returns None: running without a screen would fail open. If even the lexicon-only guard
+    cannot be built, this raises and the caller fails closed (see `UnavailableGuard`).
+    """
+    from psycollm.safety.guard import Guard
+
+    try:
+        return Guard.from_settings(settings, backend=backend)
+    except ConfigError:
+        raise
+    except Exception:
+        if settings.safety.judge.strip().lower() == "none":
+            raise
+        log.exception("safety: the learned layer (%s) could not be loaded; screening with the lexicon alone",
+                      settings.safety.judge)
+        return Guard(locale=settings.safety.locale, learned=None)
+
+
+def load_retriever(settings: Settings) -> Retriever:
+    """The knowledge base, built first if it is missing or out of date."""
+    from psycollm.retrieval.search import KnowledgeBase
+
+    return KnowledgeBase.from_settings(settings, build_if_missing=True)
+
+
+class UnavailableGuard:
+    """Stands in for a safety layer that could not be loaded: every screen raises, so every turn
+    takes the fail-closed path and the user gets crisis resources, never an unscreened reply."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def _raise(self, *_: Any) -> Any:
+        raise RuntimeError(f"the safety layer is not available: {self.error!r}")
+
+    screen_input = screen_output = fail_closed = _raise
 
 
 class TurnSink(Protocol):
@@ -94,37 +135,104 @@ class TurnRecord:
 
 
 class Counselor:
-    """Runs counseling turns on one backend, with optional safety guard, retriever and sink."""
+    """Runs counseling turns on one backend, with optional safety guard, retriever and sink.
+
+    ``guard`` and ``retriever`` may also be futures (``from_settings(..., background=True)``): the
+    app serves its page while they load, and the first turn that needs one waits for it. A guard
+    that fails to load becomes `UnavailableGuard`, so every turn fails closed instead of open.
+    """
 
     def __init__(self, backend: ChatBackend, settings: Settings | None = None, *,
-                 guard: SafetyGuard | None = None, retriever: Retriever | None = None,
+                 guard: SafetyGuard | concurrent.futures.Future | None = None,
+                 retriever: Retriever | concurrent.futures.Future | None = None,
                  sink: TurnSink | None = None) -> None:
         self.backend = backend
         self.settings = settings or Settings()
-        self.guard = guard
-        self.retriever = retriever
+        self._guard = guard
+        self._retriever = retriever
         self.sink = sink
         # One worker thread runs screens with a timeout, so a hung screen fails closed.
         self._screen_pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="screen")
 
     @classmethod
     def from_settings(cls, settings: Settings, *, sink: TurnSink | None = None,
-                      backend: ChatBackend | None = None) -> Counselor:
-        """Assemble the configured backend, safety guard and knowledge base (imported lazily)."""
+                      backend: ChatBackend | None = None, background: bool = False) -> Counselor:
+        """Assemble the configured backend, safety guard and knowledge base (imported lazily).
+
+        ``background=True`` (the app) returns at once and loads the guard, then the knowledge base,
+        in a daemon thread; otherwise both are loaded here and a failure raises.
+        """
         from psycollm.backends import make_backend
 
         backend = backend or make_backend(settings)
-        guard = None
         if settings.safety.enabled:
-            from psycollm.safety.guard import Guard
+            try:
+                from psycollm.safety.guard import Guard
+            except ImportError as exc:  # a broken install must stop the start, not run unscreened
+                raise ConfigError(f"the safety layer cannot be imported ({exc}); reinstall with `make install` "
+                                  "(only for testing: --set safety.enabled=false)") from exc
+            Guard.check_settings(settings, backend)  # a misconfiguration is reported now, not mid-turn
+        if not background:
+            guard = load_guard(settings, backend) if settings.safety.enabled else None
+            retriever = load_retriever(settings) if settings.retrieval.enabled else None
+            return cls(backend, settings, guard=guard, retriever=retriever, sink=sink)
 
-            guard = Guard.from_settings(settings, backend=backend)
-        retriever = None
-        if settings.retrieval.enabled:
-            from psycollm.retrieval.search import KnowledgeBase
+        guard_f: concurrent.futures.Future | None = concurrent.futures.Future() if settings.safety.enabled else None
+        kb_f: concurrent.futures.Future | None = concurrent.futures.Future() if settings.retrieval.enabled else None
 
-            retriever = KnowledgeBase.from_settings(settings, build_if_missing=True)
-        return cls(backend, settings, guard=guard, retriever=retriever, sink=sink)
+        def warm_up() -> None:
+            # One thread, guard first: every reply needs the guard; a second thread would only
+            # contend for the GIL with the web server's start-up on a small machine.
+            started = time.perf_counter()
+            for future, load in ((guard_f, lambda: load_guard(settings, backend)),
+                                 (kb_f, lambda: load_retriever(settings))):
+                if future is None:
+                    continue
+                try:
+                    future.set_result(load())
+                except BaseException as exc:  # noqa: BLE001 (handed to whoever waits on the future)
+                    future.set_exception(exc)
+            log.info("safety layer and knowledge base ready after %.1f s", time.perf_counter() - started)
+
+        threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+        return cls(backend, settings, guard=guard_f, retriever=kb_f, sink=sink)
+
+    @property
+    def guard(self) -> SafetyGuard | None:
+        """The safety guard, waiting for it if it is still loading."""
+        if isinstance(self._guard, concurrent.futures.Future):
+            try:
+                self._guard = self._guard.result()
+            except Exception as exc:
+                log.error("the safety layer could not be loaded (%r): every turn gets crisis resources until "
+                          "it is fixed and the app restarted", exc)
+                self._guard = UnavailableGuard(exc)
+        return self._guard
+
+    @guard.setter
+    def guard(self, value: SafetyGuard | None) -> None:
+        self._guard = value
+
+    @property
+    def retriever(self) -> Retriever | None:
+        """The knowledge base, waiting for it if it is still loading; None if it could not be loaded."""
+        if isinstance(self._retriever, concurrent.futures.Future):
+            try:
+                self._retriever = self._retriever.result()
+            except Exception:
+                log.exception("the knowledge base could not be loaded; answering without sources")
+                self._retriever = None
+        return self._retriever
+
+    @retriever.setter
+    def retriever(self, value: Retriever | None) -> None:
+        self._retriever = value
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until background-loaded layers are loaded (or failed); False on timeout."""
+        pending = [f for f in (self._guard, self._retriever) if isinstance(f, concurrent.futures.Future)]
+        done, not_done = concurrent.futures.wait(pending, timeout=timeout)
+        return not not_done
 
     @property
     def model_name(self) -> str:

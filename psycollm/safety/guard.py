@@ -42,8 +42,19 @@ class Guard:
         self.locale = locale
         self.learned = learned
 
+    @staticmethod
+    def check_settings(settings: Settings, backend: ChatBackend | None = None) -> None:
+        """Raise ConfigError for a safety configuration that cannot work (fast: loads nothing)."""
+        judge = settings.safety.judge.strip().lower()
+        if judge not in JUDGES:
+            raise ConfigError(f"safety.judge '{settings.safety.judge}' is unknown; use one of {', '.join(JUDGES)}.")
+        if judge == "llm" and backend is None:
+            raise ConfigError("safety.judge=llm needs a model backend; pass one, or set safety.judge=classifier.")
+        resolve_locale(settings.safety.locale, "en")
+
     @classmethod
     def from_settings(cls, settings: Settings, backend: ChatBackend | None = None) -> Guard:
+        cls.check_settings(settings, backend)
         judge = settings.safety.judge.strip().lower()
         learned: LearnedLayer | None = None
         if judge == "classifier":
@@ -51,13 +62,9 @@ class Guard:
 
             learned = RiskClassifier.load_or_train(settings.cache_path / "safety")
         elif judge == "llm":
-            if backend is None:
-                raise ConfigError("safety.judge=llm needs a model backend; pass one, or set safety.judge=classifier.")
             from psycollm.safety.llm_judge import LLMJudge
 
             learned = LLMJudge(backend)
-        elif judge != "none":
-            raise ConfigError(f"safety.judge '{settings.safety.judge}' is unknown; use one of {', '.join(JUDGES)}.")
         return cls(locale=settings.safety.locale, learned=learned)
 
     def _locale(self, lang: str) -> str:

@@ -26,36 +26,16 @@ CONSOLE_PATH = "/rate"
 
 
 def make_counselor(settings: Settings, sink: Any, backend: Any = None) -> Any:
-    """`Counselor.from_settings`, degrading loudly when an optional layer cannot be loaded.
+    """The app's `Counselor`: the model now, the safety layer and knowledge base in the background.
 
-    The safety layer and the knowledge base are used whenever they are enabled and importable; if
-    one fails to load (not installed, index cannot be built), the app still starts, says so in the
-    log, and runs without it rather than not at all.
+    The page is served while the layers load (the first message waits for them). If the knowledge
+    base cannot be loaded the app answers without sources; if the safety layer cannot be loaded
+    every turn fails closed with crisis resources (both logged). A misconfiguration, or a safety
+    layer that cannot even be imported, stops the start with a ConfigError.
     """
     from psycollm.chat import Counselor
 
-    try:
-        return Counselor.from_settings(settings, sink=sink, backend=backend)
-    except Exception as exc:  # a layer failed: find which, disable it, retry once
-        if backend is None:
-            from psycollm.backends import make_backend
-
-            backend = make_backend(settings)
-        for section, module in (("safety", "psycollm.safety.guard"), ("retrieval", "psycollm.retrieval.search")):
-            if getattr(settings, section).enabled:
-                try:
-                    __import__(module)
-                except ImportError:
-                    log.warning("%s layer unavailable (%s missing): running without it", section, module)
-                    getattr(settings, section).enabled = False
-        try:
-            return Counselor.from_settings(settings, sink=sink, backend=backend)
-        except Exception:
-            if settings.retrieval.enabled:
-                log.exception("knowledge base could not be loaded (%s); running without sources", exc)
-                settings.retrieval.enabled = False
-                return Counselor.from_settings(settings, sink=sink, backend=backend)
-            raise
+    return Counselor.from_settings(settings, sink=sink, backend=backend, background=True)
 
 
 @dataclass
@@ -114,13 +94,8 @@ class PsycollmApp:
 
 def build_app(settings: Settings, *, backend: Any = None, store: Any = None) -> PsycollmApp:
     """Assemble store, counselor and both pages. ``backend`` overrides the configured model (tests)."""
-    import fastapi
-    import gradio as gr
-
-    from psycollm.store.cli import generate_responses
     from psycollm.store.repository import RATER_ROLES, ROLES, Store
-    from psycollm.ui.chat_tab import ChatService, ChatSink, build_chat
-    from psycollm.ui.rating_tab import build_console
+    from psycollm.ui.chat_tab import ChatSink
 
     if settings.ui.share:
         raise ConfigError("ui.share is not supported: this machine has no route for Gradio's share tunnel. Expose "
@@ -128,7 +103,15 @@ def build_app(settings: Settings, *, backend: Any = None, store: Any = None) -> 
     store = store or Store.from_settings(settings)
     store.max_comment_chars = settings.ui.max_comment_chars
     sink = ChatSink(store)
+    # Before importing Gradio (~3 s): the layers load in the background meanwhile.
     counselor = make_counselor(settings, sink, backend)
+
+    import fastapi
+    import gradio as gr
+
+    from psycollm.store.cli import generate_responses
+    from psycollm.ui.chat_tab import ChatService, build_chat
+    from psycollm.ui.rating_tab import build_console
     service = ChatService(counselor, store, settings, sink=sink)
     chat = build_chat(settings, service)
 

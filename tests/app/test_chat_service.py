@@ -13,7 +13,7 @@ import pytest
 
 from psycollm.backends.scripted import ScriptedBackend
 from psycollm.chat import Counselor
-from psycollm.errors import InputRejected, NotAllowed
+from psycollm.errors import ConfigError, InputRejected, NotAllowed
 from psycollm.retrieval.types import Source
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 from psycollm.store import Store
@@ -265,8 +265,9 @@ def test_concurrent_sessions_do_not_mix(make_service):
         assert len(service.store.list_sessions(st.owner)) == 1
 
 
-def test_app_uses_the_safety_layer_when_present_and_starts_without_it(settings, monkeypatch):
-    """A stand-in `psycollm.safety.guard` module (toy Guard) is picked up; a missing one is skipped."""
+def test_app_uses_the_safety_layer_when_present_and_refuses_to_start_without_it(settings, monkeypatch):
+    """A stand-in `psycollm.safety.guard` module (toy Guard) is picked up; when the module cannot be
+    imported the app refuses to start with a clear message (it never runs unscreened)."""
     import sys
     import types
 
@@ -280,11 +281,16 @@ def test_app_uses_the_safety_layer_when_present_and_starts_without_it(settings, 
         def from_settings(cls, settings, backend=None):
             return cls()
 
+        @staticmethod
+        def check_settings(settings, backend=None):
+            return None
+
     fake.Guard = Guard
     monkeypatch.setitem(sys.modules, "psycollm.safety.guard", fake)
     counselor = make_counselor(settings, sink=None, backend=ScriptedBackend())
     assert isinstance(counselor.guard, Guard) and settings.safety.enabled
 
     monkeypatch.setitem(sys.modules, "psycollm.safety.guard", None)  # import now fails
-    counselor = make_counselor(settings, sink=None, backend=ScriptedBackend())
-    assert counselor.guard is None and settings.safety.enabled is False
+    backend = ScriptedBackend(["unscreened words"])
+    with pytest.raises(ConfigError, match="safety layer cannot be imported"):
+        make_counselor(settings, sink=None, backend=backend)

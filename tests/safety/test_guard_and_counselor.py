@@ -200,6 +200,59 @@ def test_from_settings(settings, classifier_cache) -> None:
         Guard.from_settings(settings)
 
 
+def test_background_loading_serves_turns_once_the_guard_is_ready(settings, classifier, classifier_cache) -> None:
+    """The app's path: from_settings(background=True) returns before the layers load; the first
+    turn waits for the real guard (lexicon + classifier) instead of skipping it."""
+    settings.cache_dir = str(classifier_cache.parent)  # the session's trained model, not a retrain
+    settings.retrieval.enabled = False
+    backend = ScriptedBackend(["I hear you."])
+    counselor = Counselor.from_settings(settings, backend=backend, background=True)
+    final = run(counselor, "I have the pills saved up for tonight.", lang="en")
+    assert final.status == "crisis" and "988" in final.text and backend.calls == []
+    assert counselor.wait_ready(timeout=0) and isinstance(counselor.guard, Guard)
+    assert run(counselor, "Exams make me nervous.", lang="en").status == "ok"
+
+
+def test_guard_that_cannot_load_fails_closed_in_the_app(settings, monkeypatch) -> None:
+    """Injected failure: load_guard raises in the background thread. Every turn must get crisis
+    resources without reaching the model (fail closed), and the app must not crash."""
+    import psycollm.chat as chat
+
+    def broken(*_args, **_kwargs):
+        raise OSError("injected: safety data unreadable")
+
+    monkeypatch.setattr(chat, "load_guard", broken)
+    settings.retrieval.enabled = False
+    backend, sink = ScriptedBackend(["I hear you."]), Sink()
+    counselor = Counselor.from_settings(settings, backend=backend, sink=sink, background=True)
+    for lang, number in (("en", "988"), ("zh", "12356")):
+        final = run(counselor, "Exams make me nervous.", lang=lang)
+        assert final.status == "crisis" and final.notice.kind == "failure" and number in final.text
+    assert backend.calls == [] and sink.records[-1].input_verdict["failed"] is True
+    with pytest.raises(OSError):  # outside the app a broken safety layer stops the start
+        Counselor.from_settings(settings, backend=backend)
+
+
+def test_learned_layer_that_cannot_load_leaves_the_lexicon_screening(settings, monkeypatch) -> None:
+    """Injected failure in the classifier's loading: the guard degrades to the lexicon, never to none."""
+    from psycollm.chat import load_guard
+    from psycollm.safety.classifier import RiskClassifier
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("injected: corrupt classifier cache")
+
+    monkeypatch.setattr(RiskClassifier, "load_or_train", broken)
+    g = load_guard(settings)
+    assert isinstance(g, Guard) and g.learned is None
+    assert g.screen_input(user("I have the pills saved up for tonight."), "en").action == Action.CRISIS
+
+
+def test_misconfigured_safety_stops_the_app_at_start(settings) -> None:
+    settings.safety.judge = "nonsense"
+    with pytest.raises(ConfigError):
+        Counselor.from_settings(settings, backend=ScriptedBackend(), background=True)
+
+
 def test_multi_turn_through_the_counselor(make_counselor) -> None:
     counselor, backend, _ = make_counselor()
     history = conversation("I bought a rope yesterday and I know where I'll hang it.", "(earlier reply)")
