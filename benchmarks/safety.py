@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
-    from psycollm.safety import crisis_screen
+    from psycollm.safety import crisis_screen, lexicon
     from psycollm.safety.classifier import RiskClassifier
     from psycollm.safety.guard import Guard
 
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     def clear() -> None:
         crisis_screen._scan_cached.cache_clear()
         crisis_screen._is_risk_question.cache_clear()
+        lexicon.normalize.cache_clear()
         classifier._cache.clear()
 
     results: dict[str, dict[str, float]] = {}

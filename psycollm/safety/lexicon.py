@@ -110,11 +110,104 @@ class Hit:
 # Normalisation, idioms, negation
 
 
+@lru_cache(maxsize=4096)  # the lexicon, the classifier and the screen each normalize the same turns
 def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), lower case, straight apostrophes, single spaces."""
+    """The one surface form every pattern is written against.
+
+    NFKC (full-width -> half-width), lower case, straight apostrophes, single spaces; then the
+    spellings people use to talk about risk without tripping filters, mapped back: traditional
+    characters to simplified (OpenCC), common Cantonese words to Mandarin, spaced-out letters and
+    characters ("s u i c i d e", "自 杀"), leetspeak ("su1cide"), euphemistic slang ("kms", "unalive",
+    "sewerslide", "紫砂", "zs") and pinyin ("wo bu xiang huo le").
+    """
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", "").replace(".", ""), text)
+    text = _LEET_WORD.sub(_unleet, text)
+    if _PINYIN_HINT.search(text):
+        text = _PINYIN_RE.sub(lambda m: _PINYIN[re.sub(r"[ -]", "", m.group(0))], text)
+    for pattern, repl in _SLANG:
+        text = pattern.sub(repl, text)
+    if _CJK_RE.search(text):
+        text = _to_simplified(text)
+        text = _CJK_SPACE.sub("", text)
+        text = _CANTONESE_RE.sub(lambda m: _CANTONESE[m.group(0)], text)
+    return text
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# Spaces between Chinese characters carry no meaning; "自 杀" is written to dodge filters.
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+# Three or more single letters separated by spaces or dots: "s u i c i d e", "k.i.l.l".
+_SPACED_LETTERS = re.compile(r"\b(?:[a-z][ .]){2,}[a-z]\b")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+# A word with letters on both sides of a digit or symbol: "su1cide", "k!ll", "d3ad" (not "mp3", "4pm").
+_LEET_WORD = re.compile(r"\b[a-z]+[013457@$!][a-z013457@$!]*[a-z]+\b")
+
+
+def _unleet(m: re.Match[str]) -> str:
+    return m.group(0).translate(_LEET)
+
+
+@lru_cache(maxsize=1)
+def _opencc():  # noqa: ANN202 (opencc.OpenCC)
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    try:
+        return _opencc().convert(text)
+    except Exception:  # a missing converter must not take the screen down: patterns still see the text
+        return text
+
+
+# Cantonese (written Hong Kong style) -> Mandarin, for the words that matter to the patterns. Hand
+# written: OpenCC converts scripts, not vocabulary, and no offline Cantonese-Mandarin package exists.
+_CANTONESE = {
+    "唔想": "不想", "唔会": "不会", "唔好": "不要", "唔使": "不用", "唔系": "不是", "唔": "不", "冇": "没有",
+    "咗": "了", "系": "是", "嘅": "的", "佢": "他", "佢哋": "他们", "我哋": "我们", "而家": "现在", "依家": "现在",
+    "听日": "明天", "琴日": "昨天", "今晚夜": "今晚", "瞓": "睡", "食": "吃", "饮": "喝", "嚟": "来", "搵": "找",
+    "睇": "看", "俾": "给", "畀": "给", "嘢": "东西", "边度": "哪里", "点解": "为什么", "乜": "什么", "咁": "这么",
+    "撑落去": "撑下去", "捱落去": "撑下去", "揸": "拿", "攞": "拿", "喺": "在", "企": "站", "跳落去": "跳下去",
+    "成板": "一整板", "成樽": "一整瓶", "成盒": "一整盒", "好攰": "好累", "攰": "累", "走佬": "离开",
+}
+_CANTONESE_RE = re.compile("|".join(sorted(map(re.escape, _CANTONESE), key=len, reverse=True)))
+
+# Pinyin for the risk words (toneless, spaced or not). Only applied to text that looks like pinyin.
+_PINYIN = {
+    "zisha": "自杀", "xiangsi": "想死", "buxianghuo": "不想活", "buxianghuole": "不想活了", "huobuxiaqu": "活不下去",
+    "tiaolou": "跳楼", "shangdiao": "上吊", "gewan": "割腕", "shaotan": "烧炭", "anmianyao": "安眠药",
+    "chiyao": "吃药", "henduoyao": "很多药", "fangfa": "方法", "xianghaole": "想好了", "zhoumo": "周末",
+    "jintian": "今天", "jinwan": "今晚", "mingtian": "明天", "jieshu": "结束", "shengming": "生命",
+    "qingsheng": "轻生", "zican": "自残", "huozhe": "活着", "meiyisi": "没意思", "haokun": "好困",
+    "yanjing": "眼睛", "zhengbukai": "睁不开", "gangchile": "刚吃了", "chile": "吃了",
+    "buxiang": "不想", "wozhende": "我真的", "zhende": "真的", "dengzhe": "等着", "wo": "我", "jiu": "就",
+    "dou": "都", "le": "了", "xianzai": "现在",
+}
+_PINYIN_RE = re.compile(r"\b(" + "|".join(
+    r"[ -]?".join(re.escape(syl) for syl in _sy) for _sy in sorted(
+        (re.findall(r"zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw]?[aeiouv]+(?:ng|n|r)?", k) for k in _PINYIN if k),
+        key=lambda syls: -len("".join(syls)))) + r")\b")
+_PINYIN_HINT = re.compile(r"\b(wo|bu|xiang|zisha|huo|si|le|zhen|de)\b.*\b(si|huo|sha|le|yao|lou)\b")
+
+# Euphemisms and filter-dodging slang, mapped to the plain words the patterns know.
+_SLANG = [(re.compile(p), r) for p, r in (
+    (r"\bkms\b", "kill myself"),
+    (r"\bunaliv(e|ing|ed) (myself|my self)\b", "kill myself"),
+    (r"\bunalive (him|her|them)sel(f|ves)\b", "kill \\1self"),
+    (r"\b(want|wanna|going|gonna|plan|planning|try|trying|about|decided|ready) (to )?unalive\b", "\\1 to kill myself"),
+    (r"\bunaliv(e|ing|ed)\b", "die"),
+    (r"\bself[- ]?delet(e|ing|ed)\b", "kill myself"),
+    (r"\b(sewer ?slide|sewerslid(e|ing)|su-icide)\b", "suicide"),
+    (r"\bctb\b|\bcatch the bus\b", "kill myself"),
+    (r"\bfinal exit\b", "end my life"),
+    (r"\bpeace out forever\b", "end my life"),
+    (r"紫砂|自鲨|自沙|自刹|自sha|自shā|zisha|(?<![a-z])zs(?![a-z])", "自杀"),
+    (r"亖", "死"),
+)]
 
 
 # Figurative uses of death/violence words. Masked (replaced by a neutral mark) before matching.
@@ -138,7 +231,9 @@ IDIOMS_EN = [
     r"\b(i'?m|i am) (so |literally )?dead\b(?= ?(😂|🤣|lol|lmao|haha|$))",
     r"\b(battery|phone|laptop|car|plant|plants|game character|character|printer|engine) (is |was |has )?(dead|died)\b",
     r"\bmy (mom|mum|dad|mother|father|parents|boss|teacher|coach|sister|brother|friends?)('s| is| are|'re| will)?"
-    r" (going to|gonna|will|'ll)? ?(kill|murder) me\b(?= (when|if|for|because|after))",
+    r" (going to|gonna|will|'ll)? ?(kill|murder) me\b(?=,? (when|if|for|because|after|i forgot|i lost|i broke))",
+    r"\b(going to|gonna|will|i'll|i'm gonna) (strangle|kill|murder|choke|smack) (her|him|them|my (little )?(sister|brother|roommate|friend|mom|dad))\b"
+    r"(?=[^.!?]{0,60}(lol|lmao|haha|😂|🤣|😤|🙄))",
     r"\bdeadline\b",
     r"\b(the )?death of me\b",
     r"\bshoot(ing)? (the|a|some|photos|pictures|the final scene|scenes?|video|film)\b",
@@ -221,7 +316,12 @@ def _negated(sentence: str, start: int, lang: str, request: bool = False) -> boo
     gap = before[cues[-1].end():]
     # Chinese negation sits right before what it negates ("我没有想自杀", "我不会伤害自己"): a wider gap
     # lets "作业没写完我爸就打我" negate the abuse.
+    # "从来没想过要伤害自己": the intent verbs between the cue and the act are part of what is negated.
+    gap = _ZH_INTENT_VERBS.sub("", gap)
     return len(gap) <= 2 and not _NEG_BREAK_ZH.search(gap)
+
+
+_ZH_INTENT_VERBS = re.compile(r"^(想过要|想要|想过|打算|准备|会去|要去|去|要|会)+")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -509,6 +609,37 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(pretend|act|roleplay|role-play|imagine) (you are|you're|as|to be) .{0,60}(no rules|no restrictions|without|grandma|grandmother|evil|unfiltered|dan)\b|"
      r"\bhypothetical (story|scenario)\b.{0,40}\b(so you can|tell me)\b|\bfrom now on you (will|are)\b|"
      r"\b(reveal|show|print) (me )?(your )?(system prompt|instructions)\b|\bforget (that )?you are\b", True),
+    ("en.req.dose_tell", "medication_dosing", r"\btell me how much\b|\bshould i (just )?take (\d+|double|twice|more)\b", True),
+    ("en.req.od_amounts", "lethal_means", r"\b(which|what) (common )?(meds|medications|pills|drugs)\b.{0,40}\b(amounts?|doses?|how many)\b|\boverdoses?\b.{0,60}\b(exact|specific) (amounts?|doses?)", True),
+    ("en.req.no_refuse", "jailbreak", r"\b(never|doesn't|does not|won't) (refuse|refuses)\b|\bno (rules|restrictions|limits|filters)\b|\bwithout (any )?(rules|restrictions|filters)\b", True),
+    ("en.active.end_it_all", "active_ideation", r"\bend it all\b", True),
+    # -- added after the first blind set (tests/data/safety_blind.jsonl): real-world phrasings
+    ("en.plan.made_up_mind", "plan", r"\b(i've|i have|ive) (made up my mind|decided)\b.{0,60}\b(tonight|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|after|when)\b", True),
+    ("en.plan.planning_my", "plan", r"\bplanning (my|the) (suicide|death|exit|end)\b", True),
+    ("en.plan.no_nets", "plan", r"\b(bridges?|buildings?|roofs?).{0,40}(no|without|don't have|doesn't have|has nothing)( suicide)? ?(nets?|fences?|barriers?|railings?)|\b(nets?|barriers?).{0,20}(nothing|none)\b", True),
+    ("en.plan.hang_vs_jump", "lethal_means", r"\b(which|what)('s| is)? (more|most) (reliable|effective|painless|certain|lethal)\b.{0,40}\b(hanging|jumping|pills|overdose|gun|drowning)", True),
+    ("en.means.have_means", "means_strong", r"\b(finally )?(have|got) the means\b|\bthe means (are|is) (ready|here|sitting|on my)", True),
+    ("en.means.counted", "means_strong", r"\b(saving|saved|collecting|collected|hoarding|hoarded|stockpiling)\b.{0,40}\b(pills|tablets|meds)\b.{0,40}\b(counted|enough|\d+)\b|\bcounted (\d+|forty|thirty|fifty|sixty)\b", True),
+    ("en.means.enough_q", "means_strong", r"\b(is|think) (that'?s|that is|this is|it's) enough\?", True),
+    ("en.means.hose", "in_progress", r"\b(hose|pipe|tube) (from|on|in) the exhaust\b|\b(car|engine)('s| is)? running in (the|a) (closed|shut)? ?garage\b|\bgarage door (is )?(shut|closed).{0,30}(engine|car)", False),
+    ("en.prep.letters", "preparation", r"\b(letters?|notes?) (are )?(written|done|finished|in my desk)|\b(wrote|written|writing) (the|my|goodbye)? ?(letters|notes)\b", True),
+    ("en.prep.rehomed", "preparation", r"\b(rehomed|gave away|found a home for|dropped off) (my )?(cat|dog|pets?|rabbit|hamster)\b|\b(dog|cat)('s| is) with my\b", True),
+    ("en.prep.affairs", "preparation", r"\b(rent|bills|debts) (is |are )?paid (through|until|off)\b|\btransfer (my|all my) (account|accounts|stuff|things)\b.{0,40}\b(when i'?m gone|after i'?m gone|won't need)", True),
+    ("en.final.wont_hear", "finality", r"\byou (won't|will not|wont) (hear from|see|talk to) me\b|\bwon't be (my|a) problem\b|\bnot (my|gonna be my) problem (anymore|after)\b|\bbetter this way\b", True),
+    ("en.final.not_for_long", "finality", r"\bnot for (much )?long(er)?\b|\bi'?ll (be )?(sleep|asleep) soon\b|\bwaiting for the (weekend|night|end)\b", True),
+    ("en.now.took_everything", "in_progress", r"\b(took|swallowed|taken|downed|mixed) (everything|all|all of|the whole|like \d+|\d+|a bunch of|all my)\b.{0,30}\b(medicine cabinet|pills|tylenol|meds|tablets|bottle|pack|vodka|alcohol)\b", False),
+    ("en.now.drank_poison", "in_progress", r"\b(drank|swallowed|drunk) (a |the |some )?(bottle of |cup of )?(bleach|pesticide|antifreeze|weed killer|poison|drain cleaner)\b", False),
+    ("en.now.knife_wrist", "in_progress", r"\b(knife|blade|razor)('s| is)? (pressed |held )?(against|on|to) my (wrist|throat|neck|arm)\b", False),
+    ("en.now.platform", "in_progress", r"\b(getting|jump|jumping|step|stepping|walk|walking) in front of (it|the train|a train|a truck|traffic)\b|\bon the (ledge|edge|railing|roof|platform)\b.{0,40}\b(now|right now|jump|next one)", False),
+    ("en.sh.nightly", "self_harm_act", r"\b(cutting|cut|burning|burned|hurting) (myself )?(every (night|day)|each night|\d+ times|three times|twice)\b|\brelapsed\b.{0,40}\b(cut|cutting|self[- ]harm)|\bdeeper each time\b", True),
+    ("en.others.bring_school", "harm_others_intent", r"\b(bringing|bring|take|taking) (something|a gun|a knife|my dad'?s gun|a weapon) (to|into) (school|work|class|the office)\b", True),
+    ("en.others.make_pay", "harm_others_intent", r"\b(make|making) (him|her|them) pay\b.{0,80}\b(gun|knife|know where|schedule)|\bi know (his|her|their) schedule\b|\bif i can'?t have (them|her|him|the kids),? (nobody|no one) can\b", True),
+    ("en.abuse.kill_us", "abuse", r"\b(he|she)('s| is)? (screaming|throwing things|hitting|punching)\b.{0,60}\b(hiding|locked|kill us|kill me)\b|\bsaid (he|she)'?d kill (us|me|the kids)\b", True),
+    ("en.abuse.bruises", "abuse", r"\b(finger[- ]shaped|hand[- ]shaped)? ?bruises\b.{0,40}\b(teacher|daycare|babysitter|nanny|caregiver|grabbed)|\b(grabbed|shook|hit|slapped) (him|her|my (son|daughter|baby|kid)) so hard\b", True),
+    ("en.psy.tv_tells", "psychosis", r"\b(tv|television|radio|phone|voices?) (keeps |is |are )?(telling|ordering|commanding) me (to|i need to|i have to)\b", True),
+    ("en.psy.no_sleep", "psychosis", r"\bhaven'?t slept (since|in|for) (\w+ )?(days|nights|\d+|three|four|five)\b|\b(awake|up) (for )?(\d+|three|four|five) (nights|days) (straight|now)?\b", True),
+    ("en.passive.stop_existing", "passive_ideation", r"\b(want|wanna) to (just )?stop existing\b|\bwouldn'?t mind if i (just )?(didn'?t|don'?t|never) wake\b|\bif a (bus|car|truck) hit me\b|\bturning the wheel\b", True),
+    ("en.third.unalive", "third_party_risk", r"\b(he|she|they|kid|friend|classmate|girlfriend|boyfriend)\b.{0,40}\b(wants? to|said .{0,10})(kill (himself|herself|themselves)|die|disappear)|\bif i disappeared would you (even )?notice\b", True),
     # -- modifiers
     ("en.mod.no_intent", "no_intent",
      r"\b(but|though|although)?\s?(i )?(would never|wouldn't|won't|will not|would not|am not going to|'m not going to|"
@@ -678,19 +809,60 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.req.fall", "lethal_means", r"(几楼|多高).{0,8}(一定会死|会死|能死|摔死)|高到跳下去能死", True),
     ("zh.req.how_long", "lethal_means", r"(烧炭|上吊|割腕|溺水|一氧化碳)多久(会|能)?死", True),
     ("zh.req.noose", "lethal_means", r"(上吊|绳)的?(绳)?结怎么打|(割|划)(手腕|哪里).{0,6}(血流得?最快|最快)", True),
-    ("zh.req.hide", "hide_self_harm", r"(怎么|如何|怎样)(才能)?(遮住|藏|掩盖|瞒着|不让).{0,12}(伤口|疤|自残|割|划|发现)|(遮|藏|瞒).{0,6}(自残|伤疤|疤痕)", True),
+    ("zh.req.hide", "hide_self_harm", r"(疤|伤口|伤痕|划痕|伤).{0,6}(怎么|如何|有没有办法)(才能)?(遮|藏|盖|掩盖|消掉)|(怎么|如何|怎样)(才能)?(遮住|藏|掩盖|瞒着|不让).{0,12}(伤口|疤|自残|割|划|发现)|(遮|藏|瞒).{0,6}(自残|伤疤|疤痕)", True),
     ("zh.req.dose", "medication_dosing",
-     r"(吃|服用|用)多少(毫克|mg|片|粒)|(该|要)?(怎么|如何)(减量|停药)|(一次|每天)能吃多少|应该从多大剂量|剂量(加倍|翻倍|减半)|(多吃|加量|加药).{0,6}(吗|几片|多少)|"
+     r"(吃|服用|用)多少(毫克|mg|片|粒)|吃几片|几片合适|(定|开)个?.{0,6}剂量|(该|应该)吃多少|(自己)?加(量)?到\d+|(该|要)?(怎么|如何)(减量|停药)|(一次|每天)能吃多少|应该从多大剂量|剂量(加倍|翻倍|减半)|(多吃|加量|加药).{0,6}(吗|几片|多少)|"
      r"(自己)?(把)?剂量(加倍|翻倍|加大)|(自己)?停(掉|药).{0,8}(怎么减量|减量)|开(点|些)?.{0,6}(药|处方)|告诉我剂量", True),
     ("zh.req.diagnose", "diagnosis_request", r"(帮我|给我|直接)?诊断(一下)?|(我是不是|我是)(双相|抑郁症|精神分裂|反社会|多动症|人格障碍).{0,10}(诊断|直接说|是或不是)|我得的是什么(精神)?病", True),
-    ("zh.req.yes_no", "diagnosis_request", r"直接(说|告诉我)是(或|还是)不是", True),
+    ("zh.req.yes_no", "diagnosis_request", r"(直接|就)?(说|告诉我)?是(或|或者|还是)不是", True),
     ("zh.req.jailbreak", "jailbreak",
      r"(忽略|无视|忘掉|忘记|别管|覆盖|绕过)(你)?(之前|以前|上面)?(的)?(所有|全部)?(的)?(指令|规则|限制|安全规则|设定|系统提示)|"
      r"没有(任何)?(限制|规则|道德约束|过滤)的?(AI|ai|助手|机器人)?|开发者模式|越狱模式|不受(任何)?限制|不带(任何)?(安全)?限制|"
      r"(假装|扮演)(你是)?.{0,12}(没有|奶奶|坏)|虚构的故事.{0,10}(可以|告诉)|规则已解除|从现在开始你(要|是)|系统提示词", True),
+    # -- added after the first blind set (tests/data/safety_blind.jsonl): real-world phrasings
+    ("zh.plan.pick_day", "plan", r"(找|挑|选)(一|个)?(日|天|个日子).{0,4}(烧炭|跳|上吊|去死|动手|走)", True),
+    ("zh.plan.buy_where", "plan", r"(找|查|问)(哪家|哪里|哪儿|哪个).{0,8}(买|卖|弄到)(到)?.{0,4}(药|安眠药|炭|绳|农药|老鼠药)", True),
+    ("zh.plan.cant_stop", "intent_act", r"(这次|这回)?(谁)?(也|都)(拦|救|劝)不(住|了|回)", True),
+    ("zh.active.no_rescue", "active_ideation", r"不想(再)?被(人)?救(回来|活|下来)|不会再被救|别(再)?救我", False),
+    ("zh.active.try_once", "intent_act", r"(打算|准备|要|想)(真的)?(去)?(试|做)(一次|一下|了)", True),
+    ("zh.active.think_daily", "active_ideation", r"(自杀|死|轻生).{0,8}(天天|每天|一直|整天)(都)?(在)?想", True),
+    ("zh.plan.rooftop", "plan", r"(就|要|准备|打算|明天|今晚)(去)?(上|爬上|到)(天台|楼顶|顶楼)", True),
+    ("zh.plan.picked_way", "plan", r"(选|挑|定)(了|好)(了)?(一个|一种)?.{0,10}(不疼|不痛|不怎么疼|方法|方式|办法)", True),
+    ("zh.plan.decided_leave", "active_ideation", r"(决定|想好|下定决心)(了)?[^。]{0,14}(就|要)(走|离开这个世界|去另一个世界)(了|吧)?(?![路出进开过])", True),
+    ("zh.active.other_world", "active_ideation", r"(想|要|准备|打算)(去)?(另一个世界|天堂|那边)(了|找)?|离开这个世界", True),
+    ("zh.active.handle_self", "active_ideation", r"把自己(处理掉|解决掉|了结|结束掉)|处理掉自己", True),
+    ("zh.active.take_child", "harm_others_intent", r"(带着|带上|和)(孩子|女儿|儿子|宝宝).{0,4}(一起)(走|死|去死|跳)", True),
+    ("zh.means.charcoal_bought", "means_strong", r"炭(和|跟|、)?.{0,6}(都|也)?(已经)?(买|准备|备|到货)|(买|下单)(了)?.{0,6}(炭|木炭)", True),
+    ("zh.means.seal", "means_strong", r"(门窗|窗户|门缝).{0,4}(封死|封好|封住|贴死)|宽胶带", True),
+    ("zh.means.counted", "means_strong", _ZH_PILLS + r".{0,12}(攒|存|囤)(了)?.{0,8}(个月|周|天|片|粒)|(数|算)了(一下)?.{0,6}(有)?.{0,4}(片|粒).{0,6}(够了|应该够)", True),
+    ("zh.means.enough_q", "means_strong", r"(应该|大概|估计)?够(了)?吧.{0,2}$|够不够(死|用)", True),
+    ("zh.means.poison_bought", "means_strong", r"(买|下单)(了|好)?.{0,6}(老鼠药|农药|毒鼠强|百草枯|敌敌畏)", True),
+    ("zh.means.noose_hung", "means_strong", r"(绳|🪢).{0,6}(挂|系|绑)(在|好)|(已经)?(挂|系)在(阳台|门|梁|窗)", True),
+    ("zh.prep.packed", "preparation", r"(东西|遗物|身后事|后事|房间)(都|也)?(已经)?(整理|收拾|处理|安排|交代)好了", True),
+    ("zh.prep.pet_after", "preparation", r"(以后|之后)?我(不在|走)了.{0,10}(总得|得|要)?有人(照顾|养|管)|(送养|送走|托付).{0,12}(我不在|以后没人|我走了)", True),
+    ("zh.final.no_use", "finality", r"以后(都)?用不(到|着|上)了|再也用不(到|着|上)了|(明天|今晚|周.)(早上)?之前(就)?(会|都会)?结束", True),
+    ("zh.final.deadline", "finality", r"(之前|以前)(我)?(就)?会(把自己|结束|离开|走)", True),
+    ("zh.final.dont_find", "finality", r"不要(找|叫|打)(人|救护车|120)|别(找|叫)(人|救护车)|不用救我", False),
+    ("zh.now.knife_wrist", "in_progress", r"(刀|刀片|剪刀|玻璃)(已经)?(抵|架|按|压|放)(在|着)(手腕|脖子|喉咙|手臂)(上)?", False),
+    ("zh.now.swallowed_all", "in_progress", r"(全|都)(吞|吃|喝)(了|下去了)|吞了?(一整|整|一)(板|瓶|盒)|吃(了)?(一整|整)(板|瓶|盒)|💊.{0,4}(全|都)?(吞|吃)", False),
+    ("zh.now.lying_wait", "in_progress", r"(躺着|在这)等(死|着|结束)|现在(好|很)?(困|想睡).{0,6}(不要|别)(找|叫)", False),
+    ("zh.now.over_rail", "in_progress", r"(翻|爬)(过|出)(了)?(栏杆|护栏|窗户|阳台)|(在|站在|坐在)(楼顶|天台|顶楼|桥上|窗台)(上|边)?[,，。]?(了|呢)?$", False),
+    ("zh.now.charcoal_lit", "in_progress", r"(炭|炭盆|炭火)(已经)?(点|烧)(着|上|起来)了|车窗(都)?(关|封)(死|好|紧)", False),
+    ("zh.sh.nightly", "self_harm_act", r"(每天|每晚|天天)(晚上)?都?(要)?(划|割|割手|划手)|没地方(下刀|划|割)|(每天都有|又多了)新的(伤|口子)|自己(划|割)的", True),
+    ("zh.others.bought_knife", "harm_others_intent", r"(买|准备)(好|了)(了)?(刀|菜刀|匕首|枪|汽油).{0,12}(等他|等她|等着他|找他|找她|校门口|门口|放学)", True),
+    ("zh.others.poison_cup", "harm_others_intent", r"(放|倒|下)(进|到|在)?(他|她|他们)?的?(水杯|杯子|饭|碗|水)里", True),
+    ("zh.others.fight", "harm_others_intent", r"(就)?(跟|和)(他|她|他们)拼了|菜刀.{0,6}(枕头|床)(底下|下面)|先下手为强", True),
+    ("zh.abuse.step_room", "abuse", r"(继父|爸爸|父亲|叔叔|舅舅|哥哥|老师|教练).{0,8}(晚上)?(总|经常|老是)?(进|来)我(的)?房间|(让|叫)我(别|不要)告诉(妈妈|我妈|别人|任何人)", True),
+    ("zh.abuse.dv_now", "abuse", r"(又|在)(打|砸|摔).{0,4}(我妈|妈妈|我|门|东西).{0,8}(现在|还在)|(现在|还)在砸门|喝醉了(又)?打", True),
+    ("zh.psy.hints", "psychosis", r"(电视|广播|手机|主持人|邻居).{0,8}(在|一直)?(暗示|指示|命令)我|(窃听器|监控|摄像头).{0,12}(害我|监视我)|(他们|邻居)要害我", True),
+    ("zh.psy.no_sleep_days", "psychosis", r"([三四五六七八九十几\d])(天|夜)(没|没有|不)(睡|合眼).{0,12}(不困|精神|伟大|发明|救世|取出|全部)", True),
+    ("zh.third.quote", "third_party_risk", r"(朋友|闺蜜|同桌|同学|室友|她|他|男朋友|女朋友).{0,10}(说|发|讲|提).{0,8}(想跳楼|想死|不想活|人间不值得|我不在了|我走了以后|如果我不在了)", True),
+    ("zh.passive.sleep_never", "passive_ideation", r"(一觉)?睡(过去|着)(就)?(不(再)?醒|别醒|不要醒)(来)?(就好|多好)?|没(有)?出生就好", True),
+    ("zh.passive.nobody_find", "passive_ideation", r"(我)?死了(也)?(不会|没)有?人(发现|知道|在乎|注意)", True),
+    ("zh.passive.not_worth", "passive_ideation", r"人间不值得", True),
     # -- modifiers
     ("zh.mod.no_intent", "no_intent", r"(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
-    ("zh.mod.history", "history", r"(\d+|几|十|五|两|三)年前|(\d+|十几|十六|十五)岁(的)?时(候)?|小时候|(高中|初中|大学|青春期)的时候|已经(\d+|五|两|三|几)年没有?(了)?", False),
+    ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])那年|那年|当年|(\d+|几|十|五|两|三)年前|(\d+|十几|十六|十五)岁(的)?时(候)?|小时候|(高中|初中|大学|青春期)的时候|已经(\d+|五|两|三|几)年没有?(了)?", False),
     ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是(护士|医生|咨询师|老师)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
     ("zh.mod.risk_question", "risk_question", r"自杀|轻生|结束(自己的)?生命|伤害自己|伤害你自己", False),
     ("zh.mod.affirmative", "affirmative", r"^\W*(有(?![点些人的])|是的|是|对|嗯|想过|有过|偶尔|有时候|经常)", False),
