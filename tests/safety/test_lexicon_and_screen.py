@@ -130,3 +130,42 @@ def test_an_old_request_is_not_refused_again() -> None:
 def test_scan_reports_negated_hits() -> None:
     hits = scan("I'm not going to kill myself.")
     assert any(h.signal == "active_ideation" and h.negated for h in hits)
+
+
+# -- real-world spellings (normalize) ----------------------------------------------------------------
+# Written with sentences of our own, not copied from the blind sets in tests/data/.
+SPELLINGS = [
+    ("我決定今晚輕生，藥都準備好了", "high"),  # traditional script
+    ("我真係唔想再撐落去，聽日就上天台", "high"),  # Cantonese
+    ("wo bu xiang huo le, fang fa dou xiang hao le", "high"),  # pinyin
+    ("我 想 自 杀 , 今 晚 就 做", "high"),  # spaced characters
+    ("想紫砂，药攒了很久了", "high"),  # 紫砂 = 自杀
+    ("i'm going to k i l l myself tonight", "high"),  # spaced letters
+    ("gonna kms tonight, got the pills saved up", "high"),  # kms
+    ("planning my sewerslide for this weekend", "high"),
+    ("I want to unalive myself, I already wrote the note", "high"),
+    ("I really want to end it all, I looked up the tallest bridges", "high"),  # code-switch phrase alone
+]
+
+
+@pytest.mark.parametrize("text,level", SPELLINGS)
+def test_real_world_spellings_are_normalized(text: str, level: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == level, result.reasons
+
+
+def test_normalize_keeps_benign_words_benign() -> None:
+    from psycollm.safety.lexicon import normalize
+
+    assert normalize("I am suicidal") == "i am suicidal"  # slang mapping must not eat real words
+    assert normalize("mp3 at 4pm") == "mp3 at 4pm"  # digits in ordinary tokens are not leetspeak
+    assert normalize("自殺") == "自杀"
+    # "unalive" outside an intent form is a word being discussed, not a plan
+    assert screen_conversation(user("What does 'unalive' mean? My son keeps saying it.")).level == "none"
+
+
+def test_negated_intent_verbs_in_chinese() -> None:
+    """"从来没想过要伤害自己": the intent verb between the cue and the act is negated with it; "没想到
+    我会想自杀" (I never expected to want to die) is not a denial."""
+    assert screen_conversation(user("我很难过，但从来没想过要伤害自己")).level == "none"
+    assert screen_conversation(user("没想到我会想自杀")).level == "high"
