@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         crisis_screen._is_risk_question.cache_clear()
         lexicon.normalize.cache_clear()
         classifier._cache.clear()
+        classifier._joint_cache.clear()
+        classifier._vectors.clear()
 
     results: dict[str, dict[str, float]] = {}
     for name, guard in guards.items():

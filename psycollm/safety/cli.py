@@ -112,15 +112,15 @@ def train_main(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     cache = settings.cache_path / "safety"
     if args.force:
-        import hashlib
+        from psycollm.safety.classifier import training_data_hash
 
-        from psycollm.safety.classifier import training_data_path
-
-        key = cache_key(hashlib.sha256(training_data_path().read_bytes()).hexdigest()[:16])
-        for suffix in (".json", ".npz"):
-            (cache / f"{key}{suffix}").unlink(missing_ok=True)
+        for semantic in (True, False):
+            key = cache_key(training_data_hash(), semantic)
+            for suffix in (".json", ".npz"):
+                (cache / f"{key}{suffix}").unlink(missing_ok=True)
     model = RiskClassifier.load_or_train(cache)
-    print(json.dumps({"cache": str(cache), "thresholds": model.thresholds, **model.meta}, indent=2))
+    print(json.dumps({"cache": str(cache), "thresholds": model.thresholds,
+                      "joint_thresholds": model.joint.thresholds if model.joint else None, **model.meta}, indent=2))
     return 0
 
 

@@ -69,6 +69,9 @@ class LayerVerdict:
     requests: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
+    # The level this layer stands behind without lexicon evidence (above its max_from_none), e.g. the
+    # classifier's joint model at its strict thresholds.
+    vouched: str = "none"
 
 
 @dataclass
@@ -264,9 +267,10 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                                 "requests": list(verdict.requests), "ms": round((t2 - t1) * 1000, 3),
                                 **verdict.detail}
         lexicon_level, proposed = level, verdict.level
-        if level == "none" and RANK[proposed] > RANK[learned.max_from_none]:
-            layers[learned.name]["capped"] = f"{proposed} -> {learned.max_from_none} (no lexicon evidence)"
-            proposed = learned.max_from_none
+        cap = max_level(learned.max_from_none, verdict.vouched)
+        if level == "none" and RANK[proposed] > RANK[cap]:
+            layers[learned.name]["capped"] = f"{proposed} -> {cap} (no lexicon evidence)"
+            proposed = cap
         if RANK[proposed] > RANK[level]:
             verdict.level = proposed
             layers[learned.name]["raised"] = True

@@ -26,9 +26,13 @@ def test_training_data_is_bilingual_and_separate_from_the_test_set() -> None:
     assert {r["label"] for r in rows} == {"none", "low", "high", "imminent", "request"}
     zh = sum(r["lang"] == "zh" for r in rows)
     assert 0.4 < zh / len(rows) < 0.6
-    test_path = Path(__file__).resolve().parent.parent / "data" / "safety_test.jsonl"
-    test_texts = {json.loads(line).get("text") for line in test_path.read_text(encoding="utf-8").splitlines()}
-    assert not test_texts & {r["text"] for r in rows}
+    # No training text may appear in any labelled evaluation set (test, holdout, blind, final).
+    train_texts = {r["text"].strip() for r in rows}
+    for test_path in sorted((Path(__file__).resolve().parent.parent / "data").glob("safety_*.jsonl")):
+        for line in test_path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            texts = [item["text"]] if "text" in item else [m["content"] for m in item["messages"]]
+            assert not {t.strip() for t in texts} & train_texts, f"{test_path.name}: {item['id']} is in the training data"
 
 
 def test_cache_is_json_and_npz_and_reloads_identically(classifier, classifier_cache) -> None:
@@ -115,3 +119,62 @@ def test_unparseable_judge_is_ignored_and_a_failing_judge_fails_closed() -> None
 
     failed = Guard(learned=LLMJudge(ScriptedBackend(down))).screen_input(user("I like tea."), "en")
     assert failed.failed and failed.action == Action.CRISIS
+
+
+# -- the joint model (char n-grams + USE-multilingual embeddings) --------------------------------------
+# Messages of our own with no pattern in the lexicon: only the meaning gives them away.
+UNSEEN_BY_THE_LEXICON = ["The bottle is next to me and I've stopped being scared",
+                         "药瓶就在手边，我已经不害怕了"]
+
+
+@pytest.mark.parametrize("text", UNSEEN_BY_THE_LEXICON)
+def test_joint_model_vouches_for_risk_the_lexicon_misses(classifier, text: str) -> None:
+    assert screen_conversation(user(text)).level == "none"  # the lexicon alone
+    result = screen_conversation(user(text), classifier)
+    assert result.level in ("high", "imminent"), result.reasons
+    assert "joint model" in " ".join(result.reasons)
+
+
+def test_without_the_embedder_the_char_model_can_only_add_caution(classifier) -> None:
+    """The same classifier with its joint model switched off (what happens if USE cannot load)."""
+    char_only = RiskClassifier(classifier.vocabulary, classifier.idf, classifier.head_coef, classifier.head_intercept,
+                               classifier.head_names, classifier.cat_coef, classifier.cat_intercept,
+                               classifier.cat_classes, classifier.thresholds, classifier.meta)
+    for text in UNSEEN_BY_THE_LEXICON:
+        assert screen_conversation(user(text), char_only).level in ("none", "low")
+
+
+def test_a_failing_embedder_leaves_the_char_model_screening(classifier, monkeypatch) -> None:
+    """Injected failure: the embedder raises. The screen must still answer (char model), not crash."""
+    class Broken:
+        def encode_queries(self, texts):
+            raise RuntimeError("injected embedder failure")
+
+    monkeypatch.setattr(classifier, "embedder", Broken())
+    monkeypatch.setattr(classifier, "_joint_cache", {})
+    result = screen_conversation(user("I have the pills saved up for tonight."), classifier)
+    assert result.level == "high"  # the lexicon and char model still see it
+    assert screen_conversation(user(UNSEEN_BY_THE_LEXICON[0]), classifier).level in ("none", "low")
+
+
+def test_joint_model_embeds_only_the_latest_turns_but_remembers_what_it_saw(classifier, monkeypatch) -> None:
+    """Only the last SEMANTIC_TURNS user turns are embedded (the latency budget). In the app every
+    turn was the latest once, so its joint score is remembered and the risk does not fade; a
+    conversation screened cold for the first time has its older turns read by the lexicon and the
+    char model only."""
+    from psycollm.safety.classifier import SEMANTIC_TURNS
+
+    later = [t for i in range(SEMANTIC_TURNS) for t in ("(reply)", f"Thanks, that helps with exam number {i}.")]
+    conv = [{"role": "user" if i % 2 == 0 else "assistant", "content": t}
+            for i, t in enumerate([UNSEEN_BY_THE_LEXICON[0], *later])]
+    monkeypatch.setattr(classifier, "_joint_cache", {})
+    assert screen_conversation(conv, classifier).level in ("none", "low")  # cold: too old to embed
+    for n in range(1, len(conv) + 1, 2):  # as in the app: one user turn at a time
+        level = screen_conversation(conv[:n], classifier).level
+        assert level in ("high", "imminent"), (n, level)
+
+
+def test_cache_key_separates_the_char_only_model() -> None:
+    from psycollm.safety.classifier import cache_key
+
+    assert cache_key("abc", True) != cache_key("abc", False)
