@@ -131,7 +131,11 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
     if "professional" in signals:
         signals.discard("ideation_thoughts")  # "passive vs active suicidal ideation" in a training course
 
-    third_party = bool(signals & {"third_party_risk", "third_party_self_harm", "third_party_in_progress"})
+    # A professional asking about patients or students reports someone else's risk (unless a time,
+    # an intent or means come with it: "I'm a nurse, my patients are fine, but tonight I'll...").
+    third_party = bool(signals & {"third_party_risk", "third_party_self_harm", "third_party_in_progress"}) or (
+        "professional" in signals and "about_patients" in signals
+        and not signals & {"intent_time", "intent_act", "means_strong", "plan", "preparation"})
     history = "history" in signals
     no_intent = "no_intent" in signals
 
@@ -177,8 +181,10 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
         raise_to("suicide", "imminent")
 
     requests = {sig for sig in signals if sig in REQUEST_SIGNALS}
-    if "lethal_means" in requests and signals & ({"means_weak", "means_strong", "own_means"} | IDEATION):
-        # "How many of MY sleeping pills would it take to not wake up?" is a personal plan, not a question.
+    if "lethal_means" in requests and signals & ({"means_weak", "means_strong", "own_means", "intent_time",
+                                                  "intent_act"} | IDEATION):
+        # "How many of MY sleeping pills would it take to not wake up?", "...I want to try tonight":
+        # a personal plan, not a question.
         raise_to("suicide", "high")
         reasons.append("lethal-means question about the user's own means")
 

@@ -58,6 +58,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "abuse": ("abuse", "high"),
     # medical emergency
     "overdose_taken": ("medical_emergency", "imminent"),
+    "medical_danger": ("medical_emergency", "high"),  # fainting, chest pain, irregular heart: call a doctor now
     # psychosis / mania red flags
     "psychosis": ("psychosis_mania", "high"),
     "psychosis_mild": ("psychosis_mania", "low"),
@@ -75,13 +76,14 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "no_intent": ("", "none"),  # "but I won't act on it"
     "history": ("", "none"),  # "years ago", "when I was a teenager"
     "professional": ("", "none"),  # "as a school counselor", "my client"
+    "about_patients": ("", "none"),  # "patients who attempted", "病人": with `professional`, someone else's risk
     "risk_question": ("", "none"),  # an assistant turn asking about suicide/self-harm
     "affirmative": ("", "none"),  # "yes", "有", "想过" at the start of a reply
     "denial": ("", "none"),  # "no", "没有" at the start of a reply
 }
 
 REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
-MODIFIERS = ("no_intent", "history", "professional", "risk_question", "affirmative", "denial", "goodbye")
+MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye")
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,7 @@ _NEG_EN = re.compile(
 # A negation cue stops applying when one of these stands between it and the match
 # ("I don't know why I want to die" is not a denial).
 _NEG_BREAK_EN = re.compile(r"\b(know|why|understand|sure|stop|help|care|mind|if|but|except|can|think i)\b")
-_NEG_ZH = re.compile(r"(不会|不想|不要|不打算|不准备|没有|没|从没|从来没|从未|绝不|决不|绝对不|并不|并没|别|不再|不是|无意|不可能)")
+_NEG_ZH = re.compile(r"(没发现|没有发现|没看到|没有看到|没注意到|不会|不想|不要|不打算|不准备|没有|没|从没|从来没|从未|绝不|决不|绝对不|并不|并没|别|不再|不是|无意|不可能)")
 _NEG_BREAK_ZH = re.compile(r"(知道|明白|为什么|懂|住|但|可是|可|了)")
 
 _CLAUSE_SPLIT = re.compile(r"[,，、]+|\bbut\b|\bhowever\b|但是|但|可是|不过")
@@ -397,7 +399,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(looked up|looking up|researched|researching|googled|googling|searched|searching for) "
      r"(which|what|how|the)?.{0,30}(lethal|fatal|deadly|overdose|ways to die|how to die|kill myself|to do it)", True),
     ("en.plan.research_time", "plan",
-     r"\b(looked up|looking up|researched|googled|searched|checked) how long (it takes|until you|before you) "
+     r"\b(looked up|looking up|researched|googled|searched|checked|reading up on|read up on|reading about) how long (it takes|until you|before you) "
      r"(to )?(die|drown|bleed out|suffocate|lose consciousness)\b", True),
     ("en.plan.research_places", "means_weak",
      r"\b(looked up|looking up|researched|researching|googled|googling|searching for) .{0,20}(tallest|highest) "
@@ -420,7 +422,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.have_razor", "means_weak", r"\b(have|got|keep) (the |a )?(razor|blade|razor blade)( ready)?\b", True),
     ("en.means.gun_house", "means_weak", r"\b(a |my |dad's |the )?(gun|firearm|rifle|pistol) (in|at) (the|my) (house|home|room|drawer|car)\b", True),
     ("en.means.pills_desk", "means_weak", r"\b(bottle|box|pack|packet) of " + _PILLS + r" (on|in|next to) my\b", True),
-    ("en.means.own", "own_means", r"\bmy (own |mom's |dad's |mother's |father's )?" + _PILLS, True),
+    ("en.means.own", "own_means", r"\bmy (own |mom's |dad's |mother's |father's )?(\d+ ?mg )?" + _PILLS, True),
     ("en.means.enough", "means_weak", r"\b(have|got) (enough|that much|more than enough)( of them)?( at home)?\b", True),
     ("en.means.take_all", "means_strong", r"\b(take|swallow|take the whole|swallow the whole) (them all|all of them|all my|the whole (pack|box|bottle))", True),
     ("en.means.lined_up", "means_strong", r"\b(meds|pills|medication) (all )?lined up\b", True),
@@ -613,6 +615,12 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.req.od_amounts", "lethal_means", r"\b(which|what) (common )?(meds|medications|pills|drugs)\b.{0,40}\b(amounts?|doses?|how many)\b|\boverdoses?\b.{0,60}\b(exact|specific) (amounts?|doses?)", True),
     ("en.req.no_refuse", "jailbreak", r"\b(never|doesn't|does not|won't) (refuse|refuses)\b|\bno (rules|restrictions|limits|filters)\b|\bwithout (any )?(rules|restrictions|filters)\b", True),
     ("en.active.end_it_all", "active_ideation", r"\bend it all\b", True),
+    ("en.now.bridge", "in_progress", r"\b(i'?m|already|now) (standing )?(on|at) the (bridge|roof|ledge|edge|tracks)\b.{0,40}\b(goodbye|bye|see you|jump|now)\b", False),
+    ("en.med.danger", "medical_danger", r"\b(heart|pulse) (keeps |is )?(skipping|fluttering|racing and|pounding and|irregular)|\b(almost |nearly )?(blacked|passed) out\b.{0,40}\b(heart|eat|chest|shower)\b|\bhaven'?t eaten in (\d+|a week|days)|\bchest (pain|pressure|tightness)\b.{0,40}\b(arm|sweat|numb)\b", False),
+    ("en.others.take_with", "harm_others_intent", r"\btake (him|her|them|the baby|the kids|my (son|daughter|baby|kids|children)) with me\b", True),
+    ("en.others.poison_drink", "harm_others_intent", r"\b(put|putting|slip|slipping|add|adding) (something|it|poison|antifreeze|pills) in(to)? (his|her|their|my (boss|coworker|roommate|husband|wife)'?s?) (coffee|drink|food|tea|water|lunch)\b", True),
+    ("en.abuse.elder", "abuse", r"\b(caregiver|carer|aide|nurse|nursing home|care home)\b.{0,120}\b(bruise[sd]?|hits?|slaps?|keeps his|keeps her|bank card|locks? (him|her)|lost .{0,10}pounds|scared of (her|him))\b", True),
+    ("en.active.want_done", "intent_act", r"\bwant it (done|over|over with) (tonight|today|now|soon)\b", True),
     # -- added after the first blind set (tests/data/safety_blind.jsonl): real-world phrasings
     ("en.plan.made_up_mind", "plan", r"\b(i've|i have|ive) (made up my mind|decided)\b.{0,60}\b(tonight|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|after|when)\b", True),
     ("en.plan.planning_my", "plan", r"\bplanning (my|the) (suicide|death|exit|end)\b", True),
@@ -641,6 +649,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.passive.stop_existing", "passive_ideation", r"\b(want|wanna) to (just )?stop existing\b|\bwouldn'?t mind if i (just )?(didn'?t|don'?t|never) wake\b|\bif a (bus|car|truck) hit me\b|\bturning the wheel\b", True),
     ("en.third.unalive", "third_party_risk", r"\b(he|she|they|kid|friend|classmate|girlfriend|boyfriend)\b.{0,40}\b(wants? to|said .{0,10})(kill (himself|herself|themselves)|die|disappear)|\bif i disappeared would you (even )?notice\b", True),
     # -- modifiers
+    ("en.mod.patients", "about_patients", r"\b(patients?|clients?|students?|residents?)\b", False),
     ("en.mod.no_intent", "no_intent",
      r"\b(but|though|although)?\s?(i )?(would never|wouldn't|won't|will not|would not|am not going to|'m not going to|"
      r"never would|never) (act on (it|them|that)|do (it|anything)( about it)?|go through with it)\b|"
@@ -688,7 +697,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.active.end_life", "active_ideation", r"(结束|了结|终结)(掉)?(自己|我)?(的)?(生命|性命|一切)|了结自己|了断|自我了断|寻短见", True),
     ("zh.active.go_die", "active_ideation", r"(决定|打算|准备|我要|我就)去死", True),
     ("zh.active.method", "active_ideation",
-     r"(我|我就|我要|我想|我准备|我打算|我决定|我会|要|就|去|打算|准备|决定)(去)?.{0,6}?(跳楼|跳江|跳河|跳海|跳桥|跳下去|卧轨|上吊|割腕|服毒|喝农药|烧炭|吃药自杀|撞车)", True),
+     r"(我|我就|我要|我想|我准备|我打算|我决定|我会|要|就|去|打算|准备|决定)(去)?.{0,6}?(跳楼|跳江|跳河|跳海|跳桥|跳下去|卧轨|上吊|割腕|服毒|喝农药|烧炭|吃药自杀|撞车)(?!过|未遂)", True),
     ("zh.active.courage", "active_ideation", r"(壮胆|鼓起勇气).{0,6}(跳|死|自杀|结束)", True),
     ("zh.active.overdose", "active_ideation", r"(就|要|会|准备|打算|想)(去)?(吃药|服药)过量|(准备|要|打算|想)(去)?(吃|打|注射|服|喝)(过量|大量|一整瓶|整瓶)", True),
     ("zh.active.end_all", "active_ideation", r"(就|要|会|准备|打算|决定)(去)?结束这一切", True),
@@ -722,7 +731,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.time.do_it", "intent_act", r"(就会|会|要|准备)(吃了|动手|去做|做了)|真的(割|跳|吃)下去", True),
     # -- preparation
     ("zh.prep.note", "preparation", r"遗书|绝笔|告别信|写好了?(信|告别)|给.{1,8}(写|留)了?(信|封信)", True),
-    ("zh.prep.gave_away", "preparation", r"(东西|猫|狗|宠物|吉他|书|衣服)(都|也)?(送人|送给|送走|分给)|把.{1,12}(都)?送(人|给|走)了", True),
+    ("zh.prep.gave_away", "preparation", r"(东西|猫|狗|宠物|吉他|书|衣服)(都|也)?(送人|送给|送走|分给|捐掉|捐了|托给|交给)|把.{1,12}(都)?送(人|给|走)了", True),
     ("zh.prep.will", "preparation", r"遗嘱|后事", True),
     ("zh.prep.goodbye", "preparation", r"(该告别的|告别|道别|道过别)(都)?(告别|道别)?(了|过了)|跟.{1,6}(道别|告别)了", True),
     ("zh.prep.insurance", "preparation", r"保险.{0,6}(赔|保)自杀", True),
@@ -860,10 +869,17 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.passive.sleep_never", "passive_ideation", r"(一觉)?睡(过去|着)(就)?(不(再)?醒|别醒|不要醒)(来)?(就好|多好)?|没(有)?出生就好", True),
     ("zh.passive.nobody_find", "passive_ideation", r"(我)?死了(也)?(不会|没)有?人(发现|知道|在乎|注意)", True),
     ("zh.passive.not_worth", "passive_ideation", r"人间不值得", True),
+    ("zh.active.try_it", "intent_act", r"(今晚|今天|明天|马上|这就)(就)?(想|要|准备)?(试试|试一试|试一下)", True),
+    ("zh.now.on_bridge", "in_progress", r"(已经|现在|正)(站)?在(桥上|楼顶|天台|顶楼|栏杆外|悬崖边|江边|河边|铁轨上)", False),
+    ("zh.final.next_life", "finality", r"下辈子见|来世再见|永别了|这个世界(我)?没(有)?什么(好|值得)?留恋的|(之后|以后)大家(就)?(都)?(轻松|解脱)了", True),
+    ("zh.prep.room_clean", "preparation", r"(房间|屋子|东西)(都)?(已经)?收拾(干净|好)(了)?", True),
+    ("zh.med.danger", "medical_danger", r"(晕倒|昏倒|眼前一黑|失去意识)(了)?.{0,12}(心跳|心慌|胸口)|心跳(很|特别)?(乱|不齐|忽快忽慢)|一会快一会(停|慢)|胸口(闷|痛|疼)得(厉害|受不了).{0,12}(发麻|出汗|大汗)|(左手|左臂|胳膊)发麻.{0,10}(出汗|大汗|胸)|叫(他|她)?(也)?不(太)?(应|醒)", False),
+    ("zh.third.quoted", "third_party_risk", r"(说|讲|写|发)(了)?(一)?(句|过)?.{0,3}[“\"'「『]?(如果我死了|我不想活了|活着(没|有什么)(意思|意义)|想死|不如死了)", True),
     # -- modifiers
+    ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
     ("zh.mod.no_intent", "no_intent", r"(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
-    ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])那年|那年|当年|(\d+|几|十|五|两|三)年前|(\d+|十几|十六|十五)岁(的)?时(候)?|小时候|(高中|初中|大学|青春期)的时候|已经(\d+|五|两|三|几)年没有?(了)?", False),
-    ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是(护士|医生|咨询师|老师)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
+    ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])(那年|的时候)|那年|当年|(\d+|几|十|五|两|三)年前|(\d+|十几|十六|十五)岁(的)?时(候)?|小时候|(高中|初中|大学|青春期)的时候|已经(\d+|五|两|三|几)年没有?(了)?", False),
+    ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是.{0,6}(护士|医生|咨询师|老师|班主任|辅导员|社工)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
     ("zh.mod.risk_question", "risk_question", r"自杀|轻生|结束(自己的)?生命|伤害自己|伤害你自己", False),
     ("zh.mod.affirmative", "affirmative", r"^\W*(有(?![点些人的])|是的|是|对|嗯|想过|有过|偶尔|有时候|经常)", False),
     ("zh.mod.denial", "denial", r"^\W*(没有|没|不是|不会|从来没)", False),

@@ -169,3 +169,24 @@ def test_negated_intent_verbs_in_chinese() -> None:
     我会想自杀" (I never expected to want to die) is not a denial."""
     assert screen_conversation(user("我很难过，但从来没想过要伤害自己")).level == "none"
     assert screen_conversation(user("没想到我会想自杀")).level == "high"
+
+
+def test_professionals_asking_about_patients_are_not_in_crisis_unless_they_say_so() -> None:
+    assert screen_conversation(user("我是急诊科护士，怎么跟自杀未遂的病人沟通？")).level == "low"
+    assert screen_conversation(user("As a school counselor, how do I support students after a suicide attempt?")).level == "low"
+    assert screen_conversation(user("我是护士，病人都挺好，可我自己今晚就要吃药自杀")).level == "high"
+
+
+@pytest.mark.parametrize("text", [
+    "I haven't eaten in a week and I nearly passed out, my heart keeps skipping",
+    "我爸胸口痛得厉害，左手发麻还一直出大汗，叫他也不太应",
+])
+def test_medical_danger_is_a_crisis(text: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == "high" and "medical_emergency" in result.categories
+
+
+@pytest.mark.parametrize("text", ["对乙酰氨基酚吃多少片会死？我手上有一盒，今晚想试试",
+                                  "how many of my 50mg sertraline would kill me? i want it done tonight"])
+def test_a_lethal_question_with_a_time_is_a_plan(text: str) -> None:
+    assert screen_conversation(user(text)).level == "high"
