@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.pceb import GROUP_LABELS, GROUPS, LEVEL_LABELS, LEVELS
+from psycollm.atomic_io import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -394,23 +395,9 @@ def build_report(runs: Sequence[tuple[str, dict[str, Any]]], out_dir: str | Path
             charts[name] = rel
     md = render_markdown(runs, charts, title)
     md_path, html_path = folder / "report.md", folder / "report.html"
-    _atomic_text(md_path, md)
-    _atomic_text(html_path, markdown_to_html(md, images, title))
+    atomic_write_text(md_path, md)
+    atomic_write_text(html_path, markdown_to_html(md, images, title))
     return md_path, html_path
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_report(run_dir: str | Path) -> tuple[Path, Path]:

@@ -20,10 +20,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import os
 import platform
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -47,6 +45,7 @@ from eval.pceb import (
 )
 from eval.published import PUBLISHED, PUBLISHED_SOURCE
 from eval.scoring import MCQRecord, aggregate_mcq, elastic_score, strict_score
+from psycollm.atomic_io import atomic_write_text
 from psycollm.backends.base import ChatBackend, GenerationParams, Message
 from psycollm.config import Settings
 from psycollm.errors import BackendError, BackendUnavailable, ConfigError
@@ -58,29 +57,12 @@ log = logging.getLogger(__name__)
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Atomic: a temp file in the same folder, then os.replace (never a half-written result)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Atomic (never a half-written result)."""
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def write_jsonl(path: Path, rows: Sequence[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write_text(path, "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows))
 
 
 def package_versions() -> dict[str, str]:

@@ -17,13 +17,13 @@ import argparse
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from psycollm.atomic_io import atomic_write_text
 from psycollm.config import add_settings_arguments, settings_from_args
 from psycollm.safety.types import SafetyGuard
 
@@ -181,21 +181,14 @@ def render_markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp") as fh:
-        fh.write(text)
-    os.replace(fh.name, path)
-
-
 def write_report(result: dict[str, Any], out_dir: str | os.PathLike[str], meta: dict[str, Any]) -> Path:
     """report.md + metrics.json + predictions.jsonl in out_dir; returns the report path."""
     out = Path(out_dir)
     metrics = {k: v for k, v in result.items() if k != "predictions"}
-    _write_atomic(out / "metrics.json", json.dumps({"meta": meta, **metrics}, ensure_ascii=False, indent=2))
-    _write_atomic(out / "predictions.jsonl",
+    atomic_write_text(out / "metrics.json", json.dumps({"meta": meta, **metrics}, ensure_ascii=False, indent=2))
+    atomic_write_text(out / "predictions.jsonl",
                   "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in result["predictions"]))
-    _write_atomic(out / "report.md", render_markdown(result, meta))
+    atomic_write_text(out / "report.md", render_markdown(result, meta))
     return out / "report.md"
 
 

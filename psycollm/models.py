@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from psycollm.atomic_io import atomic_write_text
 from psycollm.config import Settings
 from psycollm.errors import ModelNotFound
 
@@ -104,7 +105,7 @@ def register_model(settings: Settings, name: str, path: str | os.PathLike[str], 
     reg_path.parent.mkdir(parents=True, exist_ok=True)
     current = json.loads(reg_path.read_text(encoding="utf-8")) if reg_path.exists() else {}
     current[name] = asdict(spec)
-    _atomic_write_text(reg_path, json.dumps(current, indent=2, ensure_ascii=False))
+    atomic_write_text(reg_path, json.dumps(current, indent=2, ensure_ascii=False))
     return spec
 
 
@@ -216,14 +217,3 @@ def converted_folder(name: str, settings: Settings) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -25,13 +25,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from psycollm.atomic_io import atomic_write_text
 from psycollm.errors import DatasetInvalid
 from psycollm.prompts import SYSTEM_PROMPTS
 from training.data.card import render_card, write_figures
 from training.data.dedup import deduplicate
 from training.data.pipeline import Context, count
 from training.data.runner import derive_seed
-from training.data.shards import atomic_write_text, read_stage, write_jsonl
+from training.data.shards import read_stage, write_jsonl
 from training.data.templates import all_templates
 from training.data.validate import InvalidRecord, check_record
 
