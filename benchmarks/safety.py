@@ -83,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         crisis_screen._scan_cached.cache_clear()
         crisis_screen._is_risk_question.cache_clear()
         lexicon.normalize.cache_clear()
+        lexicon.masked_text.cache_clear()
         classifier._cache.clear()
         classifier._joint_cache.clear()
+        classifier._joint_whole.clear()
         classifier._vectors.clear()
 
     results: dict[str, dict[str, float]] = {}

@@ -63,6 +63,7 @@ NGRAMS = (1, 3)
 C = 10.0
 EMBEDDER = "use-multilingual"
 SEMANTIC_TURNS = 2  # the latest user turns scored by the joint model
+MAX_SENTENCES = 8  # sentences of one message scored on their own (bounds the latency of a long message)
 
 
 def training_data_paths() -> list[Path]:
@@ -88,8 +89,7 @@ def load_training_rows(paths: Sequence[Path] | None = None) -> list[dict[str, An
 
 def preprocess(text: str) -> str:
     """The same normalisation and idiom masking as the lexicon, so both layers see the same text."""
-    idioms_en, idioms_zh = lexicon._idioms()
-    return lexicon._mask(lexicon._mask(lexicon.normalize(text), idioms_en), idioms_zh)
+    return lexicon.masked_text(text)
 
 
 @dataclass
@@ -134,7 +134,8 @@ class RiskClassifier:
         self.joint = joint
         self.embedder = embedder  # encode_queries(texts) -> (n, dim) L2-normalized; None: char model only
         self._cache: dict[str, Prediction] = {}
-        self._joint_cache: dict[str, dict[str, float]] = {}
+        self._joint_cache: dict[str, dict[str, float]] = {}  # whole + sentence by sentence
+        self._joint_whole: dict[str, dict[str, float]] = {}  # whole message only (older turns, cold)
         self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._lock = threading.Lock()
 
@@ -181,22 +182,34 @@ class RiskClassifier:
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         return [self.predict_one(t) for t in texts]
 
-    def predict_joint(self, texts: Sequence[str]) -> list[dict[str, float]] | None:
-        """Joint-model head probabilities per text (embeddings computed in one batch), or None
-        when this classifier has no joint model or no embedder."""
+    def predict_joint(self, texts: Sequence[str], split_last_only: bool = False) -> list[dict[str, float]] | None:
+        """Joint-model head probabilities per text, or None when this classifier has no joint
+        model or no embedder.
+
+        A message of several sentences is scored whole and sentence by sentence, and each head
+        takes the highest: one embedding of a long story dilutes the one sentence that carries the
+        risk ("...I drank some of the paraquat in the shed. Anyway, the harvest..."). All parts of
+        all texts are embedded in one call. ``split_last_only``: earlier texts are scored whole (the
+        screen's latency budget); a whole-message score is not reused for a split one.
+        """
         if self.joint is None or self.embedder is None or not texts:
             return None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._joint_cache]
+        split = {t: not split_last_only or i == len(texts) - 1 for i, t in enumerate(texts)}
+        missing = [t for t in dict.fromkeys(texts) if t not in self._joint_cache
+                   and not (not split[t] and t in self._joint_whole)]
         if missing:
-            dense = self.embedder.encode_queries(missing)
-            for text, vec in zip(missing, dense, strict=True):
-                cols, vals = self._vector(text)
-                z = self.joint.char_coef[:, cols] @ vals + self.joint.dense_coef @ vec + self.joint.intercept
+            parts = {t: _scored_parts(t) if split[t] else [t] for t in missing}
+            flat = list(dict.fromkeys(part for ps in parts.values() for part in ps))
+            dense = dict(zip(flat, self.embedder.encode_queries(flat), strict=True))
+            for text, ps in parts.items():
+                z = np.max([self.joint.char_coef[:, cols] @ vals + self.joint.dense_coef @ dense[part]
+                            for part in ps for cols, vals in [self._vector(part)]], axis=0) + self.joint.intercept
+                cache = self._joint_cache if split[text] or len(ps) == 1 else self._joint_whole
                 with self._lock:
-                    if len(self._joint_cache) > 4096:
-                        self._joint_cache.clear()
-                    self._joint_cache[text] = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
-        return [self._joint_cache[t] for t in texts]
+                    if len(cache) > 4096:
+                        cache.clear()
+                    cache[text] = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
+        return [self._joint_cache.get(t) or self._joint_whole[t] for t in texts]
 
     def assess(self, messages: Sequence[dict[str, str]], evidence: str = "none") -> LayerVerdict:
         """The layer verdict for a conversation: the worst user message decides.
@@ -211,7 +224,7 @@ class RiskClassifier:
         preds = self.predict(users)
         recent = users[-SEMANTIC_TURNS:]
         try:
-            joint = self.predict_joint(recent)
+            joint = self.predict_joint(recent, split_last_only=True)
         except Exception:  # the embedder failed: the char model still screens every turn
             log.exception("safety: the joint model failed; using the char model alone")
             joint = None
@@ -222,7 +235,7 @@ class RiskClassifier:
             # An older turn keeps the joint score it got when it was the latest (cached in this
             # process), so a crisis the joint model saw does not fade after two more turns.
             jp = (joint[i - first_joint] if joint is not None and i >= first_joint else
-                  self._joint_cache.get(users[i]) if self.joint is not None else None)
+                  self._joint_cache.get(users[i]) or self._joint_whole.get(users[i]) if self.joint is not None else None)
             if jp is not None:
                 p, th, model = jp, self.joint.thresholds, "joint"  # type: ignore[union-attr]
             else:
@@ -372,6 +385,14 @@ class RiskClassifier:
             except OSError as exc:  # a read-only cache dir costs a few seconds per start, nothing more
                 log.warning("could not cache the safety classifier in %s: %s", cache_dir, exc)
         return model
+
+
+def _scored_parts(text: str) -> list[str]:
+    """The message, and its sentences when it has several (fragments under 6 characters are noise)."""
+    sentences = lexicon.sentences(text)
+    if len(sentences) < 2:
+        return [text]
+    return [text, *(s for s in sentences if len(s) >= 6)][:1 + MAX_SENTENCES]
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

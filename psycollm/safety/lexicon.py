@@ -273,6 +273,18 @@ _CLAUSE_SPLIT = re.compile(r"[,，、]+|\bbut\b|\bhowever\b|但是|但|可是|�
 _SENTENCE_SPLIT = re.compile(r"[.!?。！？；;\n]+")
 
 
+@lru_cache(maxsize=4096)  # the lexicon and the classifier read the same turns
+def masked_text(text: str) -> str:
+    """`normalize`, then idioms masked (only those of the scripts present: they cannot match otherwise)."""
+    norm = normalize(text)
+    idioms_en, idioms_zh = _idioms()
+    if any("a" <= ch <= "z" for ch in norm):
+        norm = _mask(norm, idioms_en)
+    if _CJK_RE.search(norm):
+        norm = _mask(norm, idioms_zh)
+    return norm
+
+
 def _mask(text: str, patterns: list[re.Pattern[str]]) -> str:
     for pat in patterns:
         text = pat.sub(lambda m: "·" * len(m.group(0)), text)
@@ -904,9 +916,7 @@ def sentences(text: str) -> list[str]:
 
 def scan(text: str, langs: tuple[str, ...] = ("en", "zh")) -> list[Hit]:
     """Every pattern hit in one message (idioms masked; negated hits kept, flagged)."""
-    norm = normalize(text)
-    idioms_en, idioms_zh = _idioms()
-    masked = _mask(_mask(norm, idioms_en), idioms_zh)
+    masked = masked_text(text)
     has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in masked)
     has_latin = any("a" <= ch <= "z" for ch in masked)
     hits: list[Hit] = []

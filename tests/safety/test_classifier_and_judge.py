@@ -178,3 +178,18 @@ def test_cache_key_separates_the_char_only_model() -> None:
     from psycollm.safety.classifier import cache_key
 
     assert cache_key("abc", True) != cache_key("abc", False)
+
+
+def test_a_risk_buried_in_a_long_story_is_scored_sentence_by_sentence(classifier) -> None:
+    """One embedding of a long message dilutes the sentence that carries the risk; the latest
+    message is also scored sentence by sentence, and each head takes the highest."""
+    from psycollm.safety.classifier import _scored_parts
+
+    story = ("The harvest failed again this year and the bank sent another letter. My wife took the kids to "
+             "her mother's. The bottle is next to me and I've stopped being scared. Anyway the weather "
+             "has been strange.")
+    parts = _scored_parts(story)
+    assert parts[0] == story and len(parts) == 5
+    whole = classifier.predict_joint([story], split_last_only=True)  # split: it is the last text
+    assert whole[0]["high"] >= classifier.predict_joint([parts[3]])[0]["high"] - 1e-9
+    assert screen_conversation(user(story), classifier).level in ("high", "imminent")
