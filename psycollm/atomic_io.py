@@ -14,13 +14,15 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically, creating the parent folder if needed."""
+def atomic_write_text(path: str | os.PathLike[str], text: str, newline: str | None = None) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically, creating the parent folder if needed.
+
+    ``newline`` as for `open` (CSV text that carries its own line ends wants ``""``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

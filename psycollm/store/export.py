@@ -27,13 +27,13 @@ import csv
 import io
 import json
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from psycollm.atomic_io import atomic_write_text
 from psycollm.errors import InputRejected
 from psycollm.store.repository import Store
 from psycollm.store.rubric import DIMENSIONS
@@ -206,15 +206,5 @@ def to_csv(records: list[dict[str, Any]]) -> str:
 def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
     """Write text to ``path`` through a temporary file in the same folder and a rename."""
     target = Path(path).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write_text(target, text, newline="")
     return target
