@@ -36,7 +36,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v3"  # bump when features or training change
+CODE_VERSION = "risk-clf-v4"  # bump when features or training change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -59,6 +59,11 @@ HEADS: dict[str, tuple[str, ...]] = {
 }
 TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.02}
 JOINT_TARGET_FPR = {"high": 0.01, "imminent": 0.01, "any": 0.05, "request": 0.02}
+# The sentence-by-sentence score of a long message (max over its sentences) runs higher on harmless
+# emotional stories than a whole-message score, so it gets thresholds of its own, calibrated the same
+# way on the multi-sentence training messages. Without them one vivid sentence ("I cried all night,
+# everything is falling apart") sent ~1 in 5 people in ordinary distress crisis resources.
+MULTI_TARGET_FPR = {"high": 0.03, "imminent": 0.03, "any": 0.05, "request": 0.02}
 NGRAMS = (1, 3)
 C = 10.0
 EMBEDDER = "use-multilingual"
@@ -106,6 +111,7 @@ class JointHeads:
     dense_coef: np.ndarray  # (heads, embedding dim)
     intercept: np.ndarray  # (heads,)
     thresholds: dict[str, float]
+    multi_thresholds: dict[str, float] = field(default_factory=dict)  # for the max over sentences
 
 
 class RiskClassifier:
@@ -202,13 +208,18 @@ class RiskClassifier:
             flat = list(dict.fromkeys(part for ps in parts.values() for part in ps))
             dense = dict(zip(flat, self.embedder.encode_queries(flat), strict=True))
             for text, ps in parts.items():
-                z = np.max([self.joint.char_coef[:, cols] @ vals + self.joint.dense_coef @ dense[part]
-                            for part in ps for cols, vals in [self._vector(part)]], axis=0) + self.joint.intercept
+                zs = [self.joint.char_coef[:, cols] @ vals + self.joint.dense_coef @ dense[part] + self.joint.intercept
+                      for part in ps for cols, vals in [self._vector(part)]]
+                z = np.max(zs, axis=0)
                 cache = self._joint_cache if split[text] or len(ps) == 1 else self._joint_whole
                 with self._lock:
                     if len(cache) > 4096:
                         cache.clear()
-                    cache[text] = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
+                    score = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
+                    if len(ps) > 1:  # also the whole message's own score: each has its thresholds
+                        score["_sentences"] = 1.0
+                        score.update({f"whole_{h}": float(p) for h, p in zip(self.head_names, _sigmoid(zs[0]), strict=True)})
+                    cache[text] = score
         return [self._joint_cache.get(t) or self._joint_whole[t] for t in texts]
 
     def assess(self, messages: Sequence[dict[str, str]], evidence: str = "none") -> LayerVerdict:
@@ -237,13 +248,19 @@ class RiskClassifier:
             jp = (joint[i - first_joint] if joint is not None and i >= first_joint else
                   self._joint_cache.get(users[i]) or self._joint_whole.get(users[i]) if self.joint is not None else None)
             if jp is not None:
-                p, th, model = jp, self.joint.thresholds, "joint"  # type: ignore[union-attr]
+                p, model = jp, "joint"
+                if jp.get("_sentences"):  # whole message at its thresholds, or a sentence at the stricter ones
+                    whole = {h: jp[f"whole_{h}"] for h in self.head_names}
+                    msg_level = max(_level(whole, self.joint.thresholds),  # type: ignore[union-attr]
+                                    _level(jp, self.joint.multi_thresholds), key=RANK.__getitem__)  # type: ignore[union-attr]
+                else:
+                    msg_level = _level(jp, self.joint.thresholds)  # type: ignore[union-attr]
+                th = self.joint.thresholds  # type: ignore[union-attr]
             else:
                 p, th, model = pred.heads, self.thresholds, "char"
+                msg_level = _level(p, th)
             for h in worst:
                 worst[h] = max(worst[h], p[h])
-            msg_level = ("imminent" if p["imminent"] >= th["imminent"] and p["high"] >= th["high"] else
-                         "high" if p["high"] >= th["high"] else "low" if p["any"] >= th["any"] else "none")
             if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched]:
                 vouched = msg_level
             if RANK[msg_level] > RANK[level]:
@@ -264,7 +281,7 @@ class RiskClassifier:
         from scipy.sparse import csr_matrix, hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.model_selection import StratifiedKFold
 
         texts = [preprocess(r["text"]) for r in rows]
         labels = np.array([r["label"] for r in rows])
@@ -279,22 +296,38 @@ class RiskClassifier:
             m = model().fit(features, y)
             return m.coef_[0], float(m.intercept_[0])
 
-        def fit_heads(features: Any, targets: dict[str, float], prefix: str) -> tuple[np.ndarray, np.ndarray,
-                                                                                      dict[str, float], dict[str, float]]:
+        def fit_heads(features: Any, targets: dict[str, float], prefix: str, part_features: Any = None,
+                      part_rows: np.ndarray | None = None, multi_targets: dict[str, float] | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, float], dict[str, float], dict[str, float]]:
+            """Per head: the fit, and thresholds from out-of-fold probabilities on the training data
+            (never the test sets). With ``part_features`` (one row per sentence of a multi-sentence
+            message, ``part_rows`` its message), also thresholds for the max-over-sentences score."""
             coef, intercept = np.zeros((len(HEADS), features.shape[1])), np.zeros(len(HEADS))
-            thresholds, stats = {}, {}
+            thresholds, multi, stats = {}, {}, {}
             for k, (head, positives) in enumerate(HEADS.items()):
                 y = np.isin(labels, positives).astype(int)
                 coef[k], intercept[k] = fit(features, y)
-                # Threshold from out-of-fold probabilities on the training data (never the test sets).
-                oof = cross_val_predict(model(), features, y, cv=folds, method="predict_proba")[:, 1]
-                negatives = oof[y == 0] if head != "any" else oof[labels == "none"]
-                thresholds[head] = round(_threshold_for_fpr(negatives, targets[head]), 4)
+                oof = np.zeros(len(y))
+                oof_multi = np.full(len(y), np.nan)
+                for train_idx, test_idx in folds.split(features, y):
+                    m = model().fit(features[train_idx], y[train_idx])
+                    oof[test_idx] = m.predict_proba(features[test_idx])[:, 1]
+                    if part_features is not None:
+                        held = np.isin(part_rows, test_idx)
+                        for row, prob in zip(part_rows[held], m.predict_proba(part_features[held])[:, 1], strict=True):
+                            oof_multi[row] = max(prob, oof[row] if np.isnan(oof_multi[row]) else oof_multi[row])
+                negative = (y == 0) if head != "any" else (labels == "none")
+                thresholds[head] = round(_threshold_for_fpr(oof[negative], targets[head]), 4)
                 stats[f"{prefix}cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
-                stats[f"{prefix}cv_fpr_{head}"] = round(float((negatives >= thresholds[head]).mean()), 3)
-            return coef, intercept, thresholds, stats
+                stats[f"{prefix}cv_fpr_{head}"] = round(float((oof[negative] >= thresholds[head]).mean()), 3)
+                if part_features is not None:
+                    has = ~np.isnan(oof_multi)
+                    multi[head] = round(_threshold_for_fpr(oof_multi[has & negative], (multi_targets or targets)[head]), 4)
+                    stats[f"{prefix}multi_cv_recall_{head}"] = round(
+                        float((oof_multi[has & (y == 1)] >= multi[head]).mean()), 3)
+            return coef, intercept, thresholds, multi, stats
 
-        head_coef, head_intercept, thresholds, cv_stats = fit_heads(x, TARGET_FPR, "")
+        head_coef, head_intercept, thresholds, _, cv_stats = fit_heads(x, TARGET_FPR, "")
         cat_classes = sorted({c for r in rows for c in r.get("categories", [])})
         cat_coef = np.zeros((len(cat_classes), x.shape[1]))
         cat_intercept = np.zeros(len(cat_classes))
@@ -304,11 +337,21 @@ class RiskClassifier:
         joint = None
         if embedder is not None:
             dense = np.asarray(embedder.encode_queries([r["text"] for r in rows]), dtype=np.float64)
-            coef, intercept, joint_thresholds, joint_stats = fit_heads(hstack([x, csr_matrix(dense)]).tocsr(),
-                                                                       JOINT_TARGET_FPR, "joint_")
+            part_rows, part_texts = [], []
+            for i, r in enumerate(rows):
+                parts = _scored_parts(r["text"])
+                part_rows += [i] * (len(parts) - 1)
+                part_texts += parts[1:]  # parts[0] is the whole message
+            part_x = None
+            if part_texts:
+                part_dense = np.asarray(embedder.encode_queries(part_texts), dtype=np.float64)
+                part_x = hstack([vec.transform([preprocess(t) for t in part_texts]), csr_matrix(part_dense)]).tocsr()
+            coef, intercept, joint_thresholds, multi_thresholds, joint_stats = fit_heads(
+                hstack([x, csr_matrix(dense)]).tocsr(), JOINT_TARGET_FPR, "joint_", part_x, np.array(part_rows),
+                MULTI_TARGET_FPR)
             v = x.shape[1]
             joint = JointHeads(char_coef=coef[:, :v], dense_coef=coef[:, v:], intercept=intercept,
-                               thresholds=joint_thresholds)
+                               thresholds=joint_thresholds, multi_thresholds=multi_thresholds or joint_thresholds)
             cv_stats.update(joint_stats)
 
         meta = {"code_version": CODE_VERSION, "data_hash": data_hash, "n_train": len(rows),
@@ -333,6 +376,7 @@ class RiskClassifier:
         os.replace(fh.name, directory / f"{key}.npz")
         doc = {"vocabulary": self.vocabulary, "head_names": self.head_names, "cat_classes": self.cat_classes,
                "thresholds": self.thresholds, "joint_thresholds": self.joint.thresholds if self.joint else None,
+               "joint_multi_thresholds": self.joint.multi_thresholds if self.joint else None,
                "meta": self.meta}
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".json", delete=False, encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
@@ -346,7 +390,8 @@ class RiskClassifier:
             joint = None
             if doc.get("joint_thresholds") and "joint_char_coef" in arrays:
                 joint = JointHeads(char_coef=arrays["joint_char_coef"], dense_coef=arrays["joint_dense_coef"],
-                                   intercept=arrays["joint_intercept"], thresholds=doc["joint_thresholds"])
+                                   intercept=arrays["joint_intercept"], thresholds=doc["joint_thresholds"],
+                                   multi_thresholds=doc.get("joint_multi_thresholds") or doc["joint_thresholds"])
             return cls(vocabulary=doc["vocabulary"], idf=arrays["idf"], head_coef=arrays["head_coef"],
                        head_intercept=arrays["head_intercept"], head_names=doc["head_names"],
                        cat_coef=arrays["cat_coef"], cat_intercept=arrays["cat_intercept"],
@@ -385,6 +430,11 @@ class RiskClassifier:
             except OSError as exc:  # a read-only cache dir costs a few seconds per start, nothing more
                 log.warning("could not cache the safety classifier in %s: %s", cache_dir, exc)
         return model
+
+
+def _level(p: dict[str, float], th: dict[str, float]) -> str:
+    return ("imminent" if p["imminent"] >= th["imminent"] and p["high"] >= th["high"] else
+            "high" if p["high"] >= th["high"] else "low" if p["any"] >= th["any"] else "none")
 
 
 def _scored_parts(text: str) -> list[str]:

@@ -193,3 +193,16 @@ def test_a_risk_buried_in_a_long_story_is_scored_sentence_by_sentence(classifier
     whole = classifier.predict_joint([story], split_last_only=True)  # split: it is the last text
     assert whole[0]["high"] >= classifier.predict_joint([parts[3]])[0]["high"] - 1e-9
     assert screen_conversation(user(story), classifier).level in ("high", "imminent")
+
+
+def test_sentence_scores_have_their_own_stricter_thresholds(classifier) -> None:
+    """The max over a story's sentences runs higher on harmless stories than a whole-message score,
+    so it is judged at thresholds calibrated on multi-sentence training messages (stored, reloaded)."""
+    joint = classifier.joint
+    assert joint is not None and set(joint.multi_thresholds) == set(joint.thresholds)
+    assert joint.multi_thresholds["high"] >= joint.thresholds["high"]
+    story = ("I failed the exam I studied a whole year for. I cried all night and I feel like everything is "
+             "falling apart. My mum says we'll figure it out together. I'm going to sleep and talk to her tomorrow.")
+    score = classifier.predict_joint([story], split_last_only=True)[0]
+    assert score["_sentences"] == 1.0 and {f"whole_{h}" for h in joint.thresholds} <= set(score)
+    assert screen_conversation(user(story), classifier).level in ("none", "low")
