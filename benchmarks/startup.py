@@ -24,21 +24,14 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from app_load import reply_text  # noqa: E402 (the sibling benchmark's reader of a Gradio chat)
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _reply_text(chat: list) -> str:
-    if not chat:
-        return ""
-    content = chat[-1].get("content")
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return str(content or "")
 
 
 def one_start(data_dir: str, cache_dir: str, message: str, timeout: float = 300) -> dict:
@@ -69,9 +62,9 @@ def one_start(data_dir: str, cache_dir: str, message: str, timeout: float = 300)
         first_token_s = None
         job = client.submit(message, api_name="/send")
         for update in job:
-            if first_token_s is None and _reply_text(update[0]).strip() not in ("", "…"):
+            if first_token_s is None and reply_text(update[0]).strip() not in ("", "…"):
                 first_token_s = time.perf_counter() - started
-        reply = _reply_text(job.result()[0])
+        reply = reply_text(job.result()[0])
         done_s = time.perf_counter() - started
         return {"page_s": round(page_s, 2), "first_token_s": round(first_token_s or done_s, 2),
                 "reply_done_s": round(done_s, 2), "turn_s": round(time.perf_counter() - sent, 2), "reply_chars": len(reply)}
