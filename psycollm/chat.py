@@ -231,8 +231,7 @@ class Counselor:
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until background-loaded layers are loaded (or failed); False on timeout."""
         pending = [f for f in (self._guard, self._retriever) if isinstance(f, concurrent.futures.Future)]
-        done, not_done = concurrent.futures.wait(pending, timeout=timeout)
-        return not not_done
+        return not concurrent.futures.wait(pending, timeout=timeout).not_done
 
     @property
     def model_name(self) -> str:

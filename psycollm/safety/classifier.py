@@ -5,8 +5,8 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].level_probs
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, `train_more.jsonl`:
-written for this project, zh + en, labels none / low / high / imminent / request, separate from the
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, `train_more.jsonl`,
+`train_narrative.jsonl`: 2,308 messages written for this project, zh + en, labels none / low / high / imminent / request, separate from the
 test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
 keyed by a hash of all the data files, the code version and the scikit-learn and embedder versions,
@@ -14,17 +14,19 @@ so they are retrained when any of these change.
 
 Two models, one layer:
 - the char model (character 1-3 grams: works for Chinese without a tokenizer) scores every user turn;
-  with no lexicon evidence it may only add caution (a pattern list plus 1,600 examples is too thin
-  for surface features alone to justify a crisis reply);
+  with no lexicon evidence it may only add caution (surface features alone are too thin to justify
+  a crisis reply);
 - the joint model (char n-grams + USE-multilingual sentence embeddings, which carry meaning across
   paraphrase, slang and language) scores the last `SEMANTIC_TURNS` user turns, and may raise a
-  conversation to high or imminent by itself at its stricter thresholds. Only the latest turns,
+  conversation to high or imminent by itself at its stricter thresholds. The latest message is also
+  scored sentence by sentence, at thresholds of its own (`MULTI_TARGET_FPR`). Only the latest turns,
   because an embedding costs ~1 ms per message and the screen must take < 10 ms for 20 turns;
   earlier turns were each the latest once, and the lexicon and char model still read all of them.
 
 Thresholds are set on the training data by 5-fold cross-validation (out-of-fold probabilities): the
 lowest probability that keeps the false-positive rate on the negative training messages at or below
-`TARGET_FPR` (char) or `JOINT_TARGET_FPR` (joint). As a layer of `crisis_screen` it only raises levels.
+`TARGET_FPR` (char), `JOINT_TARGET_FPR` (joint) or `MULTI_TARGET_FPR` (joint, max over sentences).
+As a layer of `crisis_screen` it only raises levels.
 """
 
 from __future__ import annotations
@@ -255,10 +257,9 @@ class RiskClassifier:
                                     _level(jp, self.joint.multi_thresholds), key=RANK.__getitem__)  # type: ignore[union-attr]
                 else:
                     msg_level = _level(jp, self.joint.thresholds)  # type: ignore[union-attr]
-                th = self.joint.thresholds  # type: ignore[union-attr]
             else:
-                p, th, model = pred.heads, self.thresholds, "char"
-                msg_level = _level(p, th)
+                p, model = pred.heads, "char"
+                msg_level = _level(p, self.thresholds)
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched]:
