@@ -6,8 +6,8 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].level_probs
 
 Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, `train_more.jsonl`,
-`train_narrative.jsonl`: 2,308 messages written for this project, zh + en, labels none / low / high / imminent / request, separate from the
-test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
+`train_narrative.jsonl`, `train_varied_a.jsonl`, `train_varied_b.jsonl`: 3,908 messages written for this
+project, zh + en, labels none / low / high / imminent / request, separate from the test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
 keyed by a hash of all the data files, the code version and the scikit-learn and embedder versions,
 so they are retrained when any of these change.
@@ -50,7 +50,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v4"  # bump when features or training change
+CODE_VERSION = "risk-clf-v5"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {

@@ -191,7 +191,8 @@ def test_a_risk_buried_in_a_long_story_is_scored_sentence_by_sentence(classifier
     parts = _scored_parts(story)
     assert parts[0] == story and len(parts) == 5
     whole = classifier.predict_joint([story], split_last_only=True)  # split: it is the last text
-    assert whole[0]["high"] >= classifier.predict_joint([parts[3]])[0]["high"] - 1e-9
+    # 1e-6: a sentence embedded in a batch and alone differ in the last float bits
+    assert whole[0]["high"] >= classifier.predict_joint([parts[3]])[0]["high"] - 1e-6
     assert screen_conversation(user(story), classifier).level in ("high", "imminent")
 
 
