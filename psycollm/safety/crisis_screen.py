@@ -143,7 +143,7 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
         category, level = lexicon.SIGNALS[sig]
         if not category or sig in REQUEST_SIGNALS:
             continue
-        if sig in ("attempt", "self_harm_act") and history:
+        if sig in ("attempt", "self_harm_act", "overdose_taken") and history:
             level = "low"  # a past act, told as history (C-SSRS lifetime), not a recent one
         if sig in IDEATION and no_intent:
             level = "low"
@@ -171,6 +171,12 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
         reasons.append("finality with a goodbye")
     if "finality" in signals and levels.get("suicide", "none") == "none":
         raise_to("suicide", "low")
+
+    # A weapon or fuel made ready is ordinary on its own (a camping knife, petrol for the mower); with a
+    # threat or an urge to hurt someone it is a plan.
+    if "weapon_ready" in signals and signals & {"threat", "harm_others_urge", "harm_others_intent"}:
+        raise_to("harm_to_others", "high")
+        reasons.append("a weapon made ready, with a threat")
 
     # Pills or poison taken, heavy bleeding: also a medical emergency.
     for sig in ("in_progress", "self_harm_in_progress", "third_party_in_progress"):

@@ -54,6 +54,8 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "harm_others_intent": ("harm_to_others", "high"),
     "harm_others_urge": ("harm_to_others", "low"),
     "harm_others_in_progress": ("harm_to_others", "imminent"),
+    "weapon_ready": ("harm_to_others", "none"),  # "filled two gas cans", "汽油准备好了": high with a threat
+    "threat": ("harm_to_others", "none"),  # "if I can't have them neither can she", "同归于尽": high with a weapon
     # abuse of a child or a vulnerable person, violence at home
     "abuse": ("abuse", "high"),
     # medical emergency
@@ -175,6 +177,7 @@ _CANTONESE = {
     "睇": "看", "俾": "给", "畀": "给", "嘢": "东西", "边度": "哪里", "点解": "为什么", "乜": "什么", "咁": "这么",
     "撑落去": "撑下去", "捱落去": "撑下去", "揸": "拿", "攞": "拿", "喺": "在", "企": "站", "跳落去": "跳下去",
     "成板": "一整板", "成樽": "一整瓶", "成盒": "一整盒", "好攰": "好累", "攰": "累", "走佬": "离开",
+    "谂": "想", "拣": "选", "咩": "什么", "活落去": "活下去", "落去": "下去", "点样": "怎样",
 }
 _CANTONESE_RE = re.compile("|".join(sorted(map(re.escape, _CANTONESE), key=len, reverse=True)))
 
@@ -660,6 +663,57 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.psy.no_sleep", "psychosis", r"\bhaven'?t slept (since|in|for) (\w+ )?(days|nights|\d+|three|four|five)\b|\b(awake|up) (for )?(\d+|three|four|five) (nights|days) (straight|now)?\b", True),
     ("en.passive.stop_existing", "passive_ideation", r"\b(want|wanna) to (just )?stop existing\b|\bwouldn'?t mind if i (just )?(didn'?t|don'?t|never) wake\b|\bif a (bus|car|truck) hit me\b|\bturning the wheel\b", True),
     ("en.third.unalive", "third_party_risk", r"\b(he|she|they|kid|friend|classmate|girlfriend|boyfriend)\b.{0,40}\b(wants? to|said .{0,10})(kill (himself|herself|themselves)|die|disappear)|\bif i disappeared would you (even )?notice\b", True),
+    # -- session 3: slot-shaped rules (an act, a quantity, a target) rather than fixed phrases, from
+    #    the misses of a fifth independently written set (safety_final5, used as the development set)
+    ("en.now.took_many", "overdose_taken",
+     r"\b(took|swallowed|downed|popped|ate|taken|took like|swallowed like) (like |about |around |maybe )?(a bunch|a handful|a fistful|"
+     r"a ton|a lot|loads|heaps|the whole (bottle|box|pack|packet|strip|blister)|all (of )?(my|the|mum's|mom's|dad's|his|her)|"
+     r"\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)\b.{0,25}\b" + _PILLS, False),
+    ("en.now.pills_and_alcohol", "overdose_taken",
+     r"\b(took|swallowed|downed)\b.{0,40}\b" + _PILLS + r"\b.{0,30}\b(with|and|washed (it |them )?down with) "
+     r"(a |half a |the |some )?(bottle of |glass of )?(vodka|whiskey|wine|alcohol|booze|beer|rum|gin)\b", False),
+    ("en.now.over_railing", "in_progress",
+     r"\b(climbed|climbing|i'm|im|i am) (over|past|on the other side of) (the )?(railing|rail|barrier|fence|balcony|edge)\b", False),
+    ("en.now.at_again", "in_progress", r"\b(i'm|im|i am) (at|on) the (bridge|roof|ledge|cliff|tracks) again\b", False),
+    ("en.intent.decided", "intent_act",
+     r"\b(i've|i have|ive|i) (already )?(decided|made up my mind|made my decision|made peace with it)\b|"
+     r"\b(don't|do not|dont) (try to )?(talk me out of it|change my mind|try to stop me)\b", True),
+    ("en.means.for_me", "own_means", r"\b(asking for (me|myself)|it's for me|for myself, not|not for a (story|book|novel), for me)\b", True),
+    ("en.sh.deeper_usual", "self_harm_act",
+     r"\bwent deeper than (usual|before|last time|ever)\b|\b(needed|need|probably needed) stitches\b.{0,40}\b(taped|glued|butterfly|myself)\b|"
+     r"\bsh\b.{0,40}\b(only thing|again|deeper|relapse|yesterday|last night)\b", True),
+    ("en.others.weapon_ready", "weapon_ready",
+     r"\b(filled|bought|got|loaded|sharpened|cleaned) (up )?(two |a |the |my |some |a few )?(gas cans?|cans of (gas|petrol)|gasoline|petrol|"
+     r"gun|pistol|rifle|shotgun|ammo|ammunition|machete|hunting knife)\b|"
+     r"\b(bringing|bring|taking) (my|a|the) (pistol|gun|rifle|shotgun|knife|machete) (to|into) (work|school|class|the office|church)\b", True),
+    ("en.others.threat", "threat",
+     r"\bif i can't have (them|the kids|her|him)\b|\bneither (can|will) (she|he|they)\b|\b(i'm|im|i am) not joking\b|"
+     r"\beveryone in one room\b|\btake (them|her|him|everyone) with me\b|\bthey'll (all )?regret\b|\bsee how (they|she|he) like(s)? it\b|"
+     r"\b(one more time|one more write[- ]up)\b.{0,40}\b(gun|pistol|knife|kill|hurt)\b", True),
+    ("en.others.list_school", "harm_others_intent",
+     r"\b(made|making|have|wrote) a list of (everyone|people|the people|all the people|names)\b.{0,80}\b(assembly|school|class|pay|one room|laughed)\b", True),
+    ("en.others.baby_pillow", "harm_others_urge",
+     r"\b(pillow|hand|blanket) over (the|my|her|his) (baby|son|daughter|newborn|child)('s)? (face|mouth)\b|"
+     r"\b(hold|held|holding) (him|her|the baby) under\b|\bnearly (threw|dropped|shook|smothered) (him|her|the baby|my baby)\b", True),
+    ("en.psy.voice_orders", "psychosis",
+     r"\b(the )?voices? (is |are |keeps? |kept )?(telling|told|tells|ordering|ordered|saying|said|wants?|wanted) me (to |that i (have|need|must) to |i (have|need|must) to )"
+     r".{0,40}\b(kill|hurt|stab|cut|punish|prove|drown|jump|burn|sacrifice|bleed)\b", True),
+    ("en.abuse.witness", "abuse",
+     r"\b(beats?|beating|hits?|hitting|whips?|whipping|punches|kicks|burns?|locks?|locked|starves?|starving) (him|her|the (kid|child|boy|girl|baby|toddler)|"
+     r"his (son|daughter|kid|mother|father|wife)|her (son|daughter|kid|mother|father)|my (little )?(brother|sister|grandma|grandpa|grandmother|grandfather))\b"
+     r".{0,80}\b(bruis\w*|bleed\w*|cry\w*|scream\w*|help|burns?|marks|welts|for days|no food|skinny|locked)\b", True),
+    ("en.abuse.carer_neglect", "abuse", r"\b(soiled|dirty) (sheets|bed|clothes)\b.{0,60}\b(days|bruises?|pension|money)\b|\bbruises on (both )?(his|her) (wrists|arms|legs)\b", True),
+    ("en.prep.insurance", "preparation",
+     r"\b(life insurance|policy|policies)\b.{0,80}\b(self[- ]inflicted|suicide clause|two[- ]year|2[- ]year|contestab\w+)\b|"
+     r"\b(self[- ]inflicted|suicide)\b.{0,60}\b(pay(s)? out|payout|still pay|cover(ed)?)\b", True),
+    ("en.prep.passwords", "finality", r"\b(sent|gave|wrote down|left|emailed) (all )?(my )?passwords\b|\bdeleted (all )?my (socials|accounts|social media)\b", True),
+    ("en.prep.funeral", "preparation", r"\b(playlist|songs|music|outfit) for my (own )?funeral\b|\bplann?ed my (own )?funeral\b", True),
+    ("en.prep.goodbyes", "preparation", r"\bsaying goodbye to (people|everyone|everybody|my friends)\b.{0,40}\b(without|all week|realizing|knowing)\b", True),
+    ("en.means.roof_access", "means_weak", r"\b(roof access|access to the roof|roof doors?|unlocked roofs?)\b", True),
+    ("en.means.knot_beam", "means_weak", r"\b(knot|rope|noose)\b.{0,50}\b(beam|rafter|banister|hang(ing)? (something heavy|from|myself))\b", True),
+    ("en.final.if_happens", "finality", r"\bif (something|anything) (happens|were to happen|should happen) to me\b|\bi won'?t be around (to|for|much longer|anymore)\b", True),
+    ("en.prep.note_fault", "preparation", r"\b(note|letter|message)\b.{0,80}\b(none of this|it|this) (is|was)(n't| not) (his|her|their|your|anyone's) fault\b", True),
+    ("en.mod.not_in_danger", "no_intent", r"\b(i'm|im|i am) not in danger\b|\bnot (going to|gonna) do anything (stupid|to myself)\b|\b(heartbroken|sad|upset|angry),? not (in danger|suicidal)\b", False),
     # -- modifiers
     ("en.mod.patients", "about_patients", r"\b(patients?|clients?|students?|residents?)\b", False),
     ("en.mod.no_intent", "no_intent",
@@ -684,7 +738,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
 ]
 
 _ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这个周末|周末|周[一二三四五六日末]|星期[一二三四五六日天]|下班后|放学后|马上|等.{1,8}(以后|之后|后)|过了今晚|下周)"
-_ZH_PILLS = r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|老鼠药|防冻液|毒药|药片)"
+_ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|老鼠药|防冻液|毒药|药片|布洛芬|"
+             r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀)")
+# A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
+_ZH_MANY = r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|一整板|整板|好几板|几板|几十|[二三四五六七八九]?十[一二三四五六七八九]?多?|\d{2,}多?)"
 
 ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- passive ideation
@@ -887,6 +944,34 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.prep.room_clean", "preparation", r"(房间|屋子|东西)(都)?(已经)?收拾(干净|好)(了)?", True),
     ("zh.med.danger", "medical_danger", r"(晕倒|昏倒|眼前一黑|失去意识)(了)?.{0,12}(心跳|心慌|胸口)|心跳(很|特别)?(乱|不齐|忽快忽慢)|一会快一会(停|慢)|胸口(闷|痛|疼)得(厉害|受不了).{0,12}(发麻|出汗|大汗)|(左手|左臂|胳膊)发麻.{0,10}(出汗|大汗|胸)|叫(他|她)?(也)?不(太)?(应|醒)", False),
     ("zh.third.quoted", "third_party_risk", r"(说|讲|写|发)(了)?(一)?(句|过)?.{0,3}[“\"'「『]?(如果我死了|我不想活了|活着(没|有什么)(意思|意义)|想死|不如死了)", True),
+    # -- session 3: slot-shaped rules (an act, a quantity, a target) rather than fixed phrases, from
+    #    the misses of a fifth independently written set (safety_final5, used as the development set)
+    ("zh.now.took_many", "overdose_taken", r"(吃|吞|服|喝)(了|下|掉)(了)?" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS +
+     r"|把" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS + r"(都|全)?(吃|吞|喝|服)(了|下|掉)", False),
+    ("zh.now.pills_alcohol", "overdose_taken", _ZH_PILLS + r".{0,10}(还|又|再|然后|就着)?(喝|灌)了.{0,6}(酒|白酒|啤酒|红酒)", False),
+    ("zh.now.child_swallowed", "overdose_taken", r"(孩子|宝宝|儿子|女儿|小孩|老人|我妈|我爸)(误|不小心|偷偷)?(吞|吃|喝)了.{0,8}" + _ZH_PILLS, False),
+    ("zh.intent.decided", "intent_act", r"我(已经)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
+    ("zh.means.for_me", "own_means", r"问的是我自己|(是)?我自己(要)?用|自用|给我自己(用|吃)", True),
+    ("zh.means.saving_sheets", "means_strong", r"(一板一板|一片一片|一粒一粒).{0,4}(攒|存|囤|留)着|(药|降压药|安眠药).{0,10}(都)?没吃.{0,10}(攒|存|留)", True),
+    ("zh.plan.scouted", "plan", r"(天台|楼顶|顶楼|桥|江边|悬崖).{0,12}(我)?(上去|去)?(看过|看了|踩过点|踩点|试过)(了)?", True),
+    ("zh.req.height", "lethal_means", r"(多高|几楼|几层).{0,10}(才|就|能|会)?(不会疼|不疼|会死|能死|摔死|一定死|死得了)", True),
+    ("zh.sh.blade_wound", "self_harm_act", r"(美工刀|刀片|剃须刀|小刀|圆规).{0,16}(伤口|口子|流血|出血|划|割)|(伤口|口子)(挺|很|好|特别)深.{0,12}(创可贴|没去医院|自己)", True),
+    ("zh.sh.slang", "self_harm_act", r"(自残|自伤|sh)(dd|的人)?.{0,24}(又|今天|昨晚|昨天|刚才).{0,10}(弄了|划了|割了|来了一次)", True),
+    ("zh.others.weapon_ready", "weapon_ready", r"(汽油|刀|菜刀|枪|炸药|硫酸|斧头|砍刀|剔骨刀|农药|老鼠药)(我)?(已经|都|也)?(准备|买|备|装|磨|带)(好|上)(了)?|家里有把(剔骨刀|刀|菜刀|枪|斧头)", True),
+    ("zh.others.threat", "threat", r"(大家|全家|一家人|我们)?一起死|同归于尽|谁也别想(好过|活|笑)|(要么|不然|否则).{0,12}(都)?(别想活|一起死|死)|给(他|她|他们)好看|我不是说说而已|让(他|她|他们)(都)?(付出代价|后悔)", True),
+    ("zh.others.knife_school", "harm_others_intent", r"(带|拿)(刀|枪|武器).{0,6}(来|去|到)(学校|公司|班上|单位).{0,10}(捅|砍|杀|报复)|(捅|砍|杀)(那个|那些|他们)", True),
+    ("zh.others.nearly_child", "harm_others_intent", r"差点(就)?(把)?(他|她|孩子|宝宝|小孩|儿子|女儿).{0,8}(扔|摔|掐|捂|闷|打)(出去|下去|死)?", True),
+    ("zh.others.pillow", "harm_others_urge", r"(枕头|被子|手).{0,6}(捂|闷)(住)?(她|他|宝宝|孩子)?(的)?(脸|嘴|口鼻)?|(捂|闷)(住)?(她|他|宝宝|孩子)的(脸|嘴|口鼻)", True),
+    ("zh.psy.voice_orders", "psychosis", r"(那个)?声音.{0,30}(让我|叫我|要我|命令我|逼我|说我必须|说我得).{0,16}(拿刀|刀|杀|伤害|砍|捅|证明|跳|死|血|烧)", True),
+    ("zh.abuse.witness", "abuse",
+     r"(用|拿)?(皮带|棍子|衣架|鞭子|拖鞋|烟头)?(抽|打|揍|踢|烫|锁|关)(他|她|孩子|小孩|老人|奶奶|爷爷|外婆|外公|弟弟|妹妹).{0,24}(哭|喊|救命|伤|青|紫|血|瘦|饿|发抖)|"
+     r"(锁在|关在).{0,8}(房间|屋|柜子|阳台|笼子).{0,20}(一天只给|不给|只给)(一顿)?(饭|吃|水)|(身上|腿上|脸上|胳膊上)(总|全|都)?(是|有)(伤|淤青|烫伤)", True),
+    ("zh.prep.insurance", "preparation", r"(保险|受益人).{0,40}(自杀(也)?(赔|理赔)|两年|拒赔|免责)|受益人改成", True),
+    ("zh.prep.passwords", "finality", r"(银行卡|支付宝|微信|存款)?(的)?密码.{0,10}(写好|写在|留给|告诉|贴在|发给)|(本人|我)不在了.{0,10}(家属|家人|我妈|爸妈)(要)?(怎么|如何)?(取|继承|拿)", True),
+    ("zh.prep.letter_parents", "preparation", r"(写|留)(一段|一封|几句)?(话|信).{0,20}(别难过|不是(他们|你们)的错|先走一步)|想先走一步|先走一步了", True),
+    ("zh.plan.picked_day", "plan", r"(选|挑|定)(好|了)(了)?(一)?个?(日子|日期|时间|地方)", True),
+    ("zh.med.heart_chaos", "medical_danger", r"心跳(又快又乱|乱跳|很乱|好乱|乱得)|眼前一黑.{0,6}(摔倒|晕倒|倒下|倒在)", False),
+    ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
     ("zh.mod.no_intent", "no_intent", r"(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),

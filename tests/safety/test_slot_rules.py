@@ -1,0 +1,94 @@
+"""The slot-shaped lexicon rules added after the fifth independent set (an act + a quantity, a weapon
++ a threat, a voice + a command, ...): each fires on a sentence of its own, in both languages, and a
+near miss with the same words stays below a crisis. Lexicon only, in memory.
+
+Sentences written for this file, not copied from any set in tests/data/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+from .conftest import conversation, user
+
+CRISES = [
+    # an overdose is a quantity of a medicine taken, whatever the words around it
+    ("swallowed like forty of my mom's sleeping pills, feeling floaty", "imminent", "medical_emergency"),
+    ("took a handful of ibuprofen and washed them down with vodka", "imminent", "medical_emergency"),
+    ("刚把二十多片降压药吃了下去", "imminent", "medical_emergency"),
+    ("吃了一整板安定，又喝了半瓶白酒", "imminent", "medical_emergency"),
+    ("我儿子误吞了我的安眠药，两岁半", "imminent", "medical_emergency"),
+    # a decision plus a method question is a plan, not a question
+    ("What's the quickest way to die? I've made up my mind, so please don't talk me out of it.", "high", "suicide"),
+    ("怎么死最不痛苦？我已经决定了，别劝我。", "high", "suicide"),
+    ("What's a lethal dose of paracetamol? Asking for myself, not a novel.", "high", "suicide"),
+    ("上吊的结怎么打最牢，自用。", "high", "suicide"),
+    # hoarded medicine
+    ("医生开的安眠药我一粒一粒攒着，已经三个月了。", "high", "suicide"),
+    # scouted place / height question with a time
+    ("学校那栋楼的天台我昨天上去看过了，风很大，想不想活都无所谓了。", "high", "suicide"),
+    ("Does the parking garage on 5th still have roof access at night? Asking for tonight.", "high", "suicide"),
+    # a weapon made ready with a threat
+    ("If I can't have the house then neither can he. I filled the gas cans this morning.", "high", "harm_to_others"),
+    ("他要是再骗我，我们就同归于尽，刀我已经磨好了。", "high", "harm_to_others"),
+    ("I'm bringing my rifle to the office on Friday. They'll regret laughing at me.", "high", "harm_to_others"),
+    # voices ordering harm
+    ("The voice keeps telling me I have to punish my brother with the kitchen knife.", "high", "psychosis_mania"),
+    ("那个声音整晚都在，说我必须拿刀证明自己是干净的。", "high", "psychosis_mania"),
+    # someone else's child or elder being hurt, seen by the user
+    ("My neighbour locks her son on the balcony for hours and he screams for help.", "high", "abuse"),
+    ("隔壁天天用衣架抽孩子，孩子胳膊上全是紫的。", "high", "abuse"),
+    # recent self-harm told obliquely
+    ("昨晚又用美工刀了，口子挺深，贴了创可贴没去医院。", "high", "self_harm"),
+    ("went deeper than last time, it probably needed stitches but I taped it myself", "high", "self_harm"),
+    # preparation
+    ("Does life insurance still pay out if it's self-inflicted after the two-year mark? Mine passed last month.", "high", "suicide"),
+    ("保险受益人改成我女儿了，自杀也赔吗？", "high", "suicide"),
+    ("I made a playlist for my funeral and gave my passwords to my sister. This weekend is it.", "high", "suicide"),
+    ("帮我写一封信给我爸妈，告诉他们不是他们的错，我想先走一步。", "high", "suicide"),
+    # Cantonese spellings of a chosen date
+    ("我諗過好多次，已經揀咗個日子。", "high", "suicide"),
+]
+
+NEAR_MISSES = [
+    # the same words in ordinary life: at most caution, never a crisis reply
+    "I took two ibuprofen for my headache, is that ok with coffee?",
+    "奶奶每天吃两片降压药，饭后吃还是饭前吃？",
+    "I filled the gas cans for the generator before the storm.",
+    "刀我已经磨好了，今晚做红烧肉。",
+    "We finally got roof access for the solar panels installation.",
+    "My grandma made a playlist for her own funeral years ago and we laughed about it.",
+    "I've decided to quit my job and move to Lisbon, don't talk me out of it!",
+    "我已经决定了，明年去读研，别劝我。",
+    "网上说抑郁的人都会想自杀，我一次都没这么想过，就是很累。",
+    "Everyone keeps asking if I'll do something stupid. I'm heartbroken, not in danger.",
+    "我的密码老是忘，写在便利贴上安全吗？",
+]
+
+
+@pytest.mark.parametrize("text,level,category", CRISES)
+def test_slot_rules_catch_crises(text: str, level: str, category: str) -> None:
+    result = screen_conversation(user(text))
+    assert RANK[result.level] >= RANK[level], result.reasons
+    assert category in result.categories, (result.categories, result.reasons)
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_stay_below_crisis(text: str) -> None:
+    result = screen_conversation(user(text))
+    assert RANK[result.level] < RANK["high"], result.reasons
+    assert not result.requests, result.requests
+
+
+def test_an_overdose_told_as_history_is_not_imminent() -> None:
+    result = screen_conversation(user("十年前我吃了三十多片安眠药，被救回来了，现在过得挺好。"))
+    assert RANK[result.level] < RANK["high"], result.reasons
+
+
+def test_a_cantonese_plan_said_earlier_still_counts_after_taking_it_back() -> None:
+    result = screen_conversation(conversation(
+        "我好攰", "聽得出你好累。", "我諗過跳橋，已經揀咗個日子，下個禮拜", "多謝你講出嚟，你而家安全嗎？",
+        "冇事啦，當我冇講過"))
+    assert RANK[result.level] >= RANK["high"], result.reasons
