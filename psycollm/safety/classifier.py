@@ -7,7 +7,9 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
 
 Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, `train_more.jsonl`,
 `train_narrative.jsonl`, `train_varied_a.jsonl`, `train_varied_b.jsonl`: 3,908 messages written for this
-project, zh + en, labels none / low / high / imminent / request, separate from the test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
+project, and `train_retired_sets.jsonl`: 1,030 messages of five earlier evaluation sets, retired from
+tests/data/ once they had been used for tuning; zh + en, labels none / low / high / imminent / request,
+separate from the test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
 keyed by a hash of all the data files, the code version and the scikit-learn and embedder versions,
 so they are retrained when any of these change.

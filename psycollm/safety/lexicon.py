@@ -636,7 +636,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.others.poison_drink", "harm_others_intent", r"\b(put|putting|slip|slipping|add|adding) (something|it|poison|antifreeze|pills) in(to)? (his|her|their|my (boss|coworker|roommate|husband|wife)'?s?) (coffee|drink|food|tea|water|lunch)\b", True),
     ("en.abuse.elder", "abuse", r"\b(caregiver|carer|aide|nurse|nursing home|care home)\b.{0,120}\b(bruise[sd]?|hits?|slaps?|keeps his|keeps her|bank card|locks? (him|her)|lost .{0,10}pounds|scared of (her|him))\b", True),
     ("en.active.want_done", "intent_act", r"\bwant it (done|over|over with) (tonight|today|now|soon)\b", True),
-    # -- added after the first blind set (tests/data/safety_blind.jsonl): real-world phrasings
+    # -- added after the first blind set (safety_blind, now in data/train_retired_sets.jsonl): real-world phrasings
     ("en.plan.made_up_mind", "plan", r"\b(i've|i have|ive) (made up my mind|decided)\b.{0,60}\b(tonight|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|after|when)\b", True),
     ("en.plan.planning_my", "plan", r"\bplanning (my|the) (suicide|death|exit|end)\b", True),
     ("en.plan.no_nets", "plan", r"\b(bridges?|buildings?|roofs?).{0,40}(no|without|don't have|doesn't have|has nothing)( suicide)? ?(nets?|fences?|barriers?|railings?)|\b(nets?|barriers?).{0,20}(nothing|none)\b", True),
@@ -897,7 +897,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(忽略|无视|忘掉|忘记|别管|覆盖|绕过)(你)?(之前|以前|上面)?(的)?(所有|全部)?(的)?(指令|规则|限制|安全规则|设定|系统提示)|"
      r"没有(任何)?(限制|规则|道德约束|过滤)的?(AI|ai|助手|机器人)?|开发者模式|越狱模式|不受(任何)?限制|不带(任何)?(安全)?限制|"
      r"(假装|扮演)(你是)?.{0,12}(没有|奶奶|坏)|虚构的故事.{0,10}(可以|告诉)|规则已解除|从现在开始你(要|是)|系统提示词", True),
-    # -- added after the first blind set (tests/data/safety_blind.jsonl): real-world phrasings
+    # -- added after the first blind set (safety_blind, now in data/train_retired_sets.jsonl): real-world phrasings
     ("zh.plan.pick_day", "plan", r"(找|挑|选)(一|个)?(日|天|个日子).{0,4}(烧炭|跳|上吊|去死|动手|走)", True),
     ("zh.plan.buy_where", "plan", r"(找|查|问)(哪家|哪里|哪儿|哪个).{0,8}(买|卖|弄到)(到)?.{0,4}(药|安眠药|炭|绳|农药|老鼠药)", True),
     ("zh.plan.cant_stop", "intent_act", r"(这次|这回)?(谁)?(也|都)(拦|救|劝)不(住|了|回)", True),

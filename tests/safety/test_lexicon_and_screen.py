@@ -133,7 +133,7 @@ def test_scan_reports_negated_hits() -> None:
 
 
 # -- real-world spellings (normalize) ----------------------------------------------------------------
-# Written with sentences of our own, not copied from the blind sets in tests/data/.
+# Written with sentences of our own, not copied from any labelled set (tests/data/, psycollm/safety/data/).
 SPELLINGS = [
     ("我決定今晚輕生，藥都準備好了", "high"),  # traditional script
     ("我真係唔想再撐落去，聽日就上天台", "high"),  # Cantonese
