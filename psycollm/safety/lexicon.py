@@ -437,7 +437,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.have_razor", "means_weak", r"\b(have|got|keep) (the |a )?(razor|blade|razor blade)( ready)?\b", True),
     ("en.means.gun_house", "means_weak", r"\b(a |my |dad's |the )?(gun|firearm|rifle|pistol) (in|at) (the|my) (house|home|room|drawer|car)\b", True),
     ("en.means.pills_desk", "means_weak", r"\b(bottle|box|pack|packet) of " + _PILLS + r" (on|in|next to) my\b", True),
-    ("en.means.own", "own_means", r"\bmy (own |mom's |dad's |mother's |father's )?(\d+ ?mg )?" + _PILLS, True),
+    ("en.means.own", "own_means", r"\bmy (own |mom's |dad's |mother's |father's )?(\d+ ?mg )?" + _PILLS + r"\b", True),  # \b: not "my pillow"
     ("en.means.enough", "means_weak", r"\b(have|got) (enough|that much|more than enough)( of them)?( at home)?\b", True),
     ("en.means.take_all", "means_strong", r"\b(take|swallow|take the whole|swallow the whole) (them all|all of them|all my|the whole (pack|box|bottle))", True),
     ("en.means.lined_up", "means_strong", r"\b(meds|pills|medication) (all )?lined up\b", True),
@@ -705,7 +705,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.carer_neglect", "abuse", r"\b(soiled|dirty) (sheets|bed|clothes)\b.{0,60}\b(days|bruises?|pension|money)\b|\bbruises on (both )?(his|her) (wrists|arms|legs)\b", True),
     ("en.prep.insurance", "preparation",
      r"\b(life insurance|policy|policies)\b.{0,80}\b(self[- ]inflicted|suicide clause|two[- ]year|2[- ]year|contestab\w+)\b|"
-     r"\b(self[- ]inflicted|suicide)\b.{0,60}\b(pay(s)? out|payout|still pay|cover(ed)?)\b", True),
+     r"\b(self[- ]inflicted|suicide)\b.{0,60}\b(pay(s)? out|payout|still pays?)\b", True),
     ("en.prep.passwords", "finality", r"\b(sent|gave|wrote down|left|emailed) (all )?(my )?passwords\b|\bdeleted (all )?my (socials|accounts|social media)\b", True),
     ("en.prep.funeral", "preparation", r"\b(playlist|songs|music|outfit) for my (own )?funeral\b|\bplann?ed my (own )?funeral\b", True),
     ("en.prep.goodbyes", "preparation", r"\bsaying goodbye to (people|everyone|everybody|my friends)\b.{0,40}\b(without|all week|realizing|knowing)\b", True),
@@ -807,7 +807,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- finality
     ("zh.final.last", "finality", r"最后一(天|条消息|次|晚)|最后的(消息|话)", True),
     ("zh.final.thanks", "goodbye", r"谢谢你.{0,10}(听我|陪我|这几周|这段时间|一直)|再见了|永别|跟.{0,4}说声再见", True),
-    ("zh.final.when_gone", "finality", r"(我)?(走了|不在了|死了|离开以后)(以后|之后)", True),
+    ("zh.final.when_gone", "finality", r"(?<![他她它爸妈伴婆公奶爷姐哥弟妹友子儿女猫狗])(我)?(走了|不在了|死了|离开以后)(以后|之后)", True),  # not "老伴走了以后"
     ("zh.prep.look_after", "preparation", r"(帮我)?照顾(好)?(我的)?(狗|猫|宠物|孩子).{0,12}(走了|不在|以后)|交代的事.{0,6}(写好|安排好|都好)", True),
     ("zh.final.over", "finality", r"(一切|所有)(就|都)(都)?(会)?结束|结束这一切|过了今晚", True),
     ("zh.final.wont_need", "finality", r"(用不上|用不着)了|待不了多久|不会再(拖累|麻烦)", True),

@@ -92,3 +92,15 @@ def test_a_cantonese_plan_said_earlier_still_counts_after_taking_it_back() -> No
         "我好攰", "聽得出你好累。", "我諗過跳橋，已經揀咗個日子，下個禮拜", "多謝你講出嚟，你而家安全嗎？",
         "冇事啦，當我冇講過"))
     assert RANK[result.level] >= RANK["high"], result.reasons
+
+
+def test_words_that_only_look_like_risk() -> None:
+    """Fixed after the sixth set: "my pillow" is not "my pill", a spouse who died is not the user
+    leaving, and a suicide-awareness course is not an insurance question."""
+    from psycollm.safety.lexicon import scan
+
+    assert not any(h.signal == "own_means" for h in scan("i cried into my pillow all night"))
+    assert not any(h.signal == "finality" for h in scan("老伴走了以后，家里就我一个人了"))
+    assert any(h.signal == "finality" for h in scan("我走了以后，猫就拜托你了"))
+    assert not any(h.signal == "preparation" for h in scan(
+        "HR wants a mental health module. What should the suicide-awareness part cover?"))
