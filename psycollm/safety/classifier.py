@@ -127,6 +127,12 @@ class RiskClassifier:
     """
 
     name = "classifier"
+    #: The joint model vouches for high/imminent (raises from no lexicon evidence) only where the char
+    #: model also sees risk in the same message at its any-risk threshold (`safety.escalation`). On the
+    #: development sets this cut crisis replies to benign distress from 10-16 % to 4-5 % for ~4 points
+    #: of recall: the two models err on different messages (vivid distress reads as "high" to the
+    #: sentence embedding, not to the character n-grams).
+    require_agreement = True
     # With no lexicon evidence the char model may only add caution; the joint model vouches for the
     # levels it finds itself (LayerVerdict.vouched), see `assess`.
     max_from_none = "low"
@@ -264,7 +270,8 @@ class RiskClassifier:
                 msg_level = _level(p, self.thresholds)
             for h in worst:
                 worst[h] = max(worst[h], p[h])
-            if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched]:
+            agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
+            if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched] and agrees:
                 vouched = msg_level
             if RANK[msg_level] > RANK[level]:
                 level = msg_level

@@ -32,6 +32,7 @@ from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 log = logging.getLogger(__name__)
 
 JUDGES = ("classifier", "llm", "none")
+ESCALATIONS = ("agreement", "joint")
 
 
 class Guard:
@@ -51,6 +52,9 @@ class Guard:
         if judge == "llm" and backend is None:
             raise ConfigError("safety.judge=llm needs a model backend; pass one, or set safety.judge=classifier.")
         resolve_locale(settings.safety.locale, "en")
+        if settings.safety.escalation.strip().lower() not in ESCALATIONS:
+            raise ConfigError(f"safety.escalation '{settings.safety.escalation}' is unknown; "
+                              f"use one of {', '.join(ESCALATIONS)}.")
 
     @classmethod
     def from_settings(cls, settings: Settings, backend: ChatBackend | None = None) -> Guard:
@@ -61,6 +65,7 @@ class Guard:
             from psycollm.safety.classifier import RiskClassifier
 
             learned = RiskClassifier.load_or_train(settings.cache_path / "safety")
+            learned.require_agreement = settings.safety.escalation.strip().lower() == "agreement"
         elif judge == "llm":
             from psycollm.safety.llm_judge import LLMJudge
 

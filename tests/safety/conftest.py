@@ -1,4 +1,4 @@
-"""Safety-layer fixtures: one classifier trained per test session (about a second) in a temp cache."""
+"""Safety-layer fixtures: one classifier trained per test session (~30-45 s on 2 cores) in a temp cache."""
 
 from __future__ import annotations
 

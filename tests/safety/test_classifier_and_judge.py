@@ -207,3 +207,25 @@ def test_sentence_scores_have_their_own_stricter_thresholds(classifier) -> None:
     score = classifier.predict_joint([story], split_last_only=True)[0]
     assert score["_sentences"] == 1.0 and {f"whole_{h}" for h in joint.thresholds} <= set(score)
     assert screen_conversation(user(story), classifier).level in ("none", "low")
+
+
+def test_a_crisis_reply_without_lexicon_evidence_needs_both_models_to_agree(classifier, monkeypatch) -> None:
+    """`require_agreement` (safety.escalation=agreement): the joint model's "high" raises a message
+    the lexicon found nothing in only if the char model sees risk in it too. The char model's scores
+    are replaced here (a fake) to make the disagreement testable; the joint model is the real one."""
+    from psycollm.safety.classifier import Prediction
+
+    story = ("The harvest failed again this year and the bank sent another letter. My wife took the kids to "
+             "her mother's. The bottle is next to me and I've stopped being scared. Anyway the weather "
+             "has been strange.")
+    assert screen_conversation(user(story)).level == "none"  # no lexicon evidence
+    monkeypatch.setattr(classifier, "_joint_cache", {})
+    monkeypatch.setattr(classifier, "require_agreement", True)
+    assert screen_conversation(user(story), classifier).level in ("high", "imminent")  # both see risk
+
+    quiet = Prediction(heads={"high": 0.01, "imminent": 0.01, "any": 0.01, "request": 0.01}, category_probs={})
+    monkeypatch.setattr(classifier, "predict", lambda texts: [quiet for _ in texts])
+    result = screen_conversation(user(story), classifier)
+    assert result.level == "low", result.reasons  # capped: the char model disagrees
+    monkeypatch.setattr(classifier, "require_agreement", False)
+    assert screen_conversation(user(story), classifier).level in ("high", "imminent")

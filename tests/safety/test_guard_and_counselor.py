@@ -200,6 +200,16 @@ def test_from_settings(settings, classifier_cache) -> None:
         Guard.from_settings(settings)
 
 
+def test_escalation_setting_reaches_the_classifier(settings, classifier_cache) -> None:
+    settings.cache_dir = str(classifier_cache.parent)
+    assert Guard.from_settings(settings).learned.require_agreement is True  # the default
+    settings.safety.escalation = "joint"
+    assert Guard.from_settings(settings).learned.require_agreement is False
+    settings.safety.escalation = "loud"
+    with pytest.raises(ConfigError, match="safety.escalation"):
+        Guard.from_settings(settings)
+
+
 def test_background_loading_serves_turns_once_the_guard_is_ready(settings, classifier, classifier_cache) -> None:
     """The app's path: from_settings(background=True) returns before the layers load; the first
     turn waits for the real guard (lexicon + classifier) instead of skipping it."""
