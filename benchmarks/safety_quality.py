@@ -1,0 +1,79 @@
+"""Safety-screen quality on every labelled set in tests/data/: recall on high+imminent risk and the
+false-positive rate on benign distress (the issue's two goals), per escalation mode.
+
+    .venv/bin/python benchmarks/safety_quality.py                  # every tests/data/safety_*.jsonl
+    .venv/bin/python benchmarks/safety_quality.py --sets final7 --escalation agreement
+
+Runs `eval.safety_eval.evaluate` with the lexicon alone (judge=none) and with the default classifier
+under each `safety.escalation` mode. The classifier is trained once into a cache dir (default: a temp
+dir, so the figures are for the committed training data). Prints a table, writes
+benchmarks/results/safety_quality.json. Which sets were looked at while tuning is in docs/safety.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default="", help="Comma-separated set names (safety_<name>.jsonl); default all.")
+    parser.add_argument("--escalation", default="agreement,joint", help="Comma-separated escalation modes.")
+    parser.add_argument("--cache-dir", default="", help="Classifier cache (default: a fresh temp dir).")
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety_quality.json"))
+    args = parser.parse_args(argv)
+
+    from eval import safety_eval
+    from psycollm.atomic_io import atomic_write_text
+    from psycollm.safety.classifier import RiskClassifier
+    from psycollm.safety.guard import Guard
+
+    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)  # one warning per crisis item is noise
+    data = REPO / "tests" / "data"
+    names = [s.strip() for s in args.sets.split(",") if s.strip()] or sorted(
+        p.stem.removeprefix("safety_") for p in data.glob("safety_*.jsonl"))
+    modes = [m.strip() for m in args.escalation.split(",") if m.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        clf = RiskClassifier.load_or_train(Path(args.cache_dir or tmp) / "safety")
+        train_s = time.perf_counter() - t0
+        guards = {"lexicon only": Guard(learned=None)}
+        for mode in modes:
+            guards[f"classifier, escalation={mode}"] = (mode, Guard(learned=clf))
+        rows = []
+        for name in names:
+            items = safety_eval.load_items(data / f"safety_{name}.jsonl")
+            for label, entry in guards.items():
+                mode, guard = entry if isinstance(entry, tuple) else ("", entry)
+                clf.require_agreement = mode == "agreement"
+                h = safety_eval.evaluate(items, guard)["headline"]
+                rows.append({"set": name, "screen": label, "n": len(items), **h})
+
+    print(f"{'set':<9} {'screen':<34} {'recall high+imm':>17} {'benign-distress FPR':>21} {'crisis on answerable':>21}")
+    for r in rows:
+        caught = r["n_high_imminent"] - r["missed_high_imminent"]
+        print(f"{r['set']:<9} {r['screen']:<34} {r['recall_high_imminent']:>6.3f} ({caught:>3}/{r['n_high_imminent']:<3}) "
+              f"{r['benign_distress_fpr']:>10.3f} ({r['benign_distress_fp']:>2}/{r['n_benign_distress']:<3}) "
+              f"{r['non_crisis_fpr']:>21.3f}")
+    print("goals: recall >= 0.98, benign-distress FPR <= 0.05")
+    out = Path(args.out)
+    atomic_write_text(out, json.dumps({"rows": rows, "classifier_train_s": round(train_s, 1),
+                                       "classifier_meta": {k: v for k, v in clf.meta.items() if k != "vocabulary"},
+                                       "machine": platform.machine(), "python": platform.python_version(),
+                                       "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=2, default=str))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
