@@ -52,7 +52,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# The safety classifier is trained (~40 s on 2 cores) as a setup step, not at the app's first start;
+# again when its training data or code change. The app would train it itself if the cache were gone.
+SAFETY_STAMP := $(VENV)/.psycollm-safety-classifier
+$(SAFETY_STAMP): $(STAMP) $(wildcard psycollm/safety/data/*.jsonl) psycollm/safety/classifier.py psycollm/safety/lexicon.py
+	@echo "Training the safety classifier (once, ~40 s)..."
+	@$(PY) -m psycollm.cli safety train > /dev/null
+	@touch $@
+
+run: install $(SAFETY_STAMP)
 	$(PY) app.py
 
 # vLLM's CPU build brings its own torch and transformers, so it lives in its own venv.

@@ -90,9 +90,9 @@ class SafetySettings:
                     "backend as judge), none (lexicon only).")
     timeout_s: float = _f(3.0, "A safety check slower than this fails closed (crisis resources shown).")
     escalation: str = _f("agreement", "When the classifier may give a crisis reply on its own (no lexicon "
-                         "evidence): agreement (its sentence-embedding model and its character model both see "
-                         "risk; ~1 in 20 benign-distress messages get crisis resources) or joint (the embedding "
-                         "model alone: ~4 points more recall, ~1 in 6 benign-distress messages). See docs/safety.md.")
+                         "evidence): agreement (its sentence-embedding and character models both see risk) or "
+                         "joint (the embedding model alone: 3-4 points more recall, 1.5-3x the false alarms on "
+                         "benign distress). Figures: docs/safety.md.")
 
 
 @dataclass

@@ -9,7 +9,8 @@ Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, 
 `train_narrative.jsonl`, `train_varied_a.jsonl`, `train_varied_b.jsonl`: 3,908 messages written for this
 project, and `train_retired_sets.jsonl`: 1,030 messages of five earlier evaluation sets, retired from
 tests/data/ once they had been used for tuning; zh + en, labels none / low / high / imminent / request,
-separate from the test sets in tests/data/). Training takes a few seconds; the fitted weights are cached as JSON +
+separate from the test sets in tests/data/). Training takes ~35-45 s on 2 cores (mostly embedding the
+messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
 keyed by a hash of all the data files, the code version and the scikit-learn and embedder versions,
 so they are retrained when any of these change.
@@ -251,6 +252,7 @@ class RiskClassifier:
             joint = None
         first_joint = len(users) - len(recent)
         level, vouched, reasons, categories, requests = "none", "none", [], [], []
+        unvouched = False  # the joint model saw high risk the char model did not (escalation=agreement)
         worst = {h: 0.0 for h in self.head_names}
         for i, pred in enumerate(preds):
             # An older turn keeps the joint score it got when it was the latest (cached in this
@@ -271,8 +273,11 @@ class RiskClassifier:
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
-            if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched] and agrees:
-                vouched = msg_level
+            if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched]:
+                if agrees:
+                    vouched = msg_level
+                else:
+                    unvouched = True
             if RANK[msg_level] > RANK[level]:
                 level = msg_level
                 reasons = [f"user message {i + 1} ({model} model): p(high)={p['high']:.2f}, p(any risk)={p['any']:.2f}"]
@@ -282,7 +287,8 @@ class RiskClassifier:
             cats = preds[-1].category_probs
             requests = [max(lexicon.REQUEST_SIGNALS, key=lambda c: cats.get(c, 0.0))]
         return LayerVerdict(level=level, categories=categories, requests=requests, reasons=reasons,
-                            detail={f"max_p_{k}": round(v, 3) for k, v in worst.items()}, vouched=vouched)
+                            detail={**{f"max_p_{k}": round(v, 3) for k, v in worst.items()},
+                                    **({"char_model_disagrees": True} if unvouched else {})}, vouched=vouched)
 
     # -- training and the cache -----------------------------------------------------------------------
     @classmethod

@@ -227,5 +227,6 @@ def test_a_crisis_reply_without_lexicon_evidence_needs_both_models_to_agree(clas
     monkeypatch.setattr(classifier, "predict", lambda texts: [quiet for _ in texts])
     result = screen_conversation(user(story), classifier)
     assert result.level == "low", result.reasons  # capped: the char model disagrees
+    assert result.layers["classifier"]["char_model_disagrees"] is True  # reported with the layer
     monkeypatch.setattr(classifier, "require_agreement", False)
     assert screen_conversation(user(story), classifier).level in ("high", "imminent")
