@@ -77,7 +77,13 @@ vllm-venv: $(VLLM_STAMP)
 serve: install vllm-venv
 	$(VENV)/bin/psycollm serve
 
-test: install vllm-venv
+# llama.cpp's GGUF converter (for `psycollm train --gguf` and its test), from the llama-cpp-python sdist on
+# PyPI, once per machine into the user cache (~1 min).
+GGUF_CONVERTER := $(HOME)/.cache/psycollm/llama.cpp/convert_hf_to_gguf.py
+$(GGUF_CONVERTER): | $(STAMP)
+	$(VENV)/bin/psycollm train get-gguf-converter
+
+test: install vllm-venv $(GGUF_CONVERTER)
 	$(PY) -m pytest -ra
 
 test-fast: install
