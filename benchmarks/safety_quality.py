@@ -47,15 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         clf = RiskClassifier.load_or_train(Path(args.cache_dir or tmp) / "safety")
         train_s = time.perf_counter() - t0
-        guards = {"lexicon only": Guard(learned=None)}
-        for mode in modes:
-            guards[f"classifier, escalation={mode}"] = (mode, Guard(learned=clf))
+        screens = [("lexicon only", None, Guard(learned=None))]
+        screens += [(f"classifier, escalation={mode}", mode, Guard(learned=clf)) for mode in modes]
         rows = []
         for name in names:
             items = safety_eval.load_items(data / f"safety_{name}.jsonl")
-            for label, entry in guards.items():
-                mode, guard = entry if isinstance(entry, tuple) else ("", entry)
-                clf.require_agreement = mode == "agreement"
+            for label, mode, guard in screens:
+                if mode is not None:
+                    clf.require_agreement = mode == "agreement"  # what Guard.from_settings sets
                 h = safety_eval.evaluate(items, guard)["headline"]
                 rows.append({"set": name, "screen": label, "n": len(items), **h})
 
