@@ -40,6 +40,7 @@ CRISES = [
     # someone else's child or elder being hurt, seen by the user
     ("My neighbour locks her son on the balcony for hours and he screams for help.", "high", "abuse"),
     ("隔壁天天用衣架抽孩子，孩子胳膊上全是紫的。", "high", "abuse"),
+    ("楼下那个小孩身上总是有伤，晚上常听见大人吼他。", "high", "abuse"),
     # recent self-harm told obliquely
     ("昨晚又用美工刀了，口子挺深，贴了创可贴没去医院。", "high", "self_harm"),
     ("went deeper than last time, it probably needed stitches but I taped it myself", "high", "self_harm"),
@@ -65,6 +66,8 @@ NEAR_MISSES = [
     "网上说抑郁的人都会想自杀，我一次都没这么想过，就是很累。",
     "Everyone keeps asking if I'll do something stupid. I'm heartbroken, not in danger.",
     "我的密码老是忘，写在便利贴上安全吗？",
+    "我用手捂住嘴哭了一晚上，怕吵醒室友。",
+    "打篮球摔了，腿上有伤，还能跑步吗？",
 ]
 
 
@@ -104,3 +107,10 @@ def test_words_that_only_look_like_risk() -> None:
     assert any(h.signal == "finality" for h in scan("我走了以后，猫就拜托你了"))
     assert not any(h.signal == "preparation" for h in scan(
         "HR wants a mental health module. What should the suicide-awareness part cover?"))
+
+
+def test_covering_ones_own_mouth_is_not_an_urge_to_smother() -> None:
+    from psycollm.safety.lexicon import scan
+
+    assert not any(h.signal == "harm_others_urge" for h in scan("我用手捂住嘴哭了一晚上"))
+    assert any(h.signal == "harm_others_urge" for h in scan("宝宝一直哭，我脑子里总冒出用枕头捂住她的念头"))
