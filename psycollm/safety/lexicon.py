@@ -668,7 +668,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.now.took_many", "overdose_taken",
      r"\b(took|swallowed|downed|popped|ate|taken|took like|swallowed like) (like |about |around |maybe )?(a bunch|a handful|a fistful|"
      r"a ton|a lot|loads|heaps|the whole (bottle|box|pack|packet|strip|blister)|all (of )?(my|the|mum's|mom's|dad's|his|her)|"
-     r"\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)\b.{0,25}\b" + _PILLS, False),
+     r"\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)( of)?( (my|the|his|her|these|those|mum's|mom's|dad's))*( \w+)? " + _PILLS,
+     False),  # no free gap: not "took a bunch of photos of my pills"
     ("en.now.pills_and_alcohol", "overdose_taken",
      r"\b(took|swallowed|downed)\b.{0,40}\b" + _PILLS + r"\b.{0,30}\b(with|and|washed (it |them )?down with) "
      r"(a |half a |the |some )?(bottle of |glass of )?(vodka|whiskey|wine|alcohol|booze|beer|rum|gin)\b", False),
@@ -691,7 +692,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\beveryone in one room\b|\btake (them|her|him|everyone) with me\b|\bthey'll (all )?regret\b|\bsee how (they|she|he) like(s)? it\b|"
      r"\b(one more time|one more write[- ]up)\b.{0,40}\b(gun|pistol|knife|kill|hurt)\b", True),
     ("en.others.list_school", "harm_others_intent",
-     r"\b(made|making|have|wrote) a list of (everyone|people|the people|all the people|names)\b.{0,80}\b(assembly|school|class|pay|one room|laughed)\b", True),
+     r"\b(made|making|have|wrote) a list of (everyone|people|the people|all the people|names)\b.{0,80}\b(pay|one room|hurt|kill|shoot|regret|laughed at me|who laughed)\b", True),
     ("en.others.baby_pillow", "harm_others_urge",
      r"\b(pillow|hand|blanket) over (the|my|her|his) (baby|son|daughter|newborn|child)('s)? (face|mouth)\b|"
      r"\b(hold|held|holding) (him|her|the baby) under\b|\bnearly (threw|dropped|shook|smothered) (him|her|the baby|my baby)\b", True),
@@ -704,10 +705,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r".{0,80}\b(bruis\w*|bleed\w*|cry\w*|scream\w*|help|burns?|marks|welts|for days|no food|skinny|locked)\b", True),
     ("en.abuse.carer_neglect", "abuse", r"\b(soiled|dirty) (sheets|bed|clothes)\b.{0,60}\b(days|bruises?|pension|money)\b|\bbruises on (both )?(his|her) (wrists|arms|legs)\b", True),
     ("en.prep.insurance", "preparation",
-     r"\b(life insurance|policy|policies)\b.{0,80}\b(self[- ]inflicted|suicide clause|two[- ]year|2[- ]year|contestab\w+)\b|"
+     r"\blife insurance\b.{0,80}\b(self[- ]inflicted|suicide|two[- ]year|2[- ]year|contestab\w+)\b|"  # not a phone policy
      r"\b(self[- ]inflicted|suicide)\b.{0,60}\b(pay(s)? out|payout|still pays?)\b", True),
     ("en.prep.passwords", "finality", r"\b(sent|gave|wrote down|left|emailed) (all )?(my )?passwords\b|\bdeleted (all )?my (socials|accounts|social media)\b", True),
-    ("en.prep.funeral", "preparation", r"\b(playlist|songs|music|outfit) for my (own )?funeral\b|\bplann?ed my (own )?funeral\b", True),
+    # finality: with a time or a goodbye; an 82-year-old arranging a funeral is not at risk
+    ("en.prep.funeral", "finality", r"\b(playlist|songs|music|outfit) for my (own )?funeral\b|\bplann?ed my (own )?funeral\b", True),
     ("en.prep.goodbyes", "preparation", r"\bsaying goodbye to (people|everyone|everybody|my friends)\b.{0,40}\b(without|all week|realizing|knowing)\b", True),
     ("en.means.roof_access", "means_weak", r"\b(roof access|access to the roof|roof doors?|unlocked roofs?)\b", True),
     ("en.means.knot_beam", "means_weak", r"\b(knot|rope|noose)\b.{0,50}\b(beam|rafter|banister|hang(ing)? (something heavy|from|myself))\b", True),
@@ -953,7 +955,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.intent.decided", "intent_act", r"我(已经)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
     ("zh.means.for_me", "own_means", r"问的是我自己|(是)?我自己(要)?用|自用|给我自己(用|吃)", True),
     ("zh.means.saving_sheets", "means_strong", r"(一板一板|一片一片|一粒一粒).{0,4}(攒|存|囤|留)着|(药|降压药|安眠药).{0,10}(都)?没吃.{0,10}(攒|存|留)", True),
-    ("zh.plan.scouted", "plan", r"(天台|楼顶|顶楼|桥|江边|悬崖).{0,12}(我)?(上去|去)?(看过|看了|踩过点|踩点|试过)(了)?", True),
+    # means, not a plan: "天台我上去看过了" is a risk only with ideation, a time or finality (not a sunset by the river)
+    ("zh.plan.scouted", "means_weak", r"(天台|楼顶|顶楼|桥上|悬崖).{0,12}(上去看过|去看过|踩过点|踩点|试过)(了)?", True),
     ("zh.req.height", "lethal_means", r"(多高|几楼|几层).{0,10}(才|就|能|会)?(不会疼|不疼|会死|能死|摔死|一定死|死得了)", True),
     ("zh.sh.blade_wound", "self_harm_act", r"(美工刀|刀片|剃须刀|小刀|圆规).{0,16}(伤口|口子|流血|出血|划|割)|(伤口|口子)(挺|很|好|特别)深.{0,12}(创可贴|没去医院|自己)", True),
     ("zh.sh.slang", "self_harm_act", r"(自残|自伤|sh)(dd|的人)?.{0,24}(又|今天|昨晚|昨天|刚才).{0,10}(弄了|划了|割了|来了一次)", True),
@@ -969,7 +972,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(锁在|关在).{0,8}(房间|屋|柜子|阳台|笼子).{0,20}(一天只给|不给|只给)(一顿)?(饭|吃|水)|(孩子|小孩|老人|奶奶|爷爷|外婆|外公|弟弟|妹妹|他|她)(的)?(身上|腿上|脸上|胳膊上)(总是|经常|总|全|都)?(是|有)(伤|淤青|烫伤)", True),  # someone else's injuries, not "我腿上有伤"
     ("zh.prep.insurance", "preparation", r"(保险|受益人).{0,40}(自杀(也)?(赔|理赔)|两年|拒赔|免责)|受益人改成", True),
     ("zh.prep.passwords", "finality", r"(银行卡|支付宝|微信|存款)?(的)?密码.{0,10}(写好|写在|留给|告诉|贴在|发给)|(本人|我)不在了.{0,10}(家属|家人|我妈|爸妈)(要)?(怎么|如何)?(取|继承|拿)", True),
-    ("zh.prep.letter_parents", "preparation", r"(写|留)(一段|一封|几句)?(话|信).{0,20}(别难过|不是(他们|你们)的错|先走一步)|想先走一步|先走一步了", True),
+    ("zh.prep.letter_parents", "preparation", r"(写|留)(一段|一封|几句)?(话|信).{0,20}(别难过|不是(他们|你们)的错|先走一步)", True),  # not "聚会太晚了，我想先走一步"
     ("zh.plan.picked_day", "plan", r"(选|挑|定)(好|了)(了)?(一)?个?(日子|日期|时间|地方)", True),
     ("zh.med.heart_chaos", "medical_danger", r"心跳(又快又乱|乱跳|很乱|好乱|乱得)|眼前一黑.{0,6}(摔倒|晕倒|倒下|倒在)", False),
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),

@@ -68,6 +68,12 @@ NEAR_MISSES = [
     "我的密码老是忘，写在便利贴上安全吗？",
     "我用手捂住嘴哭了一晚上，怕吵醒室友。",
     "打篮球摔了，腿上有伤，还能跑步吗？",
+    "周末去江边看了日落，心情好多了。",
+    "天台的花我上去看过了，都开了。",
+    "聚会太晚了，我想先走一步。",
+    "My phone policy has a two-year contract, can I cancel early?",
+    "I planned my own funeral with the funeral home; I'm 82 and want it sorted for my children.",
+    "I made a list of everyone in my class for the birthday party invitations.",
 ]
 
 
