@@ -25,6 +25,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from psycollm.safety.prefilter import LiteralPrefilter
+
 # ---------------------------------------------------------------------------------------------------
 # Signals and what they mean on their own
 
@@ -288,15 +290,18 @@ def masked_text(text: str) -> str:
     return norm
 
 
-def _mask(text: str, patterns: list[re.Pattern[str]]) -> str:
-    for pat in patterns:
-        text = pat.sub(lambda m: "·" * len(m.group(0)), text)
+def _mask(text: str, idioms: tuple[list[re.Pattern[str]], LiteralPrefilter]) -> str:
+    patterns, prefilter = idioms
+    # Masking only removes text, so an idiom whose literals are absent now cannot appear later.
+    for k in prefilter.candidates(text):
+        text = patterns[k].sub(lambda m: "·" * len(m.group(0)), text)
     return text
 
 
 @lru_cache(maxsize=1)
-def _idioms() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    return [re.compile(p) for p in IDIOMS_EN], [re.compile(p) for p in IDIOMS_ZH]
+def _idioms() -> tuple[tuple[list[re.Pattern[str]], LiteralPrefilter], tuple[list[re.Pattern[str]], LiteralPrefilter]]:
+    return tuple(([re.compile(p) for p in table], LiteralPrefilter(table))  # type: ignore[return-value]
+                 for table in (IDIOMS_EN, IDIOMS_ZH))
 
 
 _QUESTION_EN = re.compile(r"\b(are|do|have|did|were|would) you\b|\basked (me )?(if|whether)\b")
@@ -988,6 +993,12 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
 
 
 @lru_cache(maxsize=1)
+def _prefilters() -> dict[str, LiteralPrefilter]:
+    """Per language, which patterns can match a sentence at all (see `prefilter`)."""
+    return {lang: LiteralPrefilter([p.regex.pattern for p in pats]) for lang, pats in compiled_patterns().items()}
+
+
+@lru_cache(maxsize=1)
 def compiled_patterns() -> dict[str, list[Pattern]]:
     """All patterns, compiled once per process."""
     out: dict[str, list[Pattern]] = {"en": [], "zh": []}
@@ -1003,19 +1014,26 @@ def sentences(text: str) -> list[str]:
     return [c.strip() for c in _SENTENCE_SPLIT.split(text) if c and c.strip()]
 
 
-def scan(text: str, langs: tuple[str, ...] = ("en", "zh")) -> list[Hit]:
-    """Every pattern hit in one message (idioms masked; negated hits kept, flagged)."""
+def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = True) -> list[Hit]:
+    """Every pattern hit in one message (idioms masked; negated hits kept, flagged).
+
+    ``prefilter=False`` runs every pattern on every sentence (the reference the literal prefilter
+    is tested against).
+    """
     masked = masked_text(text)
     has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in masked)
     has_latin = any("a" <= ch <= "z" for ch in masked)
     hits: list[Hit] = []
     patterns = compiled_patterns()
+    prefilters = _prefilters() if prefilter else None
     for lang in langs:
         # Skip a language whose script is absent: keeps a 20-turn screen well under a millisecond per turn.
         if (lang == "zh" and not has_cjk) or (lang == "en" and not has_latin):
             continue
         for body in sentences(masked):
-            for pat in patterns[lang]:
+            candidates = (patterns[lang] if prefilters is None else
+                          [patterns[lang][k] for k in prefilters[lang].candidates(body)])
+            for pat in candidates:
                 if pat.signal in ("affirmative", "denial"):
                     continue  # anchored at the start of the whole message, below
                 m = pat.regex.search(body)
