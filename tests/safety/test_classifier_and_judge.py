@@ -26,13 +26,22 @@ def test_training_data_is_bilingual_and_separate_from_the_test_set() -> None:
     assert {r["label"] for r in rows} == {"none", "low", "high", "imminent", "request"}
     zh = sum(r["lang"] == "zh" for r in rows)
     assert 0.4 < zh / len(rows) < 0.6
-    # No training text may appear in any labelled evaluation set (test, holdout, blind, final).
-    train_texts = {r["text"].strip() for r in rows}
-    for test_path in sorted((Path(__file__).resolve().parent.parent / "data").glob("safety_*.jsonl")):
-        for line in test_path.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            texts = [item["text"]] if "text" in item else [m["content"] for m in item["messages"]]
-            assert not {t.strip() for t in texts} & train_texts, f"{test_path.name}: {item['id']} is in the training data"
+    # No training text may appear in any labelled evaluation set, nor one that shares most of its
+    # wording (Jaccard > 0.5 over character 4-grams): separate writers do converge on the same
+    # sentences ("wish i'd never been born tbh"), and such a row would inflate the held-out figures.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    items = [(test_path.name, item["id"], text)
+             for test_path in sorted((Path(__file__).resolve().parent.parent / "data").glob("safety_*.jsonl"))
+             for item in map(json.loads, test_path.read_text(encoding="utf-8").splitlines())
+             for text in ([item["text"]] if "text" in item else [m["content"] for m in item["messages"]])]
+    grams = CountVectorizer(analyzer="char", ngram_range=(4, 4), binary=True).fit([r["text"] for r in rows] + [t for *_, t in items])
+    train, test = grams.transform([r["text"] for r in rows]), grams.transform([t for *_, t in items])
+    shared = (test @ train.T).tocoo()  # 4-grams each (test, training) pair has in common
+    sizes_test, sizes_train = test.sum(axis=1).A1, train.sum(axis=1).A1
+    jaccard = shared.data / (sizes_test[shared.row] + sizes_train[shared.col] - shared.data)
+    near = [(items[i], rows[j]["text"]) for i, j, v in zip(shared.row, shared.col, jaccard, strict=True) if v > 0.5]
+    assert not near, f"evaluation items (nearly) in the training data: {near[:3]}"
 
 
 def test_cache_is_json_and_npz_and_reloads_identically(classifier, classifier_cache) -> None:
