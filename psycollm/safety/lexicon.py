@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from psycollm.safety.prefilter import LiteralPrefilter
 
@@ -165,9 +166,33 @@ def _opencc():  # noqa: ANN202 (opencc.OpenCC)
 
 def _to_simplified(text: str) -> str:
     try:
+        trigger = _traditional_chars()
+        if trigger is not None and trigger.isdisjoint(text):
+            return text  # nothing OpenCC would change (its pure-Python matching is ~50 us a message)
         return _opencc().convert(text)
     except Exception:  # a missing converter must not take the screen down: patterns still see the text
         return text
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str] | None:
+    """Characters without which OpenCC's t2s conversion leaves a text unchanged: every character it
+    converts, and one character of each phrase it rewrites that has none of those (沈默 -> 沉默).
+    None (always convert) if the package's dictionaries are not where this version keeps them."""
+    try:
+        import opencc
+
+        folder = Path(opencc.__file__).parent / "dictionary"
+        chars: set[str] = set()
+        for line in (folder / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+            chars.add(line.split("\t", 1)[0])
+        for line in (folder / "TSPhrases.txt").read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if key and key != values.split(" ")[0] and chars.isdisjoint(key):
+                chars.add(key[0])
+        return frozenset(c for c in chars if c) or None
+    except Exception:
+        return None
 
 
 # Cantonese (written Hong Kong style) -> Mandarin, for the words that matter to the patterns. Hand

@@ -76,3 +76,13 @@ def test_prefiltered_idiom_masking_equals_masking_with_every_idiom() -> None:
             for pat in patterns:
                 full = pat.sub(lambda m: "·" * len(m.group(0)), full)
             assert lexicon._mask(norm, idioms) == full, text
+
+
+def test_skipping_opencc_for_text_without_traditional_characters_changes_nothing() -> None:
+    from opencc import OpenCC
+
+    assert lexicon._traditional_chars() is not None  # the shortcut is in use
+    assert {"沈", "說", "們"} <= lexicon._traditional_chars()  # 沈默 -> 沉默 is a phrase rule
+    converter = OpenCC("t2s")
+    for text in _labelled_texts() + ["他沈默了很久", "我們說好了"]:
+        assert lexicon._to_simplified(text) == converter.convert(text), text
