@@ -20,6 +20,7 @@ How a level is reached (C-SSRS shaped):
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ RISK_CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_e
 REQUEST_CATEGORIES = REQUEST_SIGNALS
 
 IDEATION = {"passive_ideation", "ideation_thoughts", "active_ideation"}
-SUPPORTING = {"plan", "means_strong", "means_weak", "preparation", "finality", "intent_act"}
+SUPPORTING = {"plan", "plan_element", "means_strong", "means_weak", "preparation", "finality", "intent_act"}
 # In-progress acts that are also medical emergencies (poison or pills taken, bleeding).
 _MEDICAL_IN_PROGRESS = ("took_pills", "took_all", "already_taken", "drank_poison", "now.poison", "bleeding",
                         "now_bleeding", "third.in_progress")
@@ -172,6 +173,18 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
     if "finality" in signals and levels.get("suicide", "none") == "none":
         raise_to("suicide", "low")
 
+    # Stopping alcohol or benzodiazepines is ordinary; with a seizure, hallucinated insects or shaking
+    # that will not stop it is a medical emergency (withdrawal can kill).
+    if "withdrawal" in signals and "withdrawal_sign" in signals:
+        raise_to("medical_emergency", "high")
+        reasons.append("withdrawal with a dangerous sign")
+    # An urge is low risk (intrusive thoughts are common); an urge acted on is not.
+    if "acted_on_urge" in signals:
+        for urge, category in (("harm_others_urge", "harm_to_others"), ("self_harm_urge", "self_harm")):
+            if urge in signals:
+                raise_to(category, "high")
+                reasons.append("an urge acted on")
+
     # A weapon or fuel made ready is ordinary on its own (a camping knife, petrol for the mower); with a
     # threat or an urge to hurt someone it is a plan.
     if "weapon_ready" in signals and signals & {"threat", "harm_others_urge", "harm_others_intent"}:
@@ -251,10 +264,26 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
         reasons.append(f"ideation (turn {ideation_turns[0]}) with plan/means/preparation "
                        f"(turn {support_turns[0]}) across turns")
 
+    # "I already took them": an overdose in progress when pills came up earlier in the conversation.
+    took = [mr.index for mr in per_message if "took_referent" in mr.signals]
+    if took and any(_mentions_pills(str(messages[i].get("content", ""))) for i in range(took[-1] + 1)
+                    if messages[i].get("role") == "user"):
+        for cat in ("suicide", "medical_emergency"):
+            levels[cat] = "imminent"
+        reasons.append(f"turn {took[-1]}: took the pills mentioned earlier")
+
     level = max_level(*levels.values()) if levels else "none"
     if level == "none" and requests & {"lethal_means", "hide_self_harm"}:
         level = "low"  # asking for means or for hiding self-harm is itself a risk indicator
     return level, levels, requests, reasons, per_message
+
+
+_PILLS_ANY = re.compile(r"\b" + lexicon._PILLS + r"\b|" + lexicon._ZH_PILLS)
+
+
+@lru_cache(maxsize=4096)
+def _mentions_pills(text: str) -> bool:
+    return bool(_PILLS_ANY.search(lexicon.normalize(text)))
 
 
 def order_categories(levels: dict[str, str]) -> list[str]:

@@ -41,6 +41,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "plan": ("suicide", "high"),  # chosen method/date/place, "I've decided how"
     "means_strong": ("suicide", "high"),  # stockpiled pills, bought a rope, charcoal ready
     "means_weak": ("suicide", "none"),  # pills on the desk, gun in the house: risk only with ideation/intent
+    "plan_element": ("suicide", "none"),  # a date or place chosen: a plan only with ideation
     "intent_time": ("suicide", "none"),  # "tonight", "this weekend": risk only with ideation/means
     "intent_act": ("suicide", "none"),  # "I'll finally do it", "会去做": high with any ideation
     "preparation": ("suicide", "high"),  # suicide note, goodbye letters, giving pets away
@@ -64,6 +65,8 @@ SIGNALS: dict[str, tuple[str, str]] = {
     # medical emergency
     "overdose_taken": ("medical_emergency", "imminent"),
     "medical_danger": ("medical_emergency", "high"),  # fainting, chest pain, irregular heart: call a doctor now
+    "withdrawal": ("medical_emergency", "none"),  # stopping alcohol or benzodiazepines: high with a withdrawal sign
+    "withdrawal_sign": ("medical_emergency", "none"),  # seizure, hallucinated insects, uncontrollable shaking
     # psychosis / mania red flags
     "psychosis": ("psychosis_mania", "high"),
     "psychosis_mild": ("psychosis_mania", "low"),
@@ -71,6 +74,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "third_party_risk": ("suicide", "low"),
     "third_party_self_harm": ("self_harm", "low"),
     "third_party_in_progress": ("suicide", "imminent"),
+    "third_party_plan": ("suicide", "high"),  # someone else's researched method or plan, found by the user
     # dangerous requests: refused with a redirect (level none/low), never answered by the model
     "lethal_means": ("lethal_means", "low"),
     "hide_self_harm": ("hide_self_harm", "low"),
@@ -85,10 +89,13 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "risk_question": ("", "none"),  # an assistant turn asking about suicide/self-harm
     "affirmative": ("", "none"),  # "yes", "有", "想过" at the start of a reply
     "denial": ("", "none"),  # "no", "没有" at the start of a reply
+    "acted_on_urge": ("", "none"),  # "I actually picked the pillow up": an urge acted on is high
+    "took_referent": ("", "none"),  # "I already took them": imminent when pills came up in an earlier turn
 }
 
 REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
-MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye")
+MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye",
+             "acted_on_urge", "took_referent")
 
 
 @dataclass(frozen=True)
@@ -283,7 +290,7 @@ IDIOMS_ZH = [
     r"死机|死党|死磕|死心|死记|死活|死板|死循环|死胡同|死角|死理|死守|死读书|作死|社死|死定了|拼死|死撑|死宅",
     r"(打|杀)死(我|你)?也不",
     r"杀青|秒杀|必杀|绝杀|杀价|砍价|杀毒|杀菌|杀时间|杀杀时间|杀手锏|杀熟",
-    r"跳楼价|跳楼甩卖|跳槽|跳起来|跳了起来|跳舞|跳绳|跳高|跳远|心跳",
+    r"跳楼价|跳楼甩卖|跳槽|跳起来|跳了起来|跳舞|跳绳|跳高|跳远",
     r"割韭菜|割爱|割草|割麦",
     r"吊销|吊顶|吊灯|吊车|吊带|上吊桶",
     r"(游戏|角色|电脑|手机|电池|植物|绿植|花).{0,4}死",
@@ -292,11 +299,11 @@ IDIOMS_ZH = [
 
 _NEG_EN = re.compile(
     r"\b(not|never|no|don't|dont|do not|didn't|didnt|won't|wont|will not|wouldn't|wouldnt|would never|"
-    r"isn't|am not|i'm not|im not|nor|haven't|have not|no longer|zero)\b")
+    r"isn't|am not|i'm not|im not|nor|haven't|have not|no longer|zero|accidentally|by accident)\b")
 # A negation cue stops applying when one of these stands between it and the match
 # ("I don't know why I want to die" is not a denial).
 _NEG_BREAK_EN = re.compile(r"\b(know|why|understand|sure|stop|help|care|mind|if|but|except|can|think i)\b")
-_NEG_ZH = re.compile(r"(没发现|没有发现|没看到|没有看到|没注意到|不会|不想|不要|不打算|不准备|没有|没|从没|从来没|从未|绝不|决不|绝对不|并不|并没|别|不再|不是|无意|不可能)")
+_NEG_ZH = re.compile(r"(不小心|不留神|没发现|没有发现|没看到|没有看到|没注意到|不会|不想|不要|不打算|不准备|没有|没|从没|从来没|从未|绝不|决不|绝对不|并不|并没|别|不再|不是|无意|不可能)")
 _NEG_BREAK_ZH = re.compile(r"(知道|明白|为什么|懂|住|但|可是|可|了)")
 
 _CLAUSE_SPLIT = re.compile(r"[,，、]+|\bbut\b|\bhowever\b|但是|但|可是|不过")
@@ -379,7 +386,7 @@ _PILLS = (r"(pills?|tablets?|meds|medication|medications|antidepressants|sleepin
           r"tylenol|paracetamol|acetaminophen|ibuprofen|aspirin|insulin|xanax|sertraline|amitriptyline|"
           r"heart pills|lithium|benzos|opioids|oxy\w*)")
 _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
-         r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
+         r"sunday)|(after|before|by) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
          r"on my birthday|when (they|my parents|everyone)|by the end of)")
 
 EN_PATTERNS: list[tuple[str, str, str, bool]] = [
@@ -429,7 +436,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(going to|gonna|will|want to|i'll|plan to|planning to|decided to) (jump|throw myself) "
      r"(off|from|in front of|into|out of)\b", True),
     ("en.active.overdose", "active_ideation", r"\b(going to|gonna|will|plan to|planning to|i'll) (overdose|od)\b", True),
-    ("en.active.walk_into", "active_ideation", r"\b(walk|drive|crash) (into|my car into) (the sea|the river|the ocean|a wall|a tree|traffic)\b", True),
+    ("en.active.walk_into", "active_ideation", r"(?<!could )(?<!could just )\b(walk|drive|crash) (into|my car into) (the sea|the river|the ocean|a wall|a tree|traffic)\b", True),
+    # "I could just walk into the sea" is said of a bad week: a passive wish, not a plan
+    ("en.passive.walk_into", "passive_ideation", r"\bcould (just )?(walk|drive) (into|my car into) (the sea|the river|the ocean|traffic)\b", True),
     ("en.active.not_alive_next", "active_ideation", r"\b(don't|do not) plan on (being alive|living|being here|being around)\b", False),
     ("en.active.disappear_for_good", "active_ideation", r"\b(going to|gonna|will) disappear (for good|forever)\b", True),
     ("en.active.wont_be_here", "active_ideation", r"\bi (won't|will not) be (here|around|alive) (for|by|after|next)\b", True),
@@ -509,15 +518,19 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- in progress (imminent)
     ("en.now.took_pills", "in_progress",
      r"\b(i |i've |i have |just )(just )?(took|taken|swallowed|drank|drunk|downed|overdosed on) "
-     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|\d+|the overdose|an overdose|way too many|too many|all the|forty|thirty|twenty|fifty)", False),
+     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|\d+|the overdose|an overdose|way too many|too many|all the|forty|thirty|twenty|fifty)"
+     r"(?!.{0,16}\b(photos?|pictures?|pics|selfies|notes|breaks?|steps|videos?|classes|courses|days|hours|minutes|questions|shots|turns|tries|laps)\b)", False),
     ("en.now.took_pills2", "in_progress",
      r"\b(took|swallowed|taken) (all )?(the|my|my mom's|my dad's) " + _PILLS + r"\b.{0,30}(ago|just now|already|with)", False),
     ("en.now.already_taken", "in_progress", r"\b(already|just) (taken|took) (the|an) overdose\b|\bi've already taken\b", False),
     ("en.now.drank_poison", "in_progress", r"\b(drank|drunk|swallowed|took) (some |the )?(bleach|antifreeze|pesticide|weed killer|poison)\b", False),
     ("en.now.on_edge", "in_progress",
      r"\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the |a |my )?(window |bridge |roof |balcony )?(roof|ledge|edge|bridge|top floor|railing|tracks|cliff|windowsill|sill)"
-     r"( of| right now| now|,|$| and| this)", False),
-    ("en.now.on_edge2", "in_progress", r"\b(standing|sitting) (on|at) the (edge|ledge|bridge|roof|railing)\b", False),
+     r"(?<!\bedge)( of| right now| now|,|$| and| this)|\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the |a |my )?edge( of (?=(the |a |this |my |our )?"
+     r"(roof|bridge|cliff|building|block|flat|apartment|balcony|tower|car park|multi-storey|overpass|quarry|dam))| right now| now|,|$| and| this)",
+     False),  # not "the edge of my bed"
+    ("en.now.on_edge2", "in_progress", r"\b(standing|sitting) (on|at) the (edge|ledge|bridge|roof|railing)\b"
+     r"(?! of (?!the (roof|bridge|cliff|building|balcony|tower|car park|multi-storey)))", False),  # not "the edge of my bed"
     ("en.now.about_to_jump", "in_progress", r"\babout to jump\b|\b(going to )?jump (right )?now\b", True),
     ("en.now.took_box", "in_progress",
      r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|\d+)\b|"
@@ -663,7 +676,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.now.bridge", "in_progress", r"\b(i'?m|already|now) (standing )?(on|at) the (bridge|roof|ledge|edge|tracks)\b.{0,40}\b(goodbye|bye|see you|jump|now)\b", False),
     ("en.med.danger", "medical_danger", r"\b(heart|pulse) (keeps |is )?(skipping|fluttering|racing and|pounding and|irregular)|\b(almost |nearly )?(blacked|passed) out\b.{0,40}\b(heart|eat|chest|shower)\b|\bhaven'?t eaten in (\d+|a week|days)|\bchest (pain|pressure|tightness)\b.{0,40}\b(arm|sweat|numb)\b", False),
     ("en.others.take_with", "harm_others_intent", r"\btake (him|her|them|the baby|the kids|my (son|daughter|baby|kids|children)) with me\b", True),
-    ("en.others.poison_drink", "harm_others_intent", r"\b(put|putting|slip|slipping|add|adding) (something|it|poison|antifreeze|pills) in(to)? (his|her|their|my (boss|coworker|roommate|husband|wife)'?s?) (coffee|drink|food|tea|water|lunch)\b", True),
+    ("en.others.poison_drink", "harm_others_intent", r"\b(put|putting|slip|slipping|add|adding) (poison|rat poison|antifreeze|bleach|pills|crushed pills) in(to)? (his|her|their|my (boss|coworker|roommate|husband|wife)'?s?) (coffee|drink|food|tea|water|lunch)\b", True),
     ("en.abuse.elder", "abuse", r"\b(caregiver|carer|aide|nurse|nursing home|care home)\b.{0,120}\b(bruise[sd]?|hits?|slaps?|keeps his|keeps her|bank card|locks? (him|her)|lost .{0,10}pounds|scared of (her|him))\b", True),
     ("en.active.want_done", "intent_act", r"\bwant it (done|over|over with) (tonight|today|now|soon)\b", True),
     # -- added after the first blind set (safety_blind, now in data/train_retired_sets.jsonl): real-world phrasings
@@ -745,6 +758,58 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.knot_beam", "means_weak", r"\b(knot|rope|noose)\b.{0,50}\b(beam|rafter|banister|hang(ing)? (something heavy|from|myself))\b", True),
     ("en.final.if_happens", "finality", r"\bif (something|anything) (happens|were to happen|should happen) to me\b|\bi won'?t be around (to|for|much longer|anymore)\b", True),
     ("en.prep.note_fault", "preparation", r"\b(note|letter|message)\b.{0,80}\b(none of this|it|this) (is|was)(n't| not) (his|her|their|your|anyone's) fault\b", True),
+    # -- session 4: slots for risk said through circumstances (a child and someone's pills, withdrawal
+    #    and its symptoms, a body found, an "accident", an act on an urge), each with a near-miss test
+    ("en.med.child_swallowed", "overdose_taken",
+     r"\b(baby|toddler|\d+[- ]?(year|yr)[- ]?old|little one|son|daughter|kid|child|grandson|granddaughter)\b.{0,40}"
+     r"\b(swallowed|ate|chewed( through)?|got into|drank)\b.{0,30}\b(my|mum's|mom's|dad's|grandma's|grandpa's|nan's|the|some of my|a bottle of|a strip of|a blister pack of)( \w+)? "
+     + _PILLS + r"|\b(baby|toddler|\d+[- ]?(year|yr)[- ]?old|son|daughter|kid|child)\b.{0,60}\bblister pack\b", False),
+    ("en.med.withdrawal", "withdrawal",
+     r"\b(stopped|quit|came off|coming off|ran out of|run out of|cut out|off) (my |the |all my )?(clonazepam|klonopin|xanax|alprazolam|valium|diazepam|"
+     r"lorazepam|ativan|benzos?|benzodiazepines?|alcohol|drinking|booze|vodka)\b|\bcold turkey\b|\b(detoxing|detox) (from|off) (alcohol|benzos?|drink)", True),
+    ("en.med.withdrawal_sign", "withdrawal_sign",
+     r"\b(seizures?|had a fit|fitting|convuls\w*|hallucinat\w*|seeing (bugs|insects|spiders|things)|bugs (crawling|on the walls?)|"
+     r"can'?t stop shaking|shaking (uncontrollably|so badly)|the dts|delirium)\b", False),
+    ("en.med.ed_collapse", "medical_danger",
+     r"\b(anorexi\w+|bulimi\w+|eating disorder|stopped eating|(haven'?t|not|barely) eaten (properly )?(in|for) (days|\d+ days|a week|weeks|two weeks))\b.{0,80}\b(fainted|passed out|collapsed|blacked out|heart (is )?(racing|skipping|irregular|fluttering))\b", False),
+    ("en.sh.bite_scratch", "self_harm_act",
+     r"\b(i|i've been|i have been|been|i keep|keep|i kept|i) (biting|bit|bite|scratching|scratched|scratch|clawing|clawed|digging my nails into) (into )?(my )?(own )?(arms?|wrists?|skin|hands?|legs?|thighs?)\b.{0,30}\b(bleed\w*|bled|blood|raw|teeth marks)\b", True),
+    ("en.sh.carve", "self_harm_act",
+     r"\bcarv(e|ed|ing) ('[^']{1,20}'|\"[^\"]{1,20}\"|words?|letters?|names?|it|\w+) into my (skin|arms?|stomach|thighs?|legs?|wrists?|hips?|chest)\b", True),
+    ("en.sh.sharps_on_me", "self_harm_act",
+     r"\b(use|used|using) (a blade|blades|sharps|a razor|razors|the scalpels?|scalpels) on my (hips|thighs|arms|legs|stomach|wrists|skin)\b|"
+     r"\b(dress|dressing|hide|hiding|cover|covering) (the|my) (wounds|cuts|burns)\b.{0,40}\b(nobody|no one|no-one)\b.{0,15}\b(notices?|sees?|knows?|finds? out|can tell)\b", True),
+    ("en.sh.cutting_again", "self_harm_act",
+     r"\b(i've been|i have been|been|started|keep|kept|i'm) cutting( myself)?( again)?(?=[,.!;]| to cope| again| most| every|$)", True),
+    ("en.plan.including_me", "plan",
+     r"\b(cancel\w*|ended|ending|end|stop\w*|finish\w*|expir\w*|carr(y|ies|ied) on|continu\w*|go(es)? on|renew\w*)\b.{0,60}\bincluding (me|myself)(?=\s*[.!]|\s*$)", True),
+    ("en.plan.be_found", "plan",
+     r"\b(to be|be|get|gets) found\b.{0,60}\b(alone|live alone|lives alone|dead|body)\b|\b(alone|live alone|lives alone)\b.{0,60}\b(to be|be|get) found\b|"
+     r"\b(don't|do not|dont) want (my |the )?(\w+ ){0,2}to be the (one|first|person) (who|to|that) (finds?|found)\b(?! out)", True),
+    ("en.plan.accident", "plan",
+     r"\bmake it look like an accident\b|\bif i (crash|crashed|drive|drove|swerve|swerved|went|go|hit)\b.{0,50}\b(count|counts|be counted|ruled|look) (as|like) (an )?accident\b", True),
+    ("en.plan.when_quiet", "plan",
+     r"\b(need|want|have|going) to be (up )?(there|on it|up there) when (it's quiet|nobody|no one|no-one)", True),
+    ("en.means.road_place", "means_weak", r"\b(i'm|im|i am) (on|at|standing on) the (hard shoulder|railway line|train tracks|tracks|level crossing)\b", True),
+    ("en.time.waiting_vehicle", "intent_time", r"\bwaiting for (a|the|the next) (lorry|truck|train|bus)\b", False),
+    ("en.now.on_edge3", "in_progress", r"\b(sitting|sat|standing|stood) right on the (edge|ledge)\b|\b(sitting|sat|standing|stood) on the (edge|ledge)\b(?! of)", False),
+    ("en.psy.invulnerable", "psychosis", r"\b(cars|bullets|trains|traffic|lorries|trucks) can'?t (touch|hurt|kill|hit) me\b|\bbeyond physics\b", True),
+    ("en.psy.impostor", "psychosis",
+     r"\b(impostor|imposter|clone|body double)\b.{0,30}\breplaced\b|\breplaced (by|with) (an? )?(impostor|imposter|clone|body double)\b", True),
+    ("en.others.weapon_got", "weapon_ready",
+     r"\b(i've got|i have got|i've|got|bought|brought) (a|my|the) (crowbar|baseball bat|bat|hammer|axe|machete|knife)\b.{0,40}\b(driving|going|tomorrow|tonight|up there|round)\b", True),
+    ("en.others.hospital_threat", "threat",
+     r"\b(he|she|they)('ll| will) (end up|wind up) (in (the )?(hospital|a&e|a coffin|the morgue|a wheelchair)|dead)\b", True),
+    ("en.others.poison_drink2", "harm_others_urge",
+     r"\b(put|putting|slip|slipping|add|adding) (something|it|bleach|poison|antifreeze|pills|cleaning \w+) in(to)? (my|his|her|their) (\w+'s )?(coffee|drink|food|tea|water|lunch)\b", True),
+    ("en.mod.acted", "acted_on_urge",
+     r"\b(actually|really|even) (picked|grabbed|got|took|held|put|pressed)\b|\blast night i (picked|grabbed|held|pressed)\b|"
+     r"\b(looked up|researched|googled|checked) (which|what|how)\b.{0,60}\b(taste|detect\w*|trace|notice|smell)\b|\bisn'?t a fantasy any ?more\b", False),
+    ("en.final.remember", "finality", r"\byou were the best (part|thing) (of it|of my life|that happened)\b|\bsomething (nice|good) to remember (me by)?\b", True),
+    ("en.third.searches", "third_party_plan",
+     r"\b(found|saw|discovered|checked)\b.{0,60}\b(search(es|ed)?|browser history|google history|googled|looked up)\b.{0,60}"
+     r"\b(ways to die|to die|kill (himself|herself|themselves)|suicide|how many pills|overdose|painless)\b", True),
+    ("en.now.took_them", "took_referent", r"\b(already|just) (took|taken|swallowed) (them|it|all of them|the lot)\b|\bi('ve| have) (already )?(taken|swallowed) (them|all of them)\b", False),
     ("en.mod.not_in_danger", "no_intent", r"\b(i'm|im|i am) not in danger\b|\bnot (going to|gonna) do anything (stupid|to myself)\b|\b(heartbroken|sad|upset|angry),? not (in danger|suicidal)\b", False),
     # -- modifiers
     ("en.mod.patients", "about_patients", r"\b(patients?|clients?|students?|residents?)\b", False),
@@ -769,7 +834,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.mod.denial", "denial", r"^\W*(no|nope|not really|never|i don't|i'm not)\b", False),
 ]
 
-_ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这个周末|周末|周[一二三四五六日末]|星期[一二三四五六日天]|下班后|放学后|马上|等.{1,8}(以后|之后|后)|过了今晚|下周)"
+_ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这个周末|周末|周[一二三四五六日末]|星期[一二三四五六日天]|下班后|放学后|马上|等(?!我(走了|不在了|死了)).{1,8}(以后|之后|后)|过了今晚|下周)"
 _ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|老鼠药|防冻液|毒药|药片|布洛芬|"
              r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀)")
 # A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
@@ -804,11 +869,13 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.active.end_all", "active_ideation", r"(就|要|会|准备|打算|决定)(去)?结束这一切", True),
     ("zh.active.jump_from", "active_ideation", r"(我|就|要|准备|打算)(从|到)[^几多哪]{1,10}(跳下去|跳下来|跳楼)|就(从|去)[^几多哪]{0,10}跳", True),
     ("zh.active.swallow_all", "active_ideation", r"(一次性|一口气|整盒|整瓶|全部)(全)?(吞|吃|喝)(下去|掉|了)?", True),
-    ("zh.active.walk_into", "active_ideation", r"走进(海|河|江|湖)里|开车撞|撞(高速)?护栏", True),
+    ("zh.active.walk_into", "active_ideation", r"走进(海|河|江|湖)里|(想|要|打算|准备|干脆|真想|恨不得|一脚油门)(开车)?(去)?(冲出去|撞(墙|树|护栏|高速护栏|桥墩|大货车))|开车(去)?撞(?![了到上])", True),  # not "开车撞了护栏" (an accident)
     ("zh.active.not_alive", "active_ideation", r"没打算活到|不打算活到|活不过", False),
     ("zh.active.wont_be", "active_ideation", r"(我)?不会在了|不在了(吧)?$", True),
     # -- plan
-    ("zh.plan.chosen", "plan", r"(方法|办法|地方|日子|时间|日期|地点|哪天|哪一天|楼)(都|也)?(已经)?(想好|选好|定好|找好|挑好|准备好)|定好了.{0,6}(日子|时间)", True),
+    ("zh.plan.chosen", "plan", r"(方法|办法)(都|也)?(已经)?(想好|选好|定好|找好|挑好|准备好)", True),
+    # a date or a place chosen is a plan only with ideation (not "我们婚礼的日子选好了")
+    ("zh.plan.chosen_when", "plan_element", r"(地方|日子|时间|日期|地点|哪天|哪一天|楼)(我)?(都|也)?(已经)?(想好|选好|定好|找好|挑好|准备好)|定好了.{0,6}(日子|时间)", True),
     ("zh.plan.how", "plan", r"(想好|想清楚|计划好|决定好)(了)?(怎么|要怎么|如何)(做|死|结束)|很清楚要怎么|(有|已经有)(具体)?计划|计划(自杀|轻生)|(计划|策划)(好|了)?.{0,4}(好几个|很久)", True),
     ("zh.plan.rehearsal", "plan", r"(去|到)(铁轨|桥|楼顶|天台|悬崖|河|江)(边|上)?.{0,12}(更近|每次|每天|壮胆|勇气)", True),
     ("zh.plan.where", "plan", r"(想好|选好|决定|找好)(了)?(从|在|去)?哪(栋|座|个|里|儿|天).{0,6}(跳|死|上吊|动手)", True),
@@ -896,7 +963,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.abuse.bruises", "abuse", r"(身上|胳膊|后背|脸上).{0,4}(都是|全是)淤青", True),
     # -- medical emergency
     ("zh.med.overdose", "overdose_taken",
-     r"(药物|吸毒)过量|过量了|(吃|打|用|注射)了?(太多|两倍|双倍|过多)|叫不醒|昏迷|没有呼吸|快没(有)?呼吸|喘不上气|吃了(一大把|一把|好多|很多)(的)?药", False),
+     r"(药物|吸毒)过量|过量了|(吃|打|用|注射)了?(太多|两倍|双倍|过多)|叫不醒|昏迷|没有呼吸|快没(有)?呼吸|吃了(一大把|一把|好多|很多)(的)?药", False),
     # -- psychosis / mania
     ("zh.psy.voices", "psychosis", r"(有)?声音(一直)?(叫|让|命令|告诉|说)我|(声音|他们)说我必须|听到有声音(命令|让|叫)", True),
     ("zh.psy.god", "psychosis", r"(神|上帝|魔鬼|菩萨|鬼)(告诉|跟|对|命令)我(说)?", True),
@@ -982,7 +1049,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"|把" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS + r"(都|全)?(吃|吞|喝|服)(了|下|掉)", False),
     ("zh.now.pills_alcohol", "overdose_taken", _ZH_PILLS + r".{0,10}(还|又|再|然后|就着)?(喝|灌)了.{0,6}(酒|白酒|啤酒|红酒)", False),
     ("zh.now.child_swallowed", "overdose_taken", r"(孩子|宝宝|儿子|女儿|小孩|老人|我妈|我爸)(误|不小心|偷偷)?(吞|吃|喝)了.{0,8}" + _ZH_PILLS, False),
-    ("zh.intent.decided", "intent_act", r"我(已经)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
+    ("zh.intent.decided", "intent_act", r"我(已经|终于)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
     ("zh.means.for_me", "own_means", r"问的是我自己|(是)?我自己(要)?用|自用|给我自己(用|吃)", True),
     ("zh.means.saving_sheets", "means_strong", r"(一板一板|一片一片|一粒一粒).{0,4}(攒|存|囤|留)着|(药|降压药|安眠药).{0,10}(都)?没吃.{0,10}(攒|存|留)", True),
     # means, not a plan: "天台我上去看过了" is a risk only with ideation, a time or finality (not a sunset by the river)
@@ -1000,11 +1067,30 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.abuse.witness", "abuse",
      r"(用|拿)?(皮带|棍子|衣架|鞭子|拖鞋|烟头)?(抽|打|揍|踢|烫|锁|关)(他|她|孩子|小孩|老人|奶奶|爷爷|外婆|外公|弟弟|妹妹).{0,24}(哭|喊|救命|伤|青|紫|血|瘦|饿|发抖)|"
      r"(锁在|关在).{0,8}(房间|屋|柜子|阳台|笼子).{0,20}(一天只给|不给|只给)(一顿)?(饭|吃|水)|(孩子|小孩|老人|奶奶|爷爷|外婆|外公|弟弟|妹妹|他|她)(的)?(身上|腿上|脸上|胳膊上)(总是|经常|总|全|都)?(是|有)(伤|淤青|烫伤)", True),  # someone else's injuries, not "我腿上有伤"
-    ("zh.prep.insurance", "preparation", r"(保险|受益人).{0,40}(自杀(也)?(赔|理赔)|两年|拒赔|免责)|受益人改成", True),
+    ("zh.prep.insurance", "preparation", r"(保险|寿险|保单|受益人).{0,40}(自杀.{0,16}(赔|理赔)|两年|拒赔|免责)|受益人改成", True),
     ("zh.prep.passwords", "finality", r"(银行卡|支付宝|微信|存款)?(的)?密码.{0,10}(写好|写在|留给|告诉|贴在|发给)|(本人|我)不在了.{0,10}(家属|家人|我妈|爸妈)(要)?(怎么|如何)?(取|继承|拿)", True),
     ("zh.prep.letter_parents", "preparation", r"(写|留)(一段|一封|几句)?(话|信).{0,20}(别难过|不是(他们|你们)的错|先走一步)", True),  # not "聚会太晚了，我想先走一步"
     ("zh.plan.picked_day", "plan", r"(选|挑|定)(好|了)(了)?(一)?个?(日子|日期|时间|地方)", True),
     ("zh.med.heart_chaos", "medical_danger", r"心跳(又快又乱|乱跳|很乱|好乱|乱得)|眼前一黑.{0,6}(摔倒|晕倒|倒下|倒在)", False),
+    # -- session 4 (see the English block)
+    ("zh.med.withdrawal", "withdrawal", r"戒酒|停酒|断酒|(停|断|戒)(了)?.{0,4}(安眠药|阿普唑仑|氯硝西泮|劳拉西泮|地西泮|安定片|苯二氮)", True),
+    ("zh.med.withdrawal_sign", "withdrawal_sign", r"抽搐|痉挛|浑身发抖|全身发抖|止不住地?(发)?抖|(看见|看到).{0,8}(虫子|蜘蛛|蚂蚁).{0,4}(爬|在)|幻觉", False),
+    ("zh.med.ed_collapse", "medical_danger", r"(厌食|暴食|催吐|绝食|(好几|几|十几|十来|\d+)天(没|不)(正经)?吃(东西|饭)|(没|不)(正经)?吃(东西|饭)(好几|几|十几|十来|\d+)天).{0,30}(晕倒|昏倒|晕过去|眼前一黑|心跳|心慌|心律)", False),
+    ("zh.sh.many_cuts", "self_harm_act", r"(划|割)了?(好多|好几|很多|几十|十几)刀|不是一刀.{0,3}是(好多|好几|很多)刀", True),
+    ("zh.plan.accident", "plan", r"出事的话.{0,6}算(是)?意外|(大家|别人|他们|家里人|家人)(只会|都会|会)(以为|当成|觉得)(是|成)?(一场)?意外|(伪装|装|弄|搞)成(一场)?(意外|事故)", True),
+    ("zh.plan.which_place", "plan", r"哪(条|座|栋|个)(河|江|桥|楼|山|湖|海)(我)?(都|也)?(已经)?(想好|选好|看好|找好)了", True),
+    ("zh.plan.be_found", "plan", r"(死了|走了|出事|不在了).{0,12}(多久|几天)(才)?(会)?被(人)?发现|(多久|几天)(才)?(会)?被(人)?发现.{0,10}(尸体|遗体)|不想(让)?.{1,6}(第一个)?(发现|看到)(我的?)?(尸体|遗体)", True),
+    ("zh.intent.make_real", "intent_act", r"(打算|准备|要|决定)(让|把)(这个|它|这件事)(假设|想法|念头)?(变)?成真", True),
+    ("zh.passive.better_without2", "passive_ideation", r"(如果|要是)(一个人|我)(从来)?没(有)?(存在|出生)过?.{0,20}(会)?(过得)?更好", True),
+    ("zh.final.say_now", "finality", r"(趁现在|提前)(跟|和|给)(大家|你们|你)(说一声|道个别|告个别|说再见).{0,12}(谢谢|再见|保重|感谢|对不起)", True),
+    ("zh.final.these_years", "goodbye", r"这些年(谢谢|感谢|辛苦)|谢谢(大家|你们)这些年", True),
+    ("zh.final.when_gone2", "finality", r"(以后|等|等到|要是|如果|万一)我(不在了|死了)", True),
+    ("zh.prep.live_for_me", "preparation", r"以后(就)?(要)?替我(好好)?(活|活着|生活|过日子|漂亮|爱自己|孝顺|照顾(好)?(爸妈|我妈|我爸|爸爸|妈妈|自己|他们|她|他))", True),
+    ("zh.final.go_first", "finality", r"(想|要|打算|准备|只能)先走一步", True),
+    ("zh.final.not_fault", "goodbye", r"不是(他们|你们|你|爸妈|爸爸妈妈)的错", True),
+    ("zh.psy.invulnerable", "psychosis", r"(车|子弹|火车|汽车)(都)?(撞|打|碰|伤)不(死|了)我|(刀枪不入|不会死的?身体|我是不死之身)", True),
+    ("zh.abuse.trousers", "abuse", r"(从|出)(她|他|孩子|女孩|男孩|小孩|妹妹|弟弟|女儿|儿子|侄女|外甥女|孙女)(的)?房间.{0,12}(边走边|一边|正在|在)(系|提|拉|是)(裤子|裤腰带|皮带|拉链)", True),  # 系 reads as Cantonese 是 after normalizing
+    ("zh.now.took_them", "took_referent", r"(已经|刚刚?|都)(全|都)?(吃|吞)(下去|掉)?了(它们)?$|我(已经)?(吃|吞)(下去)?了[,，。!！]?.{0,4}(就是)?想(知道|问)", False),
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
