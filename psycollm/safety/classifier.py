@@ -53,7 +53,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v6"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v7"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -71,6 +71,10 @@ JOINT_TARGET_FPR = {"high": 0.01, "imminent": 0.01, "any": 0.05, "request": 0.02
 MULTI_TARGET_FPR = {"high": 0.03, "imminent": 0.03, "any": 0.05, "request": 0.02}
 NGRAMS = (1, 3)
 C = 10.0
+# The sentence embedding's weight against the (also unit-norm) char features in the joint model.
+# Chosen leaving one training file (one writer) out at a time: 0.35 ranked risk better than 1.0 on all
+# three (AUC +0.000-0.005) and than ~0 (no embedding: -0.006-0.016); scales 2-5 were worse.
+DENSE_SCALE = 0.35
 EMBEDDER = "use-multilingual"
 SEMANTIC_TURNS = 2  # the latest user turns scored by the joint model
 MAX_SENTENCES = 8  # sentences of one message scored on their own (bounds the latency of a long message)
@@ -363,10 +367,12 @@ class RiskClassifier:
                 part_dense = np.asarray(embedder.encode_queries(part_texts), dtype=np.float64)
                 part_x = hstack([vec.transform([preprocess(t) for t in part_texts]), csr_matrix(part_dense)]).tocsr()
             coef, intercept, joint_thresholds, multi_thresholds, joint_stats = fit_heads(
-                hstack([x, csr_matrix(dense)]).tocsr(), JOINT_TARGET_FPR, "joint_", part_x, np.array(part_rows),
-                MULTI_TARGET_FPR)
+                hstack([x, csr_matrix(DENSE_SCALE * dense)]).tocsr(), JOINT_TARGET_FPR, "joint_",
+                None if part_x is None else hstack([part_x[:, :x.shape[1]], DENSE_SCALE * part_x[:, x.shape[1]:]]).tocsr(),
+                np.array(part_rows), MULTI_TARGET_FPR)
             v = x.shape[1]
-            joint = JointHeads(char_coef=coef[:, :v], dense_coef=coef[:, v:], intercept=intercept,
+            # Inference multiplies raw embeddings by dense_coef: fold the scale into the weights.
+            joint = JointHeads(char_coef=coef[:, :v], dense_coef=DENSE_SCALE * coef[:, v:], intercept=intercept,
                                thresholds=joint_thresholds, multi_thresholds=multi_thresholds or joint_thresholds)
             cv_stats.update(joint_stats)
 
