@@ -35,3 +35,21 @@ def user(text: str) -> list[dict[str, str]]:
 def conversation(*turns: str) -> list[dict[str, str]]:
     """Alternating user/assistant turns, starting with the user."""
     return [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
+
+
+def assert_reaches(messages: list[dict[str, str]], level: str, category: str) -> None:
+    """The lexicon-only screen rates the conversation at least `level`, with `category`."""
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    result = screen_conversation(messages)
+    assert RANK[result.level] >= RANK[level], result.reasons
+    assert category in result.categories, (result.categories, result.reasons)
+
+
+def assert_below_crisis(messages: list[dict[str, str]], requests_allowed: bool = True) -> None:
+    """The lexicon-only screen gives no crisis reply (and, unless allowed, no refusal)."""
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    result = screen_conversation(messages)
+    assert RANK[result.level] < RANK["high"], result.reasons
+    assert requests_allowed or not result.requests, result.requests

@@ -15,7 +15,7 @@ import pytest
 
 from psycollm.safety.crisis_screen import RANK, screen_conversation
 
-from .conftest import conversation, user
+from .conftest import assert_below_crisis, assert_reaches, conversation, user
 
 CRISES = [
     ("my 3 year old chewed through a strip of my lithium, no idea how many", "imminent", "medical_emergency"),
@@ -86,15 +86,12 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize("text,level,category", CRISES)
 def test_circumstances_are_crises(text: str, level: str, category: str) -> None:
-    result = screen_conversation(user(text))
-    assert RANK[result.level] >= RANK[level], result.reasons
-    assert category in result.categories, (result.categories, result.reasons)
+    assert_reaches(user(text), level, category)
 
 
 @pytest.mark.parametrize("text", NEAR_MISSES)
 def test_the_same_words_in_ordinary_lives_are_not(text: str) -> None:
-    result = screen_conversation(user(text))
-    assert RANK[result.level] < RANK["high"], result.reasons
+    assert_below_crisis(user(text))
 
 
 def test_already_took_them_is_imminent_when_pills_came_up_earlier() -> None:

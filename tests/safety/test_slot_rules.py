@@ -11,7 +11,7 @@ import pytest
 
 from psycollm.safety.crisis_screen import RANK, screen_conversation
 
-from .conftest import conversation, user
+from .conftest import assert_below_crisis, assert_reaches, conversation, user
 
 CRISES = [
     # an overdose is a quantity of a medicine taken, whatever the words around it
@@ -79,16 +79,12 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize("text,level,category", CRISES)
 def test_slot_rules_catch_crises(text: str, level: str, category: str) -> None:
-    result = screen_conversation(user(text))
-    assert RANK[result.level] >= RANK[level], result.reasons
-    assert category in result.categories, (result.categories, result.reasons)
+    assert_reaches(user(text), level, category)
 
 
 @pytest.mark.parametrize("text", NEAR_MISSES)
 def test_near_misses_stay_below_crisis(text: str) -> None:
-    result = screen_conversation(user(text))
-    assert RANK[result.level] < RANK["high"], result.reasons
-    assert not result.requests, result.requests
+    assert_below_crisis(user(text), requests_allowed=False)
 
 
 def test_an_overdose_told_as_history_is_not_imminent() -> None:
