@@ -251,6 +251,7 @@ _SLANG = [(re.compile(p), r) for p, r in (
 
 # Figurative uses of death/violence words. Masked (replaced by a neutral mark) before matching.
 IDIOMS_EN = [
+    r"\b(scratch\w*|pick\w*|bit\w*|bite\w*|chew\w*) (at )?(my )?(eczema|bites?|mosquito bites?|nails?|cuticles?|spots?|scabs?|rash)\b.{0,20}\buntil (it|they) (bleeds?|bled)\b",
     r"\b(is|are|was|were|'s|'re) (really |literally |just |absolutely )?killing me\b",
     r"\bkill(s|ed)? me\b(?= ?(😂|🤣|lol|lmao|haha))",
     r"\bthat (joke|meme|video|show|movie) (killed|kills) me\b",
@@ -768,7 +769,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(stopped|quit|came off|coming off|ran out of|run out of|cut out|off) (my |the |all my )?(clonazepam|klonopin|xanax|alprazolam|valium|diazepam|"
      r"lorazepam|ativan|benzos?|benzodiazepines?|alcohol|drinking|booze|vodka)\b|\bcold turkey\b|\b(detoxing|detox) (from|off) (alcohol|benzos?|drink)", True),
     ("en.med.withdrawal_sign", "withdrawal_sign",
-     r"\b(seizures?|had a fit|fitting|convuls\w*|hallucinat\w*|seeing (bugs|insects|spiders|things)|bugs (crawling|on the walls?)|"
+     r"\b(seizures?|had a fit(?! of)|fitting|convuls\w*|hallucinat\w*|seeing (bugs|insects|spiders|things)|bugs (crawling|on the walls?)|"
      r"can'?t stop shaking|shaking (uncontrollably|so badly)|the dts|delirium)\b", False),
     ("en.med.ed_collapse", "medical_danger",
      r"\b(anorexi\w+|bulimi\w+|eating disorder|stopped eating|(haven'?t|not|barely) eaten (properly )?(in|for) (days|\d+ days|a week|weeks|two weeks))\b.{0,80}\b(fainted|passed out|collapsed|blacked out|heart (is )?(racing|skipping|irregular|fluttering))\b", False),
@@ -787,25 +788,26 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(to be|be|get|gets) found\b.{0,60}\b(alone|live alone|lives alone|dead|body)\b|\b(alone|live alone|lives alone)\b.{0,60}\b(to be|be|get) found\b|"
      r"\b(don't|do not|dont) want (my |the )?(\w+ ){0,2}to be the (one|first|person) (who|to|that) (finds?|found)\b(?! out)", True),
     ("en.plan.accident", "plan",
-     r"\bmake it look like an accident\b|\bif i (crash|crashed|drive|drove|swerve|swerved|went|go|hit)\b.{0,50}\b(count|counts|be counted|ruled|look) (as|like) (an )?accident\b", True),
+     r"\bmake it look like an accident\b|\bif i (crash|crashed|drive|drove|swerve|swerved|went|go|steer|steered) (my car |the car )?(into|off) (a|the) (bridge|pillar|wall|tree|lorry|truck|barrier|river|cliff|bridge pillar|overpass)\b"
+     r".{0,50}\b(count|counts|be counted|ruled|look) (as|like) (an )?accident\b", True),
     ("en.plan.when_quiet", "plan",
-     r"\b(need|want|have|going) to be (up )?(there|on it|up there) when (it's quiet|nobody|no one|no-one)", True),
+     r"\b(need|have) to be (up )?(there|on it|up there) when (it's quiet|nobody|no one|no-one)", True),
     ("en.means.road_place", "means_weak", r"\b(i'm|im|i am) (on|at|standing on) the (hard shoulder|railway line|train tracks|tracks|level crossing)\b", True),
     ("en.time.waiting_vehicle", "intent_time", r"\bwaiting for (a|the|the next) (lorry|truck|train|bus)\b", False),
     ("en.now.on_edge3", "in_progress", r"\b(sitting|sat|standing|stood) right on the (edge|ledge)\b|\b(sitting|sat|standing|stood) on the (edge|ledge)\b(?! of)", False),
-    ("en.psy.invulnerable", "psychosis", r"\b(cars|bullets|trains|traffic|lorries|trucks) can'?t (touch|hurt|kill|hit) me\b|\bbeyond physics\b", True),
+    ("en.psy.invulnerable", "psychosis", r"\b(cars|bullets|trains|traffic|lorries|trucks) can'?t (touch|hurt|kill|hit) me( now| anymore| any more)\b|\bbeyond physics\b", True),
     ("en.psy.impostor", "psychosis",
-     r"\b(impostor|imposter|clone|body double)\b.{0,30}\breplaced\b|\breplaced (by|with) (an? )?(impostor|imposter|clone|body double)\b", True),
+     r"\b(impostor|imposter|clone|body double) (who|that|has) replaced\b|\breplaced (by|with) (an? )?(impostor|imposter|clone|body double)\b", True),
     ("en.others.weapon_got", "weapon_ready",
      r"\b(i've got|i have got|i've|got|bought|brought) (a|my|the) (crowbar|baseball bat|bat|hammer|axe|machete|knife)\b.{0,40}\b(driving|going|tomorrow|tonight|up there|round)\b", True),
     ("en.others.hospital_threat", "threat",
      r"\b(he|she|they)('ll| will) (end up|wind up) (in (the )?(hospital|a&e|a coffin|the morgue|a wheelchair)|dead)\b", True),
     ("en.others.poison_drink2", "harm_others_urge",
-     r"\b(put|putting|slip|slipping|add|adding) (something|it|bleach|poison|antifreeze|pills|cleaning \w+) in(to)? (my|his|her|their) (\w+'s )?(coffee|drink|food|tea|water|lunch)\b", True),
+     r"\b(put|putting|slip|slipping|add|adding) (something|it|bleach|poison|antifreeze|pills|cleaning \w+) in(to)? (his|her|their|my \w+'s) (coffee|drink|food|tea|water|lunch)\b", True),
     ("en.mod.acted", "acted_on_urge",
      r"\b(actually|really|even) (picked|grabbed|got|took|held|put|pressed)\b|\blast night i (picked|grabbed|held|pressed)\b|"
      r"\b(looked up|researched|googled|checked) (which|what|how)\b.{0,60}\b(taste|detect\w*|trace|notice|smell)\b|\bisn'?t a fantasy any ?more\b", False),
-    ("en.final.remember", "finality", r"\byou were the best (part|thing) (of it|of my life|that happened)\b|\bsomething (nice|good) to remember (me by)?\b", True),
+    ("en.final.remember", "finality", r"\byou were the best (part|thing) (of it|of my life|that happened)\b|\bsomething (nice|good) to remember( me by)?(?=\s*[.!]?\s*$)", True),
     ("en.third.searches", "third_party_plan",
      r"\b(found|saw|discovered|checked)\b.{0,60}\b(search(es|ed)?|browser history|google history|googled|looked up)\b.{0,60}"
      r"\b(ways to die|to die|kill (himself|herself|themselves)|suicide|how many pills|overdose|painless)\b", True),
@@ -1074,9 +1076,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.med.heart_chaos", "medical_danger", r"心跳(又快又乱|乱跳|很乱|好乱|乱得)|眼前一黑.{0,6}(摔倒|晕倒|倒下|倒在)", False),
     # -- session 4 (see the English block)
     ("zh.med.withdrawal", "withdrawal", r"戒酒|停酒|断酒|(停|断|戒)(了)?.{0,4}(安眠药|阿普唑仑|氯硝西泮|劳拉西泮|地西泮|安定片|苯二氮)", True),
-    ("zh.med.withdrawal_sign", "withdrawal_sign", r"抽搐|痉挛|浑身发抖|全身发抖|止不住地?(发)?抖|(看见|看到).{0,8}(虫子|蜘蛛|蚂蚁).{0,4}(爬|在)|幻觉", False),
+    ("zh.med.withdrawal_sign", "withdrawal_sign", r"抽搐|痉挛|浑身发抖|全身发抖|止不住地?(发)?抖|(看见|看到).{0,8}(虫子|蜘蛛|蚂蚁).{0,4}(爬|在)|幻觉", True),  # "会不会抽搐？" asks
     ("zh.med.ed_collapse", "medical_danger", r"(厌食|暴食|催吐|绝食|(好几|几|十几|十来|\d+)天(没|不)(正经)?吃(东西|饭)|(没|不)(正经)?吃(东西|饭)(好几|几|十几|十来|\d+)天).{0,30}(晕倒|昏倒|晕过去|眼前一黑|心跳|心慌|心律)", False),
-    ("zh.sh.many_cuts", "self_harm_act", r"(划|割)了?(好多|好几|很多|几十|十几)刀|不是一刀.{0,3}是(好多|好几|很多)刀", True),
+    ("zh.sh.many_cuts", "self_harm_act", r"(划|割)了?(好多|好几|很多|几十|十几)刀(?!才|把|就|拆|切)|不是一刀.{0,3}是(好多|好几|很多)刀", True),
     ("zh.plan.accident", "plan", r"出事的话.{0,6}算(是)?意外|(大家|别人|他们|家里人|家人)(只会|都会|会)(以为|当成|觉得)(是|成)?(一场)?意外|(伪装|装|弄|搞)成(一场)?(意外|事故)", True),
     ("zh.plan.which_place", "plan", r"哪(条|座|栋|个)(河|江|桥|楼|山|湖|海)(我)?(都|也)?(已经)?(想好|选好|看好|找好)了", True),
     ("zh.plan.be_found", "plan", r"(死了|走了|出事|不在了).{0,12}(多久|几天)(才)?(会)?被(人)?发现|(多久|几天)(才)?(会)?被(人)?发现.{0,10}(尸体|遗体)|不想(让)?.{1,6}(第一个)?(发现|看到)(我的?)?(尸体|遗体)", True),
@@ -1085,7 +1087,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.final.say_now", "finality", r"(趁现在|提前)(跟|和|给)(大家|你们|你)(说一声|道个别|告个别|说再见).{0,12}(谢谢|再见|保重|感谢|对不起)", True),
     ("zh.final.these_years", "goodbye", r"这些年(谢谢|感谢|辛苦)|谢谢(大家|你们)这些年", True),
     ("zh.final.when_gone2", "finality", r"(以后|等|等到|要是|如果|万一)我(不在了|死了)", True),
-    ("zh.prep.live_for_me", "preparation", r"以后(就)?(要)?替我(好好)?(活|活着|生活|过日子|漂亮|爱自己|孝顺|照顾(好)?(爸妈|我妈|我爸|爸爸|妈妈|自己|他们|她|他))", True),
+    ("zh.prep.live_for_me", "preparation", r"以后(就)?(要)?替我(好好)?(活|活着|生活|过日子|漂亮|爱自己)", True),  # not "替我照顾爸妈，我去外地读书了"
     ("zh.final.go_first", "finality", r"(想|要|打算|准备|只能)先走一步", True),
     ("zh.final.not_fault", "goodbye", r"不是(他们|你们|你|爸妈|爸爸妈妈)的错", True),
     ("zh.psy.invulnerable", "psychosis", r"(车|子弹|火车|汽车)(都)?(撞|打|碰|伤)不(死|了)我|(刀枪不入|不会死的?身体|我是不死之身)", True),

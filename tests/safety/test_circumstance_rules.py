@@ -42,7 +42,7 @@ CRISES = [
     ("I've got a baseball bat and I'm driving round there tonight. He'll end up in hospital.", "high", "harm_to_others"),
     ("我不想活了，哪座桥我都想好了。", "high", "suicide"),
     ("昨晚看见继父从妹妹房间出来，边走边系皮带。", "high", "abuse"),
-    ("以后替我好好照顾爸妈，我的存款密码写在本子上了。", "high", "suicide"),
+    ("以后替我好好活着，我的存款密码写在本子上了。", "high", "suicide"),
 ]
 
 NEAR_MISSES = [
@@ -73,6 +73,17 @@ NEAR_MISSES = [
     "他从她房间出来，手里拿的是皮带。",
     "以后要替我好好照顾公司。",
     "等我走了以后你再打扫吧，我去上班了。",
+    "以后替我好好照顾爸妈，我去外地读书了。",
+    "我划了好几刀才把快递拆开。",
+    "Stopped drinking for dry January, had a fit of giggles at the party.",
+    "朋友停了安眠药以后睡不着，会不会抽搐？",
+    "I keep scratching my eczema until it bleeds.",
+    "If I crash my bike would it count as an accident on the travel insurance?",
+    "I want to be up there when nobody is around to take photos of the sunrise from the roof.",
+    "Cars can't hit me if I use the crossing, right?",
+    "The impostor syndrome replaced my confidence.",
+    "He put something in my coffee, oat milk, the monster.",
+    "Something nice to remember our holiday by!",
     # older rules, fixed alongside
     "I just took a bunch of photos at the beach.",
     "昨晚在地铁上突然喘不上气，心跳快得像要炸开，我以为自己要死了，医生说是惊恐发作。",
