@@ -387,7 +387,7 @@ _PILLS = (r"(pills?|tablets?|meds|medication|medications|antidepressants|sleepin
           r"tylenol|paracetamol|acetaminophen|ibuprofen|aspirin|insulin|xanax|sertraline|amitriptyline|"
           r"heart pills|lithium|benzos|opioids|oxy\w*)")
 _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
-         r"sunday)|(after|before|by) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
+         r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
          r"on my birthday|when (they|my parents|everyone)|by the end of)")
 
 EN_PATTERNS: list[tuple[str, str, str, bool]] = [

@@ -84,6 +84,7 @@ NEAR_MISSES = [
     "The impostor syndrome replaced my confidence.",
     "He put something in my coffee, oat milk, the monster.",
     "Something nice to remember our holiday by!",
+    "If something happens to me on the trip, the spare key is with Jo. We fly out before the weekend.",
     # older rules, fixed alongside
     "I just took a bunch of photos at the beach.",
     "昨晚在地铁上突然喘不上气，心跳快得像要炸开，我以为自己要死了，医生说是惊恐发作。",
