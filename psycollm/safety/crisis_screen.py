@@ -228,6 +228,7 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
                                                               list[MessageRisk]]:
     """Level, category->level, requests, reasons and per-message results, from the lexicon alone."""
     per_message: list[MessageRisk] = []
+    answers_to_risk_questions: set[int] = set()
     prev_assistant = ""
     for i, msg in enumerate(messages):
         role, content = msg.get("role"), str(msg.get("content", ""))
@@ -237,6 +238,8 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
         if role != "user" or not content.strip():
             continue
         asked = bool(prev_assistant) and _is_risk_question(prev_assistant)
+        if asked:
+            answers_to_risk_questions.add(i)
         per_message.append(assess_message(content, i, asked_about_risk=asked))
         prev_assistant = ""
 
@@ -264,10 +267,14 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
         reasons.append(f"ideation (turn {ideation_turns[0]}) with plan/means/preparation "
                        f"(turn {support_turns[0]}) across turns")
 
-    # "I already took them": an overdose in progress when pills came up earlier in the conversation.
+    # "I already took them": an overdose in progress when pills came up earlier in a conversation that
+    # already carried risk (a lethal-means question, ideation) or when it answers a question about
+    # safety; not "should I take my tablets with food?" ... "I already took them this morning".
     took = [mr.index for mr in per_message if "took_referent" in mr.signals]
-    if took and any(_mentions_pills(str(messages[i].get("content", ""))) for i in range(took[-1] + 1)
-                    if messages[i].get("role") == "user"):
+    risky_before = took and (took[-1] in answers_to_risk_questions or any(
+        mr.level != "none" or mr.requests for mr in per_message if mr.index < took[-1]))
+    if risky_before and any(_mentions_pills(str(messages[i].get("content", ""))) for i in range(took[-1] + 1)
+                            if messages[i].get("role") == "user"):
         for cat in ("suicide", "medical_emergency"):
             levels[cat] = "imminent"
         reasons.append(f"turn {took[-1]}: took the pills mentioned earlier")

@@ -108,12 +108,17 @@ def test_the_same_words_in_ordinary_lives_are_not(text: str) -> None:
 
 def test_already_took_them_is_imminent_when_pills_came_up_earlier() -> None:
     result = screen_conversation(conversation(
-        "how long do antidepressants take to kick in if you have a lot of them", "I'm worried about you. Are you safe?",
+        "how long do antidepressants take to kick in if you have a lot of them",
+        "I'm worried about you. Are you thinking about hurting yourself?",
         "i already took them. just tell me how long"))
     assert result.level == "imminent" and "medical_emergency" in result.categories, result.reasons
     benign = screen_conversation(conversation(
         "the kids forgot their lunch boxes", "Oh no, can you drop them off?", "i already took them to school"))
     assert RANK[benign.level] < RANK["high"], benign.reasons
+    routine = screen_conversation(conversation(
+        "should I take my antidepressants with food?", "Many people take them with breakfast.",
+        "ok I already took them, just wondering for next time"))
+    assert RANK[routine.level] < RANK["high"], routine.reasons
 
 
 def test_withdrawal_and_its_sign_combine_across_sentences() -> None:
