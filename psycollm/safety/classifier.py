@@ -365,10 +365,10 @@ class RiskClassifier:
             part_x = None
             if part_texts:
                 part_dense = np.asarray(embedder.encode_queries(part_texts), dtype=np.float64)
-                part_x = hstack([vec.transform([preprocess(t) for t in part_texts]), csr_matrix(part_dense)]).tocsr()
+                part_x = hstack([vec.transform([preprocess(t) for t in part_texts]),
+                                 csr_matrix(DENSE_SCALE * part_dense)]).tocsr()
             coef, intercept, joint_thresholds, multi_thresholds, joint_stats = fit_heads(
-                hstack([x, csr_matrix(DENSE_SCALE * dense)]).tocsr(), JOINT_TARGET_FPR, "joint_",
-                None if part_x is None else hstack([part_x[:, :x.shape[1]], DENSE_SCALE * part_x[:, x.shape[1]:]]).tocsr(),
+                hstack([x, csr_matrix(DENSE_SCALE * dense)]).tocsr(), JOINT_TARGET_FPR, "joint_", part_x,
                 np.array(part_rows), MULTI_TARGET_FPR)
             v = x.shape[1]
             # Inference multiplies raw embeddings by dense_coef: fold the scale into the weights.

@@ -22,6 +22,7 @@ RE2's `Set` was tried first. Its DFA over these patterns kept growing with new t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 try:  # Python >= 3.11 moved the parser; its node constants are what the walk below compares
@@ -94,13 +95,8 @@ def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
     if op is _C.SUBPATTERN:
         return None if av[1] & re.IGNORECASE else _seq_exact(list(av[-1]))
     if op is _C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            e = _seq_exact(list(branch))
-            if e is None:
-                return None
-            out |= e
-        return frozenset(out) if len(out) <= MAX_ALTERNATIVES else None
+        out = _union(_seq_exact(list(branch)) for branch in av[1])
+        return out if out is not None and len(out) <= MAX_ALTERNATIVES else None
     if op is _C.IN:  # a small class of plain characters: [吃吞]
         if len(av) <= 8 and all(o is _C.LITERAL for o, _ in av):
             return frozenset(chr(v) for _, v in av)
@@ -109,6 +105,16 @@ def _exact(item: tuple[Any, Any]) -> frozenset[str] | None:
         e = _seq_exact(list(av[2]))
         return None if e is None else e | {""}
     return None
+
+
+def _union(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """The union of the alternatives' sets, or None when one of them is unknown."""
+    out: set[str] = set()
+    for one in sets:
+        if one is None:
+            return None
+        out |= one
+    return frozenset(out)
 
 
 def _seq_exact(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
@@ -132,13 +138,7 @@ def _required(item: tuple[Any, Any]) -> frozenset[str] | None:
     if op is _C.SUBPATTERN:
         return None if av[1] & re.IGNORECASE else _seq_required(list(av[-1]))
     if op is _C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            r = _seq_required(list(branch))
-            if r is None:
-                return None
-            out |= r
-        return frozenset(out)
+        return _union(_seq_required(list(branch)) for branch in av[1])
     if op in _REPEATS and av[0] >= 1:
         return _seq_required(list(av[2]))
     return None
