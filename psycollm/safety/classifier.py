@@ -246,7 +246,8 @@ class RiskClassifier:
         `evidence` (the lexicon's level) is not used: a looser escalation threshold when the lexicon
         already saw risk was tried and over-escalated low-risk messages without catching more crises.
         """
-        users = [str(m.get("content", "")) for m in messages if m.get("role") == "user" and m.get("content")]
+        turns = [i for i, m in enumerate(messages) if m.get("role") == "user" and m.get("content")]
+        users = [str(messages[i].get("content", "")) for i in turns]
         preds = self.predict(users)
         recent = users[-SEMANTIC_TURNS:]
         try:
@@ -256,6 +257,7 @@ class RiskClassifier:
             joint = None
         first_joint = len(users) - len(recent)
         level, vouched, reasons, categories, requests = "none", "none", [], [], []
+        vouched_turns: dict[int, str] = {}
         unvouched = False  # the joint model saw high risk the char model did not (escalation=agreement)
         worst = {h: 0.0 for h in self.head_names}
         for i, pred in enumerate(preds):
@@ -277,10 +279,11 @@ class RiskClassifier:
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
-            if model == "joint" and RANK[msg_level] >= RANK["high"] and RANK[msg_level] > RANK[vouched]:
+            if model == "joint" and RANK[msg_level] >= RANK["high"]:
                 if agrees:
-                    vouched = msg_level
-                else:
+                    vouched_turns[turns[i]] = msg_level
+                    vouched = max(vouched, msg_level, key=RANK.__getitem__)
+                elif RANK[msg_level] > RANK[vouched]:
                     unvouched = True
             if RANK[msg_level] > RANK[level]:
                 level = msg_level
@@ -292,7 +295,8 @@ class RiskClassifier:
             requests = [max(lexicon.REQUEST_SIGNALS, key=lambda c: cats.get(c, 0.0))]
         return LayerVerdict(level=level, categories=categories, requests=requests, reasons=reasons,
                             detail={**{f"max_p_{k}": round(v, 3) for k, v in worst.items()},
-                                    **({"char_model_disagrees": True} if unvouched else {})}, vouched=vouched)
+                                    **({"char_model_disagrees": True} if unvouched else {})}, vouched=vouched,
+                            vouched_turns=vouched_turns)
 
     # -- training and the cache -----------------------------------------------------------------------
     @classmethod

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -73,6 +73,9 @@ class LayerVerdict:
     # The level this layer stands behind without lexicon evidence (above its max_from_none), e.g. the
     # classifier's joint model at its strict thresholds.
     vouched: str = "none"
+    # The same per user turn (index in the conversation), when the layer can tell which turn it was:
+    # lets the screen discount a finding on a turn the lexicon reads as routine (routine_dose_turns).
+    vouched_turns: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,9 +107,24 @@ def _scan_cached(text: str) -> tuple[Hit, ...]:
     return tuple(lexicon.scan(text))
 
 
+_REPORTABLE = IDEATION | {"attempt", "self_harm_act", "self_harm_urge", "in_progress", "self_harm_in_progress"}
+
+
+def _as_third_party(hit: Hit) -> Hit:
+    """Ideation, an attempt or self-harm in someone else's words: a worried user reporting it (low), or
+    their act in progress (imminent). Means, plans and farewells keep their own weight ("my roommate
+    texted a photo of pills lined up with 'sorry for everything'")."""
+    if hit.signal not in _REPORTABLE:
+        return hit
+    signal = ("third_party_in_progress" if hit.level == "imminent" else
+              "third_party_self_harm" if hit.category == "self_harm" else "third_party_risk")
+    category, level = lexicon.SIGNALS[signal]
+    return replace(hit, signal=signal, category=category, level=level)
+
+
 def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) -> MessageRisk:
     hits = _scan_cached(text)
-    positive = [h for h in hits if not h.negated]
+    positive = [_as_third_party(h) if h.reported else h for h in hits if not (h.negated or h.excused)]
     # "I tried to kill myself ten years ago": the ideation words belong to the attempt, not to now.
     # Likewise "the urge to hurt myself" is an urge, not an act.
     attempts = [h.text for h in positive if h.signal == "attempt"]
@@ -267,12 +285,13 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
         reasons.append(f"ideation (turn {ideation_turns[0]}) with plan/means/preparation "
                        f"(turn {support_turns[0]}) across turns")
 
-    # "I already took them": an overdose in progress when pills came up earlier in a conversation that
-    # already carried risk (a lethal-means question, ideation) or when it answers a question about
-    # safety; not "should I take my tablets with food?" ... "I already took them this morning".
+    # "I already took them", "我刚吃了安眠药": an overdose in progress when pills came up in a conversation
+    # that carries risk (a lethal-means question, ideation, earlier or in the same message) or when it
+    # answers a question about safety; not "should I take my tablets with food?" ... "I already took
+    # them this morning", nor "刚吃了感冒药，准备躺一会儿".
     took = [mr.index for mr in per_message if "took_referent" in mr.signals]
     risky_before = took and (took[-1] in answers_to_risk_questions or any(
-        mr.level != "none" or mr.requests for mr in per_message if mr.index < took[-1]))
+        mr.level != "none" or mr.requests for mr in per_message if mr.index <= took[-1]))
     if risky_before and any(_mentions_pills(str(messages[i].get("content", ""))) for i in range(took[-1] + 1)
                             if messages[i].get("role") == "user"):
         for cat in ("suicide", "medical_emergency"):
@@ -283,6 +302,28 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
     if level == "none" and requests & {"lethal_means", "hide_self_harm"}:
         level = "low"  # asking for means or for hiding self-harm is itself a risk indicator
     return level, levels, requests, reasons, per_message
+
+
+# A message whose only lexicon finding is an ordinary dose, and which names no bulk quantity, hoard,
+# overdose or child who took the pills, nor any word of farewell the lexicon may have missed in context
+# ("took my pills, going to bed now, I wrote everyone a letter").
+_ROUTINE_ONLY = {"routine_dose", "own_means", "means_weak", "took_referent"}
+_NOT_ROUTINE = re.compile(
+    r"\b(all|whole|entire|every (pill|tablet|one)|bottles?|box|packs?|packets?|strips?|blisters?|supply|stash|saved|saving|"
+    r"stockpiled?|hoard\w*|handful|bunch|a lot of|lots of|loads|(too|so) many|extra|double|triple|more than|overdos\w*|od'?d|"
+    r"everything|\d{2,}|ten|twenty|thirty|forty|fifty|hundred|baby|toddler|kid|child|son|daughter|"
+    r"letters?|notes?|goodbye|bye|sorry|forgive|love you|wake|forever|for good|last|the end|over now|enough)\b|"
+    r"(全|都)(部)?(吃|吞|服|喝)|所有|整(瓶|盒|板)|一(大)?把|一瓶|一盒|一板|几板|攒|囤|存(着|下|了)|过量|多吃|加倍|几十|"
+    r"十[几多]?(片|粒|颗)|\d{2,}|好多|很多|一大堆|好几|孩子|宝宝|小孩|儿子|女儿|吃了几|"
+    r"遗书|信|再见|永别|对不起|原谅|爱你们|醒|永远|最后|结束|解脱|够了")
+
+
+def routine_dose_turns(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk]) -> set[int]:
+    """User turns that only tell of medicine taken in an ordinary way ("took my pills, going to bed now",
+    "药已经吃了，准备睡觉了"). The learned layers read these as overdoses (pills + taken + night), so
+    their crisis findings there are discounted when nothing else in the conversation carries risk."""
+    return {mr.index for mr in per_message if "routine_dose" in mr.signals and mr.signals <= _ROUTINE_ONLY
+            and not _NOT_ROUTINE.search(lexicon.normalize(str(messages[mr.index].get("content", ""))))}
 
 
 _PILLS_ANY = re.compile(r"\b" + lexicon._PILLS + r"\b|" + lexicon._ZH_PILLS)
@@ -304,7 +345,7 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                         clock: Callable[[], float] = time.perf_counter) -> ScreenResult:
     """Screen every user turn of the conversation; the learned layer may only raise the level."""
     t0 = clock()
-    level, levels, requests, reasons, _ = lexicon_layer(messages)
+    level, levels, requests, reasons, per_message = lexicon_layer(messages)
     t1 = clock()
     layers: dict[str, Any] = {"lexicon": {"level": level, "categories": order_categories(levels),
                                           "requests": sorted(requests), "ms": round((t1 - t0) * 1000, 3)}}
@@ -315,7 +356,14 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                                 "requests": list(verdict.requests), "ms": round((t2 - t1) * 1000, 3),
                                 **verdict.detail}
         lexicon_level, proposed = level, verdict.level
-        cap = max_level(learned.max_from_none, verdict.vouched)
+        vouched = verdict.vouched
+        if level == "none" and verdict.vouched_turns:
+            routine = routine_dose_turns(messages, per_message)
+            vouched = max_level(*(lv for i, lv in verdict.vouched_turns.items() if i not in routine))
+            if vouched != verdict.vouched:
+                layers[learned.name]["discounted"] = (f"{verdict.vouched} on an ordinary dose "
+                                                      f"(turn {', '.join(map(str, sorted(routine)))})")
+        cap = max_level(learned.max_from_none, vouched)
         if level == "none" and RANK[proposed] > RANK[cap]:
             layers[learned.name]["capped"] = f"{proposed} -> {cap} (no lexicon evidence)"
             proposed = cap

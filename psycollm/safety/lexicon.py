@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from psycollm.safety.prefilter import LiteralPrefilter
@@ -91,11 +91,12 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "denial": ("", "none"),  # "no", "没有" at the start of a reply
     "acted_on_urge": ("", "none"),  # "I actually picked the pillow up": an urge acted on is high
     "took_referent": ("", "none"),  # "I already took them": imminent when pills came up in an earlier turn
+    "routine_dose": ("", "none"),  # "took my meds, night all": a learned layer's crisis finding is discounted
 }
 
 REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
 MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye",
-             "acted_on_urge", "took_referent")
+             "acted_on_urge", "took_referent", "routine_dose")
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,15 @@ class Hit:
     level: str
     text: str  # the matched span
     negated: bool = False
+    # Someone else's words ("my friend keeps joking about kms", "班上有个男生说他想自杀"): the screen
+    # counts a reported suicide or self-harm hit as third-party risk.
+    reported: bool = False
+    # The message around it makes the hit ordinary ("买了木炭准备周末烤串"): see BENIGN_CONTEXT.
+    excused: bool = False
 
     def describe(self) -> str:
-        return f"{self.pattern}{' (negated)' if self.negated else ''}: '{self.text}'"
+        note = " (negated)" if self.negated else " (benign context)" if self.excused else " (reported speech)" if self.reported else ""
+        return f"{self.pattern}{note}: '{self.text}'"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -337,6 +344,42 @@ def _idioms() -> tuple[tuple[list[re.Pattern[str]], LiteralPrefilter], tuple[lis
                  for table in (IDIOMS_EN, IDIOMS_ZH))
 
 
+# Someone else speaking: a third person, then a verb of saying, before the match in its sentence. The
+# subject is followed by the verb (adverbs and "in my raid group" allowed between), so "I've written to
+# my son and posted the letter" or "给女儿写了一封信" are not reported speech.
+_REPORTED_EN = re.compile(
+    r"\b(my (\w+ ){0,2}(friend|buddy|mate|bestie|bff|son|daughter|kid|child|teen|teenager|brother|sister|mom|mum|mother|dad|"
+    r"father|wife|husband|partner|girlfriend|boyfriend|roommate|flatmate|student|colleague|coworker|co-worker|classmate|"
+    r"cousin|nephew|niece|grandson|granddaughter|client|patient|uncle|aunt)s?|he|she|they|someone|somebody|"
+    r"an?( \w+)? (friend|student|classmate|colleague|coworker|kid|boy|girl|guy|patient|client))\b(?!')"
+    r"( (in|from|at|on) (my|our|the|his|her) \w+( \w+)?)?"
+    r"( (just|also|always|then|literally|actually|randomly|once|even|finally|recently|suddenly|sometimes|often|still|"
+    r"has|had|have|has been|was|is|would|will|did|kept|keeps|constantly|jokingly|casually|like))*"
+    r" (said|says|say|saying|joking|jokes?|joked|posting|posted|texting|texted|talking about|talks about|wrote|writes|"
+    r"told (me|us|everyone|the class)|tells (me|us|everyone)|goes|mentioned|screamed|yelled)\b")
+_REPORTED_ZH = re.compile(
+    r"(?<![跟对和给向替帮让叫])(朋友|闺蜜|哥们儿?|兄弟|同学|同桌|室友|同事|男生|女生|男孩|女孩|孩子|儿子|女儿|学生|妹妹|姐姐|哥哥|"
+    r"弟弟|我妈|我爸|妈妈|爸爸|老婆|老公|女朋友|男朋友|对象|表姐|表妹|表哥|表弟|病人|家属|来访者|他|她|他们|有人|有个人)"
+    r"(一直|总|总是|老是|经常|老|天天|也|还|又|就|刚|刚才|常|最近|昨天|今天|每次.{0,4}都|在.{0,4}(里|上))*(开玩笑)?"
+    r"(说|讲|写|发了?|念叨|提到|嚷嚷)")
+# ... unless the user speaks again in between: "my mom says I'm lazy and I want to die".
+_REPORTED_BREAK_EN = re.compile(r"\b(but|and|so|because|though|then)\b.{0,24}\b(i|i'm|im|i've|i'll|i am|i'd)\b|"
+                                r"[,;:]\s+(i|i'm|im|i've|i'll|i am|i'd)\b")
+_REPORTED_BREAK_ZH = re.compile(r"(但|可是|不过|而|其实|[，,；;：:\s](?![“\"'「『])).*我")
+
+
+def _reported(sentence: str, start: int, lang: str) -> bool:
+    """Is the match at `start` someone else's words, reported by the user?"""
+    head = sentence[:start]
+    window = 70 if lang == "en" else 20
+    # Searched on the whole head (a lookbehind must see "给女儿写了"), kept only when close to the match.
+    cues = [m for m in (_REPORTED_EN if lang == "en" else _REPORTED_ZH).finditer(head) if m.end() >= len(head) - window]
+    if not cues:
+        return False
+    gap = head[cues[-1].end():]
+    return not (_REPORTED_BREAK_EN if lang == "en" else _REPORTED_BREAK_ZH).search(gap)
+
+
 _QUESTION_EN = re.compile(r"\b(are|do|have|did|were|would) you\b|\basked (me )?(if|whether)\b")
 _A_NOT_A_ZH = re.compile(r"(要不要|是不是|会不会|能不能|可不可以|该不该|有没有|问我)")
 
@@ -513,16 +556,23 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- attempts
     ("en.attempt.tried", "attempt",
      r"\b(tried|attempted|tried to|attempt to) (to )?(kill myself|end my life|take my life|commit suicide|hang myself|overdose)\b", True),
-    ("en.attempt.attempted_suicide", "attempt", r"\b(attempted suicide|suicide attempt|i overdosed|i od'd)\b", True),
-    ("en.attempt.survived", "attempt", r"\b(wish it had worked|regret (that )?i survived|didn't work|rope broke|survived)\b", True),
+    ("en.attempt.attempted_suicide", "attempt", r"\b(attempted suicide|suicide attempt|i overdosed|i od'd)\b"
+     r"(?! on (coffee|caffeine|sugar|chocolate|candy|sweets|carbs|junk food|netflix|tv|anime|k-?dramas|cake|pizza|energy drinks?|cookies))", True),
+    ("en.attempt.survived", "attempt",
+     r"\b(wish (that )?it had worked|regret (that )?i survived|rope broke|i survived (it|the (attempt|overdose))|"
+     r"(only|just) that it didn'?t work|(pills|overdose|attempt|rope|noose) didn'?t work|survived (an|a|my) (suicide )?(overdose|attempt))\b",
+     True),  # not "my diet didn't work"
     ("en.attempt.held_knife", "attempt", r"\bheld the (knife|blade|razor) to my (wrist|throat|neck)\b", True),
     # -- in progress (imminent)
     ("en.now.took_pills", "in_progress",
      r"\b(i |i've |i have |just )(just )?(took|taken|swallowed|drank|drunk|downed|overdosed on) "
-     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|\d+|the overdose|an overdose|way too many|too many|all the|forty|thirty|twenty|fifty)"
+     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|\d{2,}|[3-9]\b|the overdose|an overdose|way too many|too many|all the|forty|thirty|twenty|fifty)"
      r"(?!.{0,16}\b(photos?|pictures?|pics|selfies|notes|breaks?|steps|videos?|classes|courses|days|hours|minutes|questions|shots|turns|tries|laps)\b)", False),
     ("en.now.took_pills2", "in_progress",
-     r"\b(took|swallowed|taken) (all )?(the|my|my mom's|my dad's) " + _PILLS + r"\b.{0,30}(ago|just now|already|with)", False),
+     r"\b(took|swallowed|taken) (all (of )?(the|my|my mom's|my dad's)|the|my mom's|my dad's) " + _PILLS +
+     r"\b.{0,30}(ago|just now|already|with)", False),
+    # "I took my pills an hour ago": a dose, unless the conversation carries risk (see took_referent).
+    ("en.now.took_mine", "took_referent", r"\b(took|swallowed|taken) my " + _PILLS + r"\b.{0,30}(ago|just now|already)", False),
     ("en.now.already_taken", "in_progress", r"\b(already|just) (taken|took) (the|an) overdose\b|\bi've already taken\b", False),
     ("en.now.drank_poison", "in_progress", r"\b(drank|drunk|swallowed|took) (some |the )?(bleach|antifreeze|pesticide|weed killer|poison)\b", False),
     ("en.now.on_edge", "in_progress",
@@ -534,7 +584,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(?! of (?!the (roof|bridge|cliff|building|balcony|tower|car park|multi-storey)))", False),  # not "the edge of my bed"
     ("en.now.about_to_jump", "in_progress", r"\babout to jump\b|\b(going to )?jump (right )?now\b", True),
     ("en.now.took_box", "in_progress",
-     r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|\d+)\b|"
+     r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|\d{2,}|[3-9])\b|"
      r"\b(took|swallowed|downed) the whole (box|bottle|pack|packet) of\b", False),
     ("en.now.noose", "in_progress", r"\b(rope|noose) (is )?(around|round) my neck\b|\bnoose (is )?tied\b|standing on the chair", False),
     ("en.now.weapon_in_hand", "in_progress",
@@ -691,7 +741,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.hose", "in_progress", r"\b(hose|pipe|tube) (from|on|in) the exhaust\b|\b(car|engine)('s| is)? running in (the|a) (closed|shut)? ?garage\b|\bgarage door (is )?(shut|closed).{0,30}(engine|car)", False),
     ("en.prep.letters", "preparation", r"\b(letters?|notes?) (are )?(written|done|finished|in my desk)|\b(wrote|written|writing) (the|my|goodbye)? ?(letters|notes)\b", True),
     ("en.prep.rehomed", "preparation", r"\b(rehomed|gave away|found a home for|dropped off) (my )?(cat|dog|pets?|rabbit|hamster)\b|\b(dog|cat)('s| is) with my\b", True),
-    ("en.prep.affairs", "preparation", r"\b(rent|bills|debts) (is |are )?paid (through|until|off)\b|\btransfer (my|all my) (account|accounts|stuff|things)\b.{0,40}\b(when i'?m gone|after i'?m gone|won't need)", True),
+    ("en.prep.bills_paid", "preparation", r"\b(rent|bills|debts) (is |are )?paid (through|until|off)\b|\btransfer (my|all my) (account|accounts|stuff|things)\b.{0,40}\b(when i'?m gone|after i'?m gone|won't need)", True),
     ("en.final.wont_hear", "finality", r"\byou (won't|will not|wont) (hear from|see|talk to) me\b|\bwon't be (my|a) problem\b|\bnot (my|gonna be my) problem (anymore|after)\b|\bbetter this way\b", True),
     ("en.final.not_for_long", "finality", r"\bnot for (much )?long(er)?\b|\bi'?ll (be )?(sleep|asleep) soon\b|\bwaiting for the (weekend|night|end)\b", True),
     ("en.now.took_everything", "in_progress", r"\b(took|swallowed|taken|downed|mixed) (everything|all|all of|the whole|like \d+|\d+|a bunch of|all my)\b.{0,30}\b(medicine cabinet|pills|tylenol|meds|tablets|bottle|pack|vodka|alcohol)\b", False),
@@ -716,7 +766,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      False),  # no free gap: not "took a bunch of photos of my pills"
     ("en.now.pills_and_alcohol", "overdose_taken",
      r"\b(took|swallowed|downed)\b.{0,40}\b" + _PILLS + r"\b.{0,30}\b(with|and|washed (it |them )?down with) "
-     r"(a |half a |the |some )?(bottle of |glass of )?(vodka|whiskey|wine|alcohol|booze|beer|rum|gin)\b", False),
+     r"(((half a |a |the |a whole |an entire )?bottle of |loads of |lots of |a lot of |a load of |too much |(several |a few |four |five |six )?"
+     r"(cans|pints|shots|glasses) of )(vodka|whiskey|wine|alcohol|booze|beer|rum|gin)|(a |the |some )?(vodka|whiskey|rum|gin|tequila|brandy))\b",
+     False),  # not "my antidepressants with a glass of wine, is that ok?"
     ("en.now.over_railing", "in_progress",
      r"\b(climbed|climbing|i'm|im|i am) (over|past|on the other side of) (the )?(railing|rail|barrier|fence|balcony|edge)\b", False),
     ("en.now.at_again", "in_progress", r"\b(i'm|im|i am) (at|on) the (bridge|roof|ledge|cliff|tracks) again\b", False),
@@ -811,7 +863,24 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.third.searches", "third_party_plan",
      r"\b(found|saw|discovered|checked)\b.{0,60}\b(search(es|ed)?|browser history|google history|googled|looked up)\b.{0,60}"
      r"\b(ways to die|to die|kill (himself|herself|themselves)|suicide|how many pills|overdose|painless)\b", True),
-    ("en.now.took_them", "took_referent", r"\b(already|just) (took|taken|swallowed) (them|it|all of them|the lot)\b|\bi('ve| have) (already )?(taken|swallowed) (them|all of them)\b", False),
+    ("en.now.took_them", "took_referent", r"\b(already|just) (took|taken|swallowed) (them|it|all of them|the lot)\b|\bi('ve| have) (already )?(taken|swallowed) (them|all of them)\b|"
+     r"\b(took|swallowed|taken) them all\b", False),
+    # Medicine taken in an ordinary way ("took my meds, night all", "two ibuprofen for my headache"). A
+    # modifier: it lets the screen discount a learned layer's crisis finding on a message that says
+    # nothing else (crisis_screen.routine_dose_turns); it never lowers the lexicon's own level.
+    ("en.routine.dose", "routine_dose",
+     r"\b(took|taken|take|taking|swallowed|had|popped|remembered to take|started|been taking|on) (my|a|an|one|two|both|today's|"
+     r"tonight's|this morning's|his|her|our)( (usual|daily|nightly|morning|evening|night|regular|normal|prescribed|new|first))? "
+     r"(pills?|tablets?|meds|medication|medications|medicine|antidepressants?|sleeping (pill|tablet)|melatonin|vitamins?|"
+     r"ibuprofen|paracetamol|tylenol|advil|aspirin|insulin|lithium|sertraline|prozac|zoloft|birth control|antibiotics?|dose|"
+     r"inhaler|painkillers?|antihistamines?|allergy (pill|tablet|meds)|blood pressure (pills?|tablets?|meds))\b|"
+     r"\b(took|taken) (them|it)\b.{0,25}\b(this morning|with (breakfast|lunch|dinner|food|my coffee|water)|as prescribed|"
+     r"like the doctor said|like i'm supposed to|at (breakfast|dinner|bedtime))\b", False),
+    ("en.now.over_dose", "overdose_taken",
+     r"\b(overdosed|od'?d|od'?ed) on (my |some |her |his |the |a load of )?" + _PILLS + r"\b|"
+     r"\b(took|taken|swallowed) (way |far |much |a lot )more than (my|the) (prescribed |usual |normal |daily )?(dose|dosage|amount)\b|"
+     r"\b(took|taken|swallowed) more than (my|the) (prescribed |usual |normal |daily )?(dose|dosage)\b.{0,30}\b(on purpose|deliberately|intentionally)\b|"
+     r"\b(took|taken|swallowed)\b.{0,25}\b(whole|entire) (month's|week's|months'|weeks'|month of|week of|prescription|supply)", False),
     ("en.mod.not_in_danger", "no_intent", r"\b(i'm|im|i am) not in danger\b|\bnot (going to|gonna) do anything (stupid|to myself)\b|\b(heartbroken|sad|upset|angry),? not (in danger|suicidal)\b", False),
     # -- modifiers
     ("en.mod.patients", "about_patients", r"\b(patients?|clients?|students?|residents?)\b", False),
@@ -920,11 +989,16 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.attempt.swallowed_past", "attempt", r"(前天|昨天|上周|几天前|那天|昨晚)(我)?(吞|吃)了(一把|很多|好多|一瓶)?药", True),
     ("zh.attempt.hanged", "attempt", r"(昨天|前天|上周|昨晚)(我)?(上吊|割腕|跳楼|吞药|烧炭)", True),
     # -- in progress
+    # A quantity or alcohol makes it an overdose; "刚吃了感冒药" alone is a dose (took_referent below).
     ("zh.now.took_pills", "in_progress",
-     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前|就着.{1,4})(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下)?(一)?(整|全部|所有|一大把|一把|一整|四十|三十|二十|五十|\d+)?(瓶|盒|片|粒)?.{0,6}" + _ZH_PILLS,
+     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下)?(一)?(整|全部|所有|一大把|一把|一整|四十|三十|二十|五十|\d{2,}|[3-9三四五六七八九])"
+     r"(瓶|盒|片|粒|颗|板)?.{0,6}" + _ZH_PILLS + r"|就着.{1,4}(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下).{0,8}" + _ZH_PILLS,
      False),
-    ("zh.now.took_all", "in_progress", r"(药|安眠药)(全|都)(吃|吞)了|(把药|把.{1,6}药)(全|都)(吃|吞)(了|掉)|吃了过量的药|已经吃了.{0,4}药", False),
-    ("zh.now.poison", "in_progress", r"(喝|吃)了(农药|除草剂|老鼠药|防冻液|毒药|漂白剂)", False),
+    ("zh.now.took_all", "in_progress", r"(药|安眠药)(全|都)(吃|吞)了|(把药|把.{1,6}药)(全|都)(吃|吞)(了|掉)|吃了过量的药", False),
+    ("zh.now.poison", "in_progress", r"(喝|吃)了.{0,8}(农药|除草剂|老鼠药|防冻液|毒药|漂白剂)", False),
+    # Cephalosporins with alcohol (a disulfiram-like reaction): an emergency, in either order.
+    ("zh.now.cephalosporin_alcohol", "overdose_taken",
+     r"(喝了|喝过|喝完).{0,10}酒.{0,12}(吃|服)(了|过).{0,4}头孢|(吃|服)(了|过).{0,4}头孢.{0,12}(喝了|喝过|喝完).{0,6}酒", False),
     ("zh.now.on_edge", "in_progress", r"(现在|正)(就)?(站|坐|在)(在)?.{0,6}(楼顶|天台|桥上|栏杆|窗台|边上|顶楼|铁轨)|我在.{0,6}(桥上|楼顶|天台|顶楼|栏杆外|悬崖边)|(站|坐)在(天台|楼顶|桥|窗台)(边上|上)", False),
     ("zh.now.jump_now", "in_progress", r"(准备|马上|现在|这)(就)?(要)?跳(下去)?", True),
     ("zh.now.noose", "in_progress", r"(绳子|绳套)(已经)?(套在|系好|挂好)|站在椅子上", False),
@@ -1050,7 +1124,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.now.took_many", "overdose_taken", r"(吃|吞|服|喝)(了|下|掉)(了)?" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS +
      r"|把" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS + r"(都|全)?(吃|吞|喝|服)(了|下|掉)", False),
     ("zh.now.pills_alcohol", "overdose_taken", _ZH_PILLS + r".{0,10}(还|又|再|然后|就着)?(喝|灌)了.{0,6}(酒|白酒|啤酒|红酒)", False),
-    ("zh.now.child_swallowed", "overdose_taken", r"(孩子|宝宝|儿子|女儿|小孩|老人|我妈|我爸)(误|不小心|偷偷)?(吞|吃|喝)了.{0,8}" + _ZH_PILLS, False),
+    ("zh.now.child_swallowed", "overdose_taken", r"(孩子|宝宝|儿子|女儿|小孩|老人|我妈|我爸)(误|不小心|偷偷)?(吞|吃|喝)了.{0,8}" + _ZH_PILLS +
+     r"|(孩子|宝宝|儿子|女儿|小孩)(刚才|刚刚|刚)?(误|不小心|偷偷)?把.{0,10}" + _ZH_PILLS + r"(给)?(吞|吃|喝)(了|下去了)", False),
     ("zh.intent.decided", "intent_act", r"我(已经|终于)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
     ("zh.means.for_me", "own_means", r"问的是我自己|(是)?我自己(要)?用|自用|给我自己(用|吃)", True),
     ("zh.means.saving_sheets", "means_strong", r"(一板一板|一片一片|一粒一粒).{0,4}(攒|存|囤|留)着|(药|降压药|安眠药).{0,10}(都)?没吃.{0,10}(攒|存|留)", True),
@@ -1092,7 +1167,12 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.final.not_fault", "goodbye", r"不是(他们|你们|你|爸妈|爸爸妈妈)的错", True),
     ("zh.psy.invulnerable", "psychosis", r"(车|子弹|火车|汽车)(都)?(撞|打|碰|伤)不(死|了)我|(刀枪不入|不会死的?身体|我是不死之身)", True),
     ("zh.abuse.trousers", "abuse", r"(从|出)(她|他|孩子|女孩|男孩|小孩|妹妹|弟弟|女儿|儿子|侄女|外甥女|孙女)(的)?房间.{0,12}(边走边|一边|正在|在)(系|提|拉|是)(裤子|裤腰带|皮带|拉链)", True),  # 系 reads as Cantonese 是 after normalizing
-    ("zh.now.took_them", "took_referent", r"(已经|刚刚?|都)(全|都)?(吃|吞)(下去|掉)?了(它们)?$|我(已经)?(吃|吞)(下去)?了[,，。!！]?.{0,4}(就是)?想(知道|问)", False),
+    ("zh.now.took_them", "took_referent", r"(已经|刚刚?|都)(全|都)?(吃|吞)(下去|掉)?了(它们)?$|"
+     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|服)(了|下).{0,6}" + _ZH_PILLS + r"|" + _ZH_PILLS +
+     r"(已经|刚刚?|刚才)(吃|吞|服)(下去)?了|我(已经)?(吃|吞)(下去)?了[,，。!！]?.{0,4}(就是)?想(知道|问)", False),
+    ("zh.routine.dose", "routine_dose",
+     r"(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药)(已经|刚刚?|刚才)?(吃|服)(过|完)?了|(吃|服)(了|过|完)(了)?(一片|两片|一粒|两粒|一颗|两颗|半片|一包)?(的)?(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药)|"
+     r"按时(吃|服)药|每天(都)?(在)?(吃|服)(着)?(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药)|(早上|早饭|晚上|中午|睡前|饭后|今天)的药", False),
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
@@ -1121,6 +1201,55 @@ def compiled_patterns() -> dict[str, list[Pattern]]:
                 raise ValueError(f"pattern {pid}: unknown signal {signal}")
             out[lang].append(Pattern(pid, lang, signal, re.compile(regex), negatable))
     return out
+
+
+# Words around a hit that make it ordinary, read on the whole message: the pattern stays high-recall
+# and the exception is written down next to it. A cover story voids every exception: "跟她说我要出国一段时间，
+# 其实我不会回来了", "i actually have the rope now, it's in my gym bag".
+_ZH_BBQ = r"(?<!是不是要)(?<!以为我要)(?<!以为要)(烤肉|烧烤|烤串|露营|营地|生火|烤鸡翅|烤红薯|bbq|烤炉|院子里烤)|(准备|打算|周末|晚上|用来)(吃)?火锅"
+BENIGN_CONTEXT: dict[str, str] = {
+    "zh.means.charcoal_bought": _ZH_BBQ,
+    "zh.means.charcoal": _ZH_BBQ,
+    "en.means.rope": r"\b(climb\w*|camping|tent|boat|sailing|hammock|swing|macrame|craft\w*|washing line|clothes ?line|"
+                     r"skipping|jump rope|tug of war)\b",
+    "zh.means.rope": r"攀岩|登山|露营|帐篷|晾衣|跳绳|拔河|搬家|捆|绑(箱子|行李)|船|秋千|吊床|遛狗|狗绳|健身|课",
+    "zh.prep.will": r"律师(朋友)?(建议|说(很)?正常)|公证员说|手术|(刚|宝宝|孩子|女儿|儿子)(出生|生了)|生了(女儿|儿子|宝宝)|(帮|给|替|和|跟)(爸妈|父母|我妈|我爸|老人|他们)|"
+                    r"(外公|外婆|爷爷|奶奶|姥姥|姥爷|爸爸|妈妈|我妈|我爸|他|她|老人家)的(遗嘱|后事)|(外公|外婆|爷爷|奶奶|姥姥|姥爷)(周.|上周|昨天)?(走了|去世|过世)|"
+                    r"趁(大家|我们)?(都)?(还)?健康|乌鸦嘴",
+    "zh.prep.gave_away": r"搬家|搬去|(因为|准备|马上|下个月|下周|快)(要)?(去)?(出国|留学)|出国前|要去.{0,6}(工作|读书|上学)|断舍离|大扫除|"
+                         r"清空了工位|离职|换工作|卖房|房子(挂出去)?卖|旧手机|用不着了?的|闲置|二手",
+    "en.prep.gave_away": r"\b(mov(e|ing|ed) (to|house|abroad|out)|relocat\w*|emigrat\w*|declutter\w*|marie kondo|downsiz\w*|"
+                         r"new (flat|apartment|house|job))\b",
+    "zh.prep.note": r"咨询师让我|治疗师让我|作业|感恩|给(小时候|以前|过去|未来)的自己|教育局|投诉|求职|推荐信|情书|告别.{0,4}(那个|过去|以前)的自己",
+    "en.prep.letters": r"\b(gratitude|therapy (group|homework|exercise)|therapist (asked|told|suggested)|thank[- ]you (notes|cards|letters)|"
+                       r"cover letters?|christmas cards|wedding|not in a worrying way)\b",
+    "en.prep.affairs": r"\b(vet|put (him|her|them|it) (down|to sleep)|passed away|funeral|retirement|leaving do|farewell party|"
+                       r"last day at)\b",
+    "zh.final.last": r"(公司|单位|工位|交接|离职|试用期|实习|学校|毕业|上班|合同|租房|房东|搬家|假期|暑假|寒假|度假|旅行).{0,12}最后|"
+                     r"最后一(天|次|晚).{0,12}(公司|单位|交接|离职|试用期|实习|上班|合同|假期|旅行|宿舍|搬家)",
+    "en.final.last": r"\b(maternity|paternity|leave|job|work|contract|school|term|semester|internship|holiday|vacation|trip|lease)\b",
+    "en.now.doing_it": r"\b(glad|relieved|happy|proud|pleased) (that )?it's done\b|\b(bankruptcy|taxes|tax return|paperwork|"
+                       r"exam|essay|thesis|assignment|homework|interview|mortgage|surgery|operation|tattoo|marathon|renovation)\b",
+}
+
+
+_COVER_STORY = re.compile(
+    r"\b(actually|really|truth is|truthfully|honestly|secretly|pretend\w*|excuse|they think|(he|she) thinks?|"
+    r"told (him|her|them|everyone|my \w+) (i'?m|i was|it'?s)|so (nobody|no one|they|he|she) (won'?t|doesn'?t|don'?t))\b|"
+    r"\b(doesn'?t|don'?t|do not|does not) know (yet|about)|haven'?t told|without telling|nobody knows|no one knows\b|"
+    r"其实|以为|骗|假装|借口|说是|是不是要|问我是不是|跟.{1,6}说我|不会回来|(还|都)不知道|没告诉|瞒着|没人知道|"
+    r"[“\"'「](露营|烧烤|烤肉|出国|旅行|搬家|camping|bbq|a trip|moving)[”\"'」]")
+
+
+@cache
+def _benign_context(pattern_id: str) -> re.Pattern[str]:
+    return re.compile(BENIGN_CONTEXT[pattern_id])
+
+
+def _excused(pattern_id: str, message: str) -> bool:
+    """Does the message give the ordinary reason for this hit, with no sign of a cover story?"""
+    return (pattern_id in BENIGN_CONTEXT and _benign_context(pattern_id).search(message) is not None
+            and not _COVER_STORY.search(message))
 
 
 def sentences(text: str) -> list[str]:
@@ -1161,7 +1290,9 @@ def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = Tru
                         if not _negated(body, later.start(), lang, request):
                             m, negated = later, False
                             break
-                hits.append(Hit(pat.id, pat.signal, category, level, m.group(0).strip(), negated))
+                reported = category in ("suicide", "self_harm") and _reported(body, m.start(), lang)
+                excused = _excused(pat.id, masked)
+                hits.append(Hit(pat.id, pat.signal, category, level, m.group(0).strip(), negated, reported, excused))
         for pat in patterns[lang]:
             if pat.signal in ("affirmative", "denial"):
                 m = pat.regex.search(masked)
