@@ -155,7 +155,8 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
     third_party = bool(signals & {"third_party_risk", "third_party_self_harm", "third_party_in_progress"}) or (
         "professional" in signals and "about_patients" in signals
         and not signals & {"intent_time", "intent_act", "means_strong", "plan", "preparation"})
-    history = "history" in signals
+    # "I tried at 19 and I'm going to try again tonight": the past act is not only history.
+    history = "history" in signals and not signals & {"intent_act", "plan", "means_strong", "preparation"}
     no_intent = "no_intent" in signals
 
     for sig in signals:

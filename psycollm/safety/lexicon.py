@@ -291,6 +291,7 @@ IDIOMS_EN = [
 ]
 
 IDIOMS_ZH = [
+    r"(疼|痛|烦|急|气|困|悔|羞|尴尬|吵)得(我)?(想|要|直)(拿头)?撞墙",
     # X死(了/我了): intensifier, not death
     r"(笑|累|气|热|冷|饿|困|烦|急|吓|忙|难|疼|痛|磨|渴|闷|穷|丑|美|馋|晒|挤|撑|愁|羡慕|心疼|无聊|尴尬)(死|得要死|得半死|得要命)(了|我了|人了|我|你|人)?",
     r"(得|个)半死",
@@ -419,7 +420,7 @@ def _negated(sentence: str, start: int, lang: str, request: bool = False) -> boo
     return len(gap) <= 2 and not _NEG_BREAK_ZH.search(gap)
 
 
-_ZH_INTENT_VERBS = re.compile(r"^(想过要|想要|想过|打算|准备|会去|要去|去|要|会)+")
+_ZH_INTENT_VERBS = re.compile(r"^(任何|自己|想过要|想要|想过|说过要|说过|提过要|提过|打算|准备|会去|要去|去|要|会)+")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -529,6 +530,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.time.soon", "intent_time", r"\b" + _SOON + r"\b", False),
     ("en.time.the_night", "intent_time", r"\b(tonight is the night|this is it|it's time)\b", False),
     ("en.time.finally_do_it", "intent_act", r"\b(finally|going to|gonna|will|i'll) (do it|go through with it)\b", True),
+    ("en.intent.try_again", "intent_act", r"\b(going to|gonna|will|i'll|want to|planning to|plan to) (try|do) (it |that )?again\b", True),
     # -- preparation / goodbyes
     ("en.prep.note", "preparation", r"\b(suicide note|goodbye (letters?|notes?)|farewell (letters?|notes?)|wrote (a|my) (note|letter) for)\b", True),
     ("en.prep.letters_everyone", "preparation", r"\b(written|wrote|writing) (letters|notes|goodbyes?) (to|for) (everyone|my (family|kids|children|parents|friends))", True),
@@ -551,7 +553,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.final.gone", "finality",
      r"\b(i'll|i will) be gone\b|\b(won't|will not) be (here|around|alive) (much longer|for long|anymore)\b|"
      r"\bnobody will have to deal with me\b", True),
-    ("en.final.ready", "finality", r"\b(i'm|i am) (ready|at peace with my decision)\b|\beverything is (ready|sorted|in order)\b", True),
+    ("en.final.ready", "finality", r"\b(i'm|i am) ready\b", True),
+    ("en.final.decision", "finality", r"\b(i'm|i am) at peace with my decision\b|\beverything is (ready|sorted|in order)\b", True),
     ("en.final.made_sure", "finality", r"\bi've made sure of (that|it)\b|\bmake that happen\b|\bmake it happen\b", True),
     # -- attempts
     ("en.attempt.tried", "attempt",
@@ -649,7 +652,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(hit|slapped|shook|beat|kicked|punched|hurt) (my )?(baby|toddler|son|daughter|kid|child|little \w+)"
      r"( really| so)? (hard|so hard|too hard)\b|\bshook my baby\b|\bslapped my (toddler|baby|son|daughter|kid)", True),
     ("en.abuse.bruises", "abuse", r"\b(bruises|bruised|welts)\b.{0,40}\b(back|arms?|legs?|face|all over)\b", True),
-    ("en.abuse.elder", "abuse", r"\b(care home|nursing home|carer|caregiver|nurse|staff)\b.{0,80}\b(bruis\w+|hits?|shouts at|steals|dirty|neglect\w*|yell)", True),
+    ("en.abuse.care_staff", "abuse",
+     r"\b(care home|nursing home|carer|caregiver|(the|his|her|their|\w+'s) (nurses?|staff))\b.{0,80}\b(bruis\w+|hits?|shouts at|steals|dirty|neglect\w*|yell)", True),
     ("en.abuse.punishment", "abuse", r"\b(don't|do not) feed me\b|\bno food for days\b|\bfor days as (a )?punishment\b", True),
     # -- medical emergency
     ("en.med.overdose", "overdose_taken",
@@ -657,7 +661,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(took|taken|swallowed|drank) (way )?too (much|many)\b|\b(accidentally|by mistake) (took|taken|injected)\b|"
      r"\btook (double|twice) my\b|\bdouble my (insulin|dose|meds)\b|\btoo many (pills|painkillers)\b.{0,30}(won't wake|unconscious|vomit)", False),
     ("en.med.unconscious", "overdose_taken",
-     r"\b(won't|will not|can't) wake (up|him|her)\b|\b(barely|not) breathing\b|\bunconscious\b|\bpassed out after\b", False),
+     r"\b(won't|will not|can't) wake (him|her)\b|(?<!\bi )(?<!\bi'll )\b(won't|will not|can't) wake up\b|\b(barely|not) breathing\b|\bunconscious\b|\bpassed out after\b", False),
     ("en.med.taken_bunch", "overdose_taken", r"\btook (a bunch|a lot|loads|a handful) of (pills|tablets|meds)\b", False),
     # -- psychosis / mania red flags
     ("en.psy.voices", "psychosis",
@@ -755,7 +759,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.bruises", "abuse", r"\b(finger[- ]shaped|hand[- ]shaped)? ?bruises\b.{0,40}\b(teacher|daycare|babysitter|nanny|caregiver|grabbed)|\b(grabbed|shook|hit|slapped) (him|her|my (son|daughter|baby|kid)) so hard\b", True),
     ("en.psy.tv_tells", "psychosis", r"\b(tv|television|radio|phone|voices?) (keeps |is |are )?(telling|ordering|commanding) me (to|i need to|i have to)\b", True),
     ("en.psy.no_sleep", "psychosis", r"\bhaven'?t slept (since|in|for) (\w+ )?(days|nights|\d+|three|four|five)\b|\b(awake|up) (for )?(\d+|three|four|five) (nights|days) (straight|now)?\b", True),
-    ("en.passive.stop_existing", "passive_ideation", r"\b(want|wanna) to (just )?stop existing\b|\bwouldn'?t mind if i (just )?(didn'?t|don'?t|never) wake\b|\bif a (bus|car|truck) hit me\b|\bturning the wheel\b", True),
+    ("en.passive.stop_existing", "passive_ideation", r"\b(pray|hope|wish)( that)? i (won't|don't|wouldn't|never) wake up\b|\b(want|wanna) to (just )?stop existing\b|\bwouldn'?t mind if i (just )?(didn'?t|don'?t|never) wake\b|\bif a (bus|car|truck) hit me\b|\bturning the wheel\b", True),
     ("en.third.unalive", "third_party_risk", r"\b(he|she|they|kid|friend|classmate|girlfriend|boyfriend)\b.{0,40}\b(wants? to|said .{0,10})(kill (himself|herself|themselves)|die|disappear)|\bif i disappeared would you (even )?notice\b", True),
     # -- session 3: slot-shaped rules (an act, a quantity, a target) rather than fixed phrases, from
     #    the misses of a fifth independently written set (safety_final5, used as the development set)
@@ -888,9 +892,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(but|though|although)?\s?(i )?(would never|wouldn't|won't|will not|would not|am not going to|'m not going to|"
      r"never would|never) (act on (it|them|that)|do (it|anything)( about it)?|go through with it)\b|"
      r"\b(no|without a|without any|don't have a|do not have a) (plan|intention|intent)\b|\bbut (i'm|i am) safe\b|"
-     r"\bbut no plan\b|\bno plans? to\b|\bhaven't acted on (it|them)\b", False),
+     r"\bbut no plan\b|\bno plans? to\b|\bhaven't acted on (it|them)\b|"
+     r"\((joke|jk|kidding|i'?m not|not really|obviously|joking)[^)]{0,30}\)", False),
     ("en.mod.history", "history",
-     r"\b(years ago|when i was (a |\d+|young|little|in)|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
+     r"\b(years ago|when i was (a |\d+|young|little|in|at)|in (19|20)\d\d|(tried to|attempted)\b.{0,30}\bat (1[0-9]|[2-9][0-9])\b(?!:| ?(am|pm|o'?clock))|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
      r"used to|haven't (in|for) (\d+|two|three|four|five|a few|many) (years|months)|\d+ years clean|"
      r"(\d+|two|three|four|five|ten) years ago)\b", False),
     ("en.mod.professional", "professional",
@@ -968,6 +973,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.time.soon", "intent_time", _ZH_SOON, False),
     ("zh.time.this_is_it", "intent_time", r"就是今晚|就是现在|是时候了|下次(我)?会真的", False),
     ("zh.time.do_it", "intent_act", r"(就会|会|要|准备)(吃了|动手|去做|做了)|真的(割|跳|吃)下去", True),
+    ("zh.intent.try_again", "intent_act", r"(还)?(要|想|会|准备|打算)再(试|来)一次|还会再(试|做)", True),
     # -- preparation
     ("zh.prep.note", "preparation", r"遗书|绝笔|告别信|写好了?(信|告别)|给.{1,8}(写|留)了?(信|封信)", True),
     ("zh.prep.gave_away", "preparation", r"(东西|猫|狗|宠物|吉他|书|衣服)(都|也)?(送人|送给|送走|分给|捐掉|捐了|托给|交给)|把.{1,12}(都)?送(人|给|走)了", True),
@@ -981,7 +987,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.prep.look_after", "preparation", r"(帮我)?照顾(好)?(我的)?(狗|猫|宠物|孩子).{0,12}(走了|不在|以后)|交代的事.{0,6}(写好|安排好|都好)", True),
     ("zh.final.over", "finality", r"(一切|所有)(就|都)(都)?(会)?结束|结束这一切|过了今晚", True),
     ("zh.final.wont_need", "finality", r"(用不上|用不着)了|待不了多久|不会再(拖累|麻烦)", True),
-    ("zh.final.arranged", "finality", r"(一切|都)(都)?(安排好|准备好|处理好)了|我准备好了|没人需要再为我", True),
+    ("zh.final.arranged", "finality", r"(一切|都)(都)?(安排好|准备好|处理好)了|没人需要再为我", True),
+    ("zh.final.ready", "finality", r"我准备好了", True),
     ("zh.final.make_happen", "finality", r"(想好|知道)(了)?怎么让这件事发生|让这件事发生", True),
     # -- attempts
     ("zh.attempt.tried", "attempt", r"自杀(过|未遂|没成功|没死成)|(上吊|割腕|吞药|跳楼|服药)(过(?!量)|未遂)|(试过|尝试过?)(自杀|轻生|结束生命)|被救(回来|活)了?|没死成|后悔活了下来|绳子断了", True),
@@ -1045,7 +1052,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.psy.god", "psychosis", r"(神|上帝|魔鬼|菩萨|鬼)(告诉|跟|对|命令)我(说)?", True),
     ("zh.psy.chip", "psychosis", r"(脑子|脑袋|身体)里(装|植入)了|控制我的(想法|思想|大脑)|广播我的想法", True),
     ("zh.psy.messiah", "psychosis", r"我是(救世主|神|上帝|天选之人)|我无所不能", True),
-    ("zh.psy.no_sleep", "psychosis", r"(五|六|七|\d+)天(没|不)睡|一个星期没睡|一周没睡", True),
+    ("zh.psy.no_sleep", "psychosis", r"((五|六|七|\d+)天(没|不)睡|一个星期没睡|一周没睡)(?!好|踏实|够|饱)", True),
     ("zh.psy.persecution", "psychosis", r"(在我的?)?饭里下毒|(通过|用)(电视|手机|墙|摄像头|wifi).{0,4}监视我|换成了复制品|除掉这个复制品", True),
     ("zh.psy.fly", "psychosis", r"证明我会飞", True),
     ("zh.psy.whispers", "psychosis_mild", r"没人的时候.{0,6}听到|听到有人小声说话", True),
@@ -1053,7 +1060,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- third party
     ("zh.third.says_die", "third_party_risk",
      r"(朋友|妹妹|姐姐|哥哥|弟弟|妈妈|爸爸|我爸|我妈|孩子|儿子|女儿|学生|同学|同事|来访者|他|她)(一直|总|总是|老是|经常)?(说|讲|提到)(她|他)?(想死|不想活|要自杀|想自杀|活着没意思)", True),
-    ("zh.third.self_harm", "third_party_self_harm", r"(发现|看到|知道)(了)?(弟弟|妹妹|孩子|儿子|女儿|学生|朋友|同学|他|她).{0,4}(在)?(割|划|自残|伤害)(自己)?|(学生|孩子|朋友|她|他)(的)?手臂上有(割|划)痕", True),
+    ("zh.third.self_harm", "third_party_self_harm", r"(女儿|儿子|孩子|学生|妹妹|弟弟|朋友|同学)(最近|开始|又|一直|也)+(在)?(自伤|自残|割腕|划手)|(发现|看到|知道)(了)?(弟弟|妹妹|孩子|儿子|女儿|学生|朋友|同学|他|她).{0,4}(在)?(割|划|自残|伤害)(自己)?|(学生|孩子|朋友|她|他)(的)?手臂上有(割|划)痕", True),
     ("zh.third.in_progress", "third_party_in_progress", r"(朋友|妹妹|姐姐|哥哥|弟弟|她|他).{0,10}(吞了|吃了|喝了)(一瓶|一整瓶|好多|很多|整瓶|一把)(药|安眠药)?.{0,12}(告别|再见)?", False),
     # -- dangerous requests
     ("zh.req.lethal", "lethal_means", r"致死(量|剂量)|多少.{0,8}(才能|能|会|就)(睡过去|不再醒|醒不过来|一睡不醒)|(吃|喝|打|注射|服用)?多少.{0,6}(会|能|才能)?(死|致死|致命|死人)|致命剂量", True),
@@ -1176,8 +1183,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
-    ("zh.mod.no_intent", "no_intent", r"(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
-    ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])(那年|的时候)|那年|当年|(\d+|几|十|五|两|三)年前|(\d+|十几|十六|十五)岁(的)?时(候)?|小时候|(高中|初中|大学|青春期)的时候|已经(\d+|五|两|三|几)年没有?(了)?", False),
+    ("zh.mod.no_intent", "no_intent", r"[(（]\s*(不是真的|不是|开玩笑的?|玩笑|夸张|比喻)\s*[)）]|——\s*比喻|(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
+    ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])(那年|的时候)|那年|当年|(\d+|几|十|五|两|三)年前|([一二三四五六七八九十几\d]+|十几|二十多|三十多)岁(的)?(时(候)?|那年)|小时候|"
+     r"(高中|初中|大学|青春期)的时候|读(大学|高中|初中)(那会|的时候)|年轻(的)?时候|(19|20)\d\d年|已经(\d+|一|五|两|三|几)年没有?.?(了)?", False),
     ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是.{0,6}(护士|医生|咨询师|老师|班主任|辅导员|社工)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
     ("zh.mod.risk_question", "risk_question", r"自杀|轻生|结束(自己的)?生命|伤害自己|伤害你自己", False),
     ("zh.mod.affirmative", "affirmative", r"^\W*(有(?![点些人的])|是的|是|对|嗯|想过|有过|偶尔|有时候|经常)", False),
@@ -1207,6 +1215,11 @@ def compiled_patterns() -> dict[str, list[Pattern]]:
 # and the exception is written down next to it. A cover story voids every exception: "跟她说我要出国一段时间，
 # 其实我不会回来了", "i actually have the rope now, it's in my gym bag".
 _ZH_BBQ = r"(?<!是不是要)(?<!以为我要)(?<!以为要)(烤肉|烧烤|烤串|露营|营地|生火|烤鸡翅|烤红薯|bbq|烤炉|院子里烤)|(准备|打算|周末|晚上|用来)(吃)?火锅"
+# "给一个喝了农药的老人洗胃", "来了个吃了一整瓶扑热息痛的小姑娘": someone else, told by a carer.
+_ZH_PATIENT = (r"(吃|吞|喝|服)(了|下)[^,。]{0,12}的(老人|病人|患者|人|孩子|小孩|小姑娘|姑娘|小伙子|男孩|女孩|阿姨|大爷|大妈|学生|年轻人|"
+               r"女生|男生)")
+_EN_ACCIDENT = (r"\b((cat|kitten|dog|puppy|rabbit|hamster|parrot) (scratched|bit)|chopping|slicing|cooking|in the kitchen|shaving|"
+                r"paper cut|knife slipped|tripped|gardening|diy|by accident|accidentally)\b")
 BENIGN_CONTEXT: dict[str, str] = {
     "zh.means.charcoal_bought": _ZH_BBQ,
     "zh.means.charcoal": _ZH_BBQ,
@@ -1228,6 +1241,24 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.final.last": r"(公司|单位|工位|交接|离职|试用期|实习|学校|毕业|上班|合同|租房|房东|搬家|假期|暑假|寒假|度假|旅行).{0,12}最后|"
                      r"最后一(天|次|晚).{0,12}(公司|单位|交接|离职|试用期|实习|上班|合同|假期|旅行|宿舍|搬家)",
     "en.final.last": r"\b(maternity|paternity|leave|job|work|contract|school|term|semester|internship|holiday|vacation|trip|lease)\b",
+    "zh.now.poison": _ZH_PATIENT,
+    "zh.now.took_many": _ZH_PATIENT,
+    "zh.now.swallowed_all": _ZH_PATIENT,
+    "zh.now.took_pills": _ZH_PATIENT,
+    "zh.med.overdose": _ZH_PATIENT + r"|(表姐|表妹|表哥|表弟|姐姐|妹妹|哥哥|弟弟|儿子|女儿|阿姨|叔叔|朋友|同学|同事|病人|患者|老人|邻居)[^,。]{0,6}"
+                       r"(药物|吸毒)过量(走了|去世|死了|被抢救回来|抢救过来)",
+    "zh.means.poison_bought": r"(有|闹|抓)老鼠|灭鼠|防鼠|(猫|狗|孩子)碰不到|除草|打虫",
+    "zh.prep.insurance": r"(给|帮|替)(我)?(爸|妈|父母|爸妈|孩子|老公|老婆|家人|女儿|儿子)(买|投保|保)",
+    "zh.abuse.threat": r"狼人杀?|游戏|吃鸡|王者|副本|开黑|剧本杀",
+    "zh.abuse.lock": r"忘带钥匙|没带钥匙|钥匙(丢|落|忘)|开锁",
+    "zh.active.walk_into": r"侵入性(思维|想法)|强迫(症|思维)",
+    "zh.sh.head_wall": r"侵入性(思维|想法)|强迫(症|思维)|比喻|夸张",
+    "en.sh.cut_myself": _EN_ACCIDENT,
+    "en.sh.i_self_harm": _EN_ACCIDENT,
+    "en.med.overdose": r"\b(coffee|caffeine|espresso|energy drinks?|red bull|monster|tea|water|soda|coke|sugar|candy)\b",
+    # Old age and faith: "I'm ready whenever the Lord wants me" is acceptance, not a plan (caution still).
+    "en.final.ready": r"\b(the lord|god|jesus|heaven|my maker)\b|\bi'?m ([7-9]\d)\b",
+    "zh.final.ready": r"老天爷|上帝|菩萨|阎王|老伴|我[七八九]十",
     "en.now.doing_it": r"\b(glad|relieved|happy|proud|pleased) (that )?it's done\b|\b(bankruptcy|taxes|tax return|paperwork|"
                        r"exam|essay|thesis|assignment|homework|interview|mortgage|surgery|operation|tattoo|marathon|renovation)\b",
 }
@@ -1236,6 +1267,7 @@ BENIGN_CONTEXT: dict[str, str] = {
 _COVER_STORY = re.compile(
     r"\b(actually|really|truth is|truthfully|honestly|secretly|pretend\w*|excuse|they think|(he|she) thinks?|"
     r"told (him|her|them|everyone|my \w+) (i'?m|i was|it'?s)|so (nobody|no one|they|he|she) (won'?t|doesn'?t|don'?t))\b|"
+    r"\b(say|said|tell|told|pretend\w*)\b.{0,20}\b(the (cat|dog)|an accident|it was an accident)|"
     r"\b(doesn'?t|don'?t|do not|does not) know (yet|about)|haven'?t told|without telling|nobody knows|no one knows\b|"
     r"其实|以为|骗|假装|借口|说是|是不是要|问我是不是|跟.{1,6}说我|不会回来|(还|都)不知道|没告诉|瞒着|没人知道|"
     r"[“\"'「](露营|烧烤|烤肉|出国|旅行|搬家|camping|bbq|a trip|moving)[”\"'」]")

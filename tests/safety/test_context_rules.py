@@ -90,3 +90,60 @@ def test_a_cover_story_voids_the_excuse(text: str) -> None:
 def test_every_benign_context_names_a_pattern() -> None:
     ids = {p.id for lang in ("en", "zh") for p in lexicon.compiled_patterns()[lang]}
     assert set(lexicon.BENIGN_CONTEXT) <= ids, set(lexicon.BENIGN_CONTEXT) - ids
+
+
+# Hard negatives from the training data the lexicon used to answer with crisis resources, each with the
+# crisis it must still catch.
+ORDINARY_AND_CRISIS = [
+    ("My cat scratched my arm and it's bleeding a bit, should I disinfect it?",
+     "I'll tell mum the cat scratched my arm again"),
+    ("I cut my finger chopping carrots, it's bleeding a lot",
+     "I cut my arm again last night, told everyone it was the cat"),
+    ("Drank too much coffee and my heart is racing", "I drank too much last night and took a handful of pills"),
+    ("I can't wake up in the mornings lately", "I can't wake her up, she took her pills"),
+    ("家里有老鼠，买了老鼠药，放哪里猫碰不到？", "买了老鼠药，今晚就喝"),
+    ("我有强迫症，脑子里会冒出'要是开车撞墙怎么办'，我绝对不会做", "我真想开车撞墙，一了百了"),
+    ("得了带状疱疹，疼得想撞墙，晚上根本睡不着", "我真想开车撞墙，一了百了"),
+    ("我是村医，今天给一个喝了农药的老人洗胃，没救回来", "半小时前我喝了一口农药"),
+    ("我是急诊护士。昨晚来了个吃了一整瓶扑热息痛的小姑娘", "我吃了一整瓶扑热息痛"),
+    ("我表姐去年药物过量被抢救回来了，现在恢复得很好", "我好像药物过量了，现在心跳很快"),
+    ("宿舍有个人天天半夜打电话，我已经一周没睡好", "一周没睡了，脑子里的声音让我去跳楼"),
+    ("想了解一下人寿保险一般有哪些免责条款，给我爸买的", "保险过了两年自杀也赔，我查过了"),
+    ("昨晚当狼人把全场都刀了，今天朋友们都说要杀了我报仇", "他说我再报警就杀了我"),
+    ("最近心情不太好，但先说清楚，我没有任何想伤害自己的想法", "最近压力大，又开始伤害自己了"),
+    ("我女儿开始自伤了，现在在医院门诊治疗", "我开始自伤了"),
+    ("I manage a café and one of my staff told me she was being hit at home",
+     "My grandfather's nurse steals his money and shouts at him, he has dementia."),
+]
+
+
+@pytest.mark.parametrize(("ordinary", "crisis"), ORDINARY_AND_CRISIS)
+def test_ordinary_sentence_and_its_crisis_counterpart(ordinary: str, crisis: str) -> None:
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    assert_below_crisis(user(ordinary))
+    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "I tried to kill myself at 19. I'm 30 now, married and doing well, but it still crosses my mind sometimes.",
+    "I had a suicide attempt in 2019. Today I got promoted at work.",
+    "2019年我自杀未遂过。今天我在单位升职了。",
+    "我十七岁的时候自杀过一次，被救回来了。我现在没有危险，就是想聊聊。",
+    "Sometimes I pray I won't wake up in the morning.",
+    "这个PPT要把我整死了，甲方再让改一版我就从22楼跳下去（不是）😂",
+    "bro i'm gonna kms if this lecturer sets one more essay (joke obviously)",
+])
+def test_history_wishes_and_disclaimers_are_caution_not_crisis(text: str) -> None:
+    assert_below_crisis(user(text))
+
+
+@pytest.mark.parametrize("text", [
+    "I tried to kill myself at 19 and I'm going to try again tonight",
+    "我十七岁的时候自杀过一次，现在又买好了炭",
+    "我要自杀（不是开玩笑）",
+    "I'm going to kill myself (not joking)",
+    "I'm 30 now and I just took 40 pills",
+])
+def test_history_and_brackets_do_not_hide_present_risk(text: str) -> None:
+    assert_reaches(user(text), "high", "suicide")
