@@ -351,8 +351,8 @@ def _idioms() -> tuple[tuple[list[re.Pattern[str]], LiteralPrefilter], tuple[lis
 _REPORTED_EN = re.compile(
     r"\b(my (\w+ ){0,2}(friend|buddy|mate|bestie|bff|son|daughter|kid|child|teen|teenager|brother|sister|mom|mum|mother|dad|"
     r"father|wife|husband|partner|girlfriend|boyfriend|roommate|flatmate|student|colleague|coworker|co-worker|classmate|"
-    r"cousin|nephew|niece|grandson|granddaughter|client|patient|uncle|aunt)s?|he|she|they|someone|somebody|"
-    r"an?( \w+)? (friend|student|classmate|colleague|coworker|kid|boy|girl|guy|patient|client))\b(?!')"
+    r"cousin|nephew|niece|grandson|granddaughter|client|patient|uncle|aunt|team|teammates|\d+[- ]?(yo|year[- ]old))s?|he|she|they|"
+    r"someone|somebody|an?( \w+)? (friend|student|classmate|colleague|coworker|kid|boy|girl|guy|patient|client|caller|customer))\b(?!')"
     r"( (in|from|at|on) (my|our|the|his|her) \w+( \w+)?)?"
     r"( (just|also|always|then|literally|actually|randomly|once|even|finally|recently|suddenly|sometimes|often|still|"
     r"has|had|have|has been|was|is|would|will|did|kept|keeps|constantly|jokingly|casually|like))*"
@@ -558,7 +558,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.final.made_sure", "finality", r"\bi've made sure of (that|it)\b|\bmake that happen\b|\bmake it happen\b", True),
     # -- attempts
     ("en.attempt.tried", "attempt",
-     r"\b(tried|attempted|tried to|attempt to) (to )?(kill myself|end my life|take my life|commit suicide|hang myself|overdose)\b", True),
+     r"\b(tried|attempted|tried to|attempt to) (to )?(kill myself|end my life|take my life|take my own life|commit suicide|hang myself|overdose)\b", True),
     ("en.attempt.attempted_suicide", "attempt", r"\b(attempted suicide|suicide attempt|i overdosed|i od'd)\b"
      r"(?! on (coffee|caffeine|sugar|chocolate|candy|sweets|carbs|junk food|netflix|tv|anime|k-?dramas|cake|pizza|energy drinks?|cookies))", True),
     ("en.attempt.survived", "attempt",
@@ -607,7 +607,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.sh.self_harm_started", "self_harm_act", r"\b(started|relapsed|back to) (self[- ]?harm\w*|cutting)", True),
     ("en.sh.i_self_harm", "self_harm_act", r"\bi (self[- ]?harm|cut)\b", True),
     ("en.sh.relapsed", "self_harm_act", r"\brelapsed\b.{0,30}\b(cut|hurt|burn)", True),
-    ("en.sh.head_wall", "self_harm_act", r"\b(hit|bang|banging|hitting) my head (against|on) the wall\b", True),
+    ("en.sh.head_wall", "self_harm_act", r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )\b(hit|bang|banging|hitting) my head (against|on) the wall\b", True),
+    ("en.sh.head_wall_urge", "self_harm_urge", r"\b(want|wanted|wanna|urge) to (hit|bang) my head (against|on) the wall\b", True),
     ("en.sh.until_bleeds", "self_harm_act", r"\buntil (it|they) (bleeds?|bled)\b|\buntil my knuckles\b", True),
     ("en.sh.burn_cig", "self_harm_act", r"\bburning (my \w+|myself) with (cigarettes|a lighter)\b", True),
     ("en.sh.going_to", "self_harm_act", r"\b(going to|gonna|will) (cut|hurt|burn|harm) (myself|tonight)\b|\bgoing to cut tonight\b", True),
@@ -615,7 +616,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.sh.now_bleeding", "self_harm_in_progress",
      r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
      r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
-    ("en.sh.urge", "self_harm_urge", r"\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)\b|\burges to cut\b", True),
+    ("en.sh.urge", "self_harm_urge", r"\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|\burges to cut\b", True),
     ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
     # -- harm to others
     ("en.others.kill", "harm_others_intent",
@@ -678,8 +679,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.psy.big_ideas", "psychosis_mild", r"\b(sleeping|sleep) (\d|two|three) hours.{0,40}(amazing|full of|energy|ideas)\b", True),
     # -- third party
     ("en.third.says_die", "third_party_risk",
-     r"\bmy (friend|sister|brother|mom|mum|dad|mother|father|son|daughter|partner|wife|husband|student|client|colleague|classmate|cousin)"
-     r"( keeps| has been| is)? (saying|says|talking about|talks about|told me)\b.{0,30}(die|dead|suicid\w*|kill (himself|herself|themselves)|"
+     r"\bmy (friend|sister|brother|mom|mum|dad|mother|father|son|daughter|partner|wife|husband|student|client|colleague|classmate|cousin|"
+     r"\d+[- ]?(yo|year[- ]old))"
+     r"( keeps| has been| is)? (saying|says|said|talking about|talks about|told me)\b.{0,30}(die|dead|suicid\w*|kill (himself|herself|themselves)|"
      r"not wanting to be around|end (it|his life|her life))", True),
     ("en.third.self_harm", "third_party_self_harm",
      r"\b(my )?(friend|sister|brother|son|daughter|student|younger brother|younger sister|child|kid)\b.{0,40}"
@@ -893,9 +895,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"never would|never) (act on (it|them|that)|do (it|anything)( about it)?|go through with it)\b|"
      r"\b(no|without a|without any|don't have a|do not have a) (plan|intention|intent)\b|\bbut (i'm|i am) safe\b|"
      r"\bbut no plan\b|\bno plans? to\b|\bhaven't acted on (it|them)\b|"
-     r"\((joke|jk|kidding|i'?m not|not really|obviously|joking)[^)]{0,30}\)", False),
+     r"\((joke|jk|kidding|i'?m not|not really|obviously|joking)[^)]{0,30}\)|"
+     r"\bif (this|that|one more|the) (printer|customer|meeting|email|client|wifi|laptop|computer)\b|"
+     r"\bi'?d never (actually )?(do it|act on it|go through with it)\b|\bi don'?t think i'?d (actually |ever )?(do it|kill myself|go through with it)\b", False),
     ("en.mod.history", "history",
-     r"\b(years ago|when i was (a |\d+|young|little|in|at)|in (19|20)\d\d|(tried to|attempted)\b.{0,30}\bat (1[0-9]|[2-9][0-9])\b(?!:| ?(am|pm|o'?clock))|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
+     r"\b(years ago|when i was (a |\d+|young|little|in|at)|in (19|20)\d\d|(tried to|attempted|the first time i)\b.{0,30}\bat (1[0-9]|[2-9][0-9])\b(?!:| ?(am|pm|o'?clock))|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
      r"used to|haven't (in|for) (\d+|two|three|four|five|a few|many) (years|months)|\d+ years clean|"
      r"(\d+|two|three|four|five|ten) years ago)\b", False),
     ("en.mod.professional", "professional",
@@ -945,9 +949,10 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.active.end_all", "active_ideation", r"(就|要|会|准备|打算|决定)(去)?结束这一切", True),
     ("zh.active.jump_from", "active_ideation", r"(我|就|要|准备|打算)(从|到)[^几多哪]{1,10}(跳下去|跳下来|跳楼)|就(从|去)[^几多哪]{0,10}跳", True),
     ("zh.active.swallow_all", "active_ideation", r"(一次性|一口气|整盒|整瓶|全部)(全)?(吞|吃|喝)(下去|掉|了)?", True),
-    ("zh.active.walk_into", "active_ideation", r"走进(海|河|江|湖)里|(想|要|打算|准备|干脆|真想|恨不得|一脚油门)(开车)?(去)?(冲出去|撞(墙|树|护栏|高速护栏|桥墩|大货车))|开车(去)?撞(?![了到上])", True),  # not "开车撞了护栏" (an accident)
+    ("zh.active.walk_into", "active_ideation", r"走进(海|河|江|湖)里|(想|要|打算|准备|干脆|真想|恨不得|一脚油门)(开车)?(去)?(冲出去|撞(树|护栏|高速护栏|桥墩|大货车))|(开车|一脚油门).{0,4}撞墙|开车(去)?撞(?![了到上])", True),  # not "开车撞了护栏" (an accident)
     ("zh.active.not_alive", "active_ideation", r"没打算活到|不打算活到|活不过", False),
-    ("zh.active.wont_be", "active_ideation", r"(我)?不会在了|不在了(吧)?$", True),
+    ("zh.active.wont_be", "active_ideation", r"(我)?不会在了|(?<!干脆)(?<!不如)(?<!宁愿)(?<!希望)(?<!想)(?<!就这样)不在了(吧)?$", True),
+    ("zh.passive.wish_gone", "passive_ideation", r"(干脆|不如|还不如|宁愿|希望|想)(就)?(这样)?不在了", True),
     # -- plan
     ("zh.plan.chosen", "plan", r"(方法|办法)(都|也)?(已经)?(想好|选好|定好|找好|挑好|准备好)", True),
     # a date or a place chosen is a plan only with ideation (not "我们婚礼的日子选好了")
@@ -1014,14 +1019,14 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.now.doing", "in_progress", r"我(已经)?开始了|我现在正在做|等你们看到.{0,10}我(已经)?不在了|已经结束了", False),
     ("zh.now.last_message", "in_progress", r"这是我最后一条消息", False),
     # -- self-harm
-    ("zh.sh.cut", "self_harm_act", r"(割|划|划伤|割伤|烫|烧|伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
+    ("zh.sh.cut", "self_harm_act", r"(?<!想)(割|划|划伤|割伤|烫|烧|伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
     ("zh.sh.cut_times", "self_harm_act", r"(割|划)了.{0,4}次(手|自己|手臂|手腕)?", True),
     ("zh.sh.self_harm", "self_harm_act", r"(开始|又|一直在?|还在|复发.{0,4})(自残|自伤)|自残(了|过后)?.{0,4}(越来越|每天|又)|就自残", True),
-    ("zh.sh.head_wall", "self_harm_act", r"(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
+    ("zh.sh.head_wall", "self_harm_act", r"(?<!想)(?<!想拿头)(?<!想用头)(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
     ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
     ("zh.sh.going_to", "self_harm_act", r"(今晚|今天)(我)?要(伤害|划|割)(自己)?", True),
     ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好)深.{0,12}(血|止不住)|血(一直)?止不住|到处都是血", False),
-    ("zh.sh.urge", "self_harm_urge", r"(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
+    ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
     ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
     # -- harm to others
     ("zh.others.kill", "harm_others_intent",
@@ -1183,7 +1188,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
-    ("zh.mod.no_intent", "no_intent", r"[(（]\s*(不是真的|不是|开玩笑的?|玩笑|夸张|比喻)\s*[)）]|——\s*比喻|(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
+    ("zh.mod.no_intent", "no_intent", r"(甲方|ppt|例会|会议|客户|打印机|电脑|网|顾客)(要是)?(再|又).{0,12}我就|再(让我)?(改|开).{0,8}(一版|一个会).{0,6}我就|(也)?就是想想|只是想想|想想而已|(那种事|这种事)我(是)?(绝对)?不会(干|做)的?|[(（]\s*(不是真的|不是|开玩笑的?|玩笑|夸张|比喻)\s*[)）]|——\s*比喻|(但|可是|不过)?(我)?(不会|绝不会|不会真的)(去做|做什么|这么做|做的|去死|真的去做)|没有(具体)?(计划|打算)|我现在是安全的|但我绝不会", False),
     ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])(那年|的时候)|那年|当年|(\d+|几|十|五|两|三)年前|([一二三四五六七八九十几\d]+|十几|二十多|三十多)岁(的)?(时(候)?|那年)|小时候|"
      r"(高中|初中|大学|青春期)的时候|读(大学|高中|初中)(那会|的时候)|年轻(的)?时候|(19|20)\d\d年|已经(\d+|一|五|两|三|几)年没有?.?(了)?", False),
     ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是.{0,6}(护士|医生|咨询师|老师|班主任|辅导员|社工)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
@@ -1220,6 +1225,9 @@ _ZH_PATIENT = (r"(吃|吞|喝|服)(了|下)[^,。]{0,12}的(老人|病人|患者
                r"女生|男生)")
 _EN_ACCIDENT = (r"\b((cat|kitten|dog|puppy|rabbit|hamster|parrot) (scratched|bit)|chopping|slicing|cooking|in the kitchen|shaving|"
                 r"paper cut|knife slipped|tripped|gardening|diy|by accident|accidentally)\b")
+# Fiction framed as fiction ("a novel where the killer..."), not "I'm writing a novel. The noose is tied."
+_FICTION = (r"\bi'?m writing (a|my) ([\w-]+ ){0,2}(novel|story|screenplay|script|book|fanfic|play) (where|in which|about|whose)\b|"
+            r"在写(一个|一部|一篇)?.{0,12}(小说|短篇|剧本|故事).{0,20}(主角|角色|人物)|在写.{0,6}(主角|角色|人物)")
 BENIGN_CONTEXT: dict[str, str] = {
     "zh.means.charcoal_bought": _ZH_BBQ,
     "zh.means.charcoal": _ZH_BBQ,
@@ -1259,6 +1267,9 @@ BENIGN_CONTEXT: dict[str, str] = {
     # Old age and faith: "I'm ready whenever the Lord wants me" is acceptance, not a plan (caution still).
     "en.final.ready": r"\b(the lord|god|jesus|heaven|my maker)\b|\bi'?m ([7-9]\d)\b",
     "zh.final.ready": r"老天爷|上帝|菩萨|阎王|老伴|我[七八九]十",
+    "en.now.noose": _FICTION,
+    "en.attempt.attempted_suicide": _FICTION,
+    "zh.attempt.tried": _FICTION,
     "en.now.doing_it": r"\b(glad|relieved|happy|proud|pleased) (that )?it's done\b|\b(bankruptcy|taxes|tax return|paperwork|"
                        r"exam|essay|thesis|assignment|homework|interview|mortgage|surgery|operation|tattoo|marathon|renovation)\b",
 }

@@ -147,3 +147,34 @@ def test_history_wishes_and_disclaimers_are_caution_not_crisis(text: str) -> Non
 ])
 def test_history_and_brackets_do_not_hide_present_risk(text: str) -> None:
     assert_reaches(user(text), "high", "suicide")
+
+
+@pytest.mark.parametrize(("ordinary", "crisis"), [
+    ("有时候夜里会想干脆不在了", "明天我就不在了"),  # a wish is low; a date makes it high
+    ("想拿头撞墙", "今天又拿头撞墙了，撞到流血"),  # an urge, an act
+    ("I wanted to bang my head on the wall. I went for a run instead.", "I banged my head on the wall until it bled"),
+    ("Two years ago I tried to take my own life with pills.", "I just tried to take my own life with pills."),
+    ("If this printer jams again I'm going to kill myself", "If the exam results are bad I'm going to kill myself"),
+    ("甲方再让改一版我就从22楼跳下去", "你再说一句我就从楼上跳下去"),
+    ("我也就是想想，不会真的做", "想想而已，药我已经攒够了"),
+    ("I'm writing a novel where the killer leaves a noose tied to the door handle",
+     "I'm writing a novel. The noose is tied and I'm standing on the chair."),
+    ("在写一个主角自杀未遂后慢慢康复的短篇，有什么安全叙述的建议？", "我自杀未遂，刚从医院回来"),
+])
+def test_wishes_urges_hyperbole_and_fiction_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    assert_below_crisis(user(ordinary))
+    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "my 13 year old said she wants to kill herself",
+    "a caller tells me they're feeling suicidal, what do I say",
+    "In League my team told me to uninstall and unalive myself, standard League chat.",
+])
+def test_more_third_parties(text: str) -> None:
+    from psycollm.safety.crisis_screen import screen_conversation
+
+    result = screen_conversation(user(text))
+    assert result.level == "low", result.reasons
