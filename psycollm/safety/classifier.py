@@ -151,6 +151,11 @@ class RiskClassifier:
         self.idf = idf
         self.head_coef, self.head_intercept, self.head_names = head_coef, head_intercept, head_names
         self.cat_coef, self.cat_intercept, self.cat_classes = cat_coef, cat_intercept, cat_classes
+        # Vocabulary-major copies: a message's n-grams gather contiguous rows (half the time of
+        # gathering columns), heads and categories in one product.
+        self._char_rows = np.ascontiguousarray(np.vstack([head_coef, cat_coef]).T)
+        self._char_intercept = np.concatenate([head_intercept, cat_intercept])
+        self._joint_rows = np.ascontiguousarray(joint.char_coef.T) if joint is not None else None
         self.thresholds = thresholds
         self.meta = meta
         self.joint = joint
@@ -188,10 +193,10 @@ class RiskClassifier:
         if hit is not None:
             return hit
         cols, vals = self._vector(text)
-        heads = self.head_coef[:, cols] @ vals + self.head_intercept
-        cats = self.cat_coef[:, cols] @ vals + self.cat_intercept
-        pred = Prediction({h: float(p) for h, p in zip(self.head_names, _sigmoid(heads), strict=True)},
-                          {c: float(p) for c, p in zip(self.cat_classes, _sigmoid(cats), strict=True)})
+        z = _sigmoid(vals @ self._char_rows[cols] + self._char_intercept)
+        heads, cats = z[:len(self.head_names)], z[len(self.head_names):]
+        pred = Prediction({h: float(p) for h, p in zip(self.head_names, heads, strict=True)},
+                          {c: float(p) for c, p in zip(self.cat_classes, cats, strict=True)})
         if len(self._cache) > 4096:
             self._cache.clear()
         self._cache[text] = pred
@@ -220,7 +225,7 @@ class RiskClassifier:
             flat = list(dict.fromkeys(part for ps in parts.values() for part in ps))
             dense = dict(zip(flat, self.embedder.encode_queries(flat), strict=True))
             for text, ps in parts.items():
-                zs = [self.joint.char_coef[:, cols] @ vals + self.joint.dense_coef @ dense[part] + self.joint.intercept
+                zs = [vals @ self._joint_rows[cols] + self.joint.dense_coef @ dense[part] + self.joint.intercept  # type: ignore[index]
                       for part in ps for cols, vals in [self._vector(part)]]
                 z = np.max(zs, axis=0)
                 cache = self._joint_cache if split[text] or len(ps) == 1 else self._joint_whole
