@@ -441,7 +441,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(wish|wishes|wished|wishing) (i|i'd|i could|i were|i was|that i)( would)?( just)?( be| have)? ?(were |was |had |could )?"
      r"(dead|die|died|not wake up|never wake up|go to sleep and not wake|fall asleep and never wake|disappear|"
      r"vanish|not exist|never been born|cease to exist|not here|wasn't here|just not|stop existing)", True),
-    ("en.passive.want_die", "passive_ideation", r"\b(want|wanna|wanted|would like|going) to (die|be dead|disappear forever|not exist)\b", True),
+    ("en.passive.want_die", "passive_ideation",
+     r"(?<!thought i was )(?<!felt like i was )(?<!thought we were )(?<!sure i was )\b(want|wanna|wanted|would like|going) to "
+     r"(die|be dead|disappear forever|not exist)\b(?! of (embarrassment|boredom|laughter|cringe|shame))", True),
     ("en.passive.not_alive", "passive_ideation",
      r"\b(don't|do not|dont) (want|wanna) to (be alive|live|exist|wake up|be here|go on)( anymore| any more)?\b", False),
     ("en.passive.no_point", "passive_ideation",
@@ -537,7 +539,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.prep.gave_away", "preparation",
      r"\b(gave|given|giving) (away )?(most of |all )?(my )?(things|stuff|belongings|possessions|cat|dog|pets?|guitar|books)( away)?\b", True),
     ("en.prep.will", "preparation", r"\b(updated|wrote|written|made) my will\b.{0,40}\b(note|letter|ready)", True),
-    ("en.prep.affairs", "preparation", r"\b(put|putting|got) my affairs in order\b|\bsaid (my )?goodbyes?\b|\bmade my peace\b", True),
+    ("en.prep.affairs", "preparation", r"\b(put|putting|got) my affairs in order\b|\bsaid my goodbyes\b|"
+     r"\b(i|i've|i have|i'd|already) said goodbyes?\b|\bmade my peace\b", True),  # not "she said goodbye"
     ("en.prep.insurance", "preparation", r"\binsurance covers suicide\b", True),
     # -- finality
     ("en.final.last", "finality",
@@ -553,7 +556,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.final.gone", "finality",
      r"\b(i'll|i will) be gone\b|\b(won't|will not) be (here|around|alive) (much longer|for long|anymore)\b|"
      r"\bnobody will have to deal with me\b", True),
-    ("en.final.ready", "finality", r"\b(i'm|i am) ready\b", True),
+    ("en.final.ready", "finality",
+     r"\b(i'm|i am) ready\b(?! to (?!go\b|die\b|end\b|leave this)| for (?!it to end|the end|death|it all to end))", True),  # not "ready to tell them"
     ("en.final.decision", "finality", r"\b(i'm|i am) at peace with my decision\b|\beverything is (ready|sorted|in order)\b", True),
     ("en.final.made_sure", "finality", r"\bi've made sure of (that|it)\b|\bmake that happen\b|\bmake it happen\b", True),
     # -- attempts
@@ -620,6 +624,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
     # -- harm to others
     ("en.others.kill", "harm_others_intent",
+     r"(?<!afraid )(?<!afraid that )(?<!scared )(?<!scared that )(?<!worried )(?<!worried that )(?<!fear )(?<!fear that )"
      r"\b(i'm|i am|im|i'll|i will|going to|gonna|want to|plan to|planning to|decided to) "
      r"(kill|stab|shoot|poison|murder|strangle|hurt|beat up) (my |the |that |this )?(ex|him|her|them|boss|dad|father|"
      r"mom|mother|stepfather|stepdad|neighbou?r|teacher|wife|husband|roommate|brother|sister|guy|girl|bully|bullies|"
@@ -641,7 +646,12 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.others.lose_control", "harm_others_urge", r"\b(lose|losing) control and (hit|hurt) (my )?(kids?|children|baby|son|daughter)", True),
     # -- abuse (disclosures)
     ("en.abuse.hits_me", "abuse",
-     r"\b(hits|beats|slaps|punches|kicks|chokes|strangles|strangled|choked|burns|whips|hurts) me\b", True),
+     r"(?<!\bit )(?<!\bthat )(?<!\bthis )(?<!\bwhat )(?<!depression )(?<!anxiety )(?<!reality )(?<!grief )(?<!sadness )"
+     r"(?<!loneliness )(?<!panic )(?<!guilt )(?<!pain )(?<!wave )\b(hits|beats|slaps|punches|kicks|chokes|strangles|strangled|choked|burns|whips) me\b",
+     True),  # not "depression hits me harder"
+    ("en.abuse.hurts_me", "abuse",
+     r"\b(he|she|they|dad|father|mom|mum|mother|stepdad|stepfather|stepmom|stepmum|uncle|aunt|brother|sister|boyfriend|girlfriend|"
+     r"husband|wife|partner|teacher|coach|grandpa|grandma|carer|caregiver)( really| always| still| sometimes| often)? hurts me\b", True),
     ("en.abuse.belt", "abuse", r"\b(hits?|beats?) me with (a |his |her )?(belt|stick|cane|hanger|wire)\b", True),
     ("en.abuse.touches", "abuse", r"\b(touches|touched|touching) me\b|\bcomes into my room at night\b", True),
     ("en.abuse.sexual", "abuse",
@@ -659,7 +669,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- medical emergency
     ("en.med.overdose", "overdose_taken",
      r"\b(i think i'm having|having|had) an overdose\b|\b(overdosed|od'd) and (is|was) (barely|not) breathing\b|"
-     r"\b(took|taken|swallowed|drank) (way )?too (much|many)\b|\b(accidentally|by mistake) (took|taken|injected)\b|"
+     r"\b(took|taken|swallowed) (way )?too (much|many)\b|\bdrank (way )?too much\b(?=.{0,60}\b(pills|tablets|meds|bleach|antifreeze|"
+     r"can'?t (breathe|stand|wake)|vomiting blood|unconscious|passed out|blue lips|seizure))|\b(accidentally|by mistake) (took|taken|injected)\b|"
      r"\btook (double|twice) my\b|\bdouble my (insulin|dose|meds)\b|\btoo many (pills|painkillers)\b.{0,30}(won't wake|unconscious|vomit)", False),
     ("en.med.unconscious", "overdose_taken",
      r"\b(won't|will not|can't) wake (him|her)\b|(?<!\bi )(?<!\bi'll )\b(won't|will not|can't) wake up\b|\b(barely|not) breathing\b|\bunconscious\b|\bpassed out after\b", False),
@@ -669,7 +680,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(the )?voices? (are |is )?(tell|telling|told|say|says|saying|command|commanding|order|ordering)\b|"
      r"\b(hear|hearing) voices (that |telling |commanding |ordering )", True),
     ("en.psy.god_told", "psychosis", r"\b(god|the devil|satan|angels?) (told|tells|is telling|speaks to|spoke to) me\b", True),
-    ("en.psy.chip", "psychosis", r"\b(chip|implant|device|transmitter) in my (head|brain|body)\b|\bcontrol(s|ling)? my (thoughts|mind)\b", True),
+    ("en.psy.chip", "psychosis", r"\b(chip|implant|device|transmitter) in my (head|brain|body)\b|"
+     r"\b(they|he|she|someone|somebody|people|the government|aliens|the (tv|radio|chip|implant|voices?)|it) (is |are )?"
+     r"control(s|ling)? my (thoughts|mind)\b", True),  # not "I can't control my thoughts"
     ("en.psy.messiah", "psychosis", r"\b(i'm|i am) (the )?(messiah|chosen one|god|invincible|immortal)\b", True),
     ("en.psy.no_sleep", "psychosis", r"\b(haven't|have not|didn't) slept? (in|for) (\d+|three|four|five|six|seven|a week|days)\b", True),
     ("en.psy.poisoning", "psychosis", r"\b(poisoning|poisoned) my (food|water|drinks?)\b|\bwatching me through (the )?(tv|walls?|phone|wifi|camera)\b", True),
@@ -683,6 +696,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\d+[- ]?(yo|year[- ]old))"
      r"( keeps| has been| is)? (saying|says|said|talking about|talks about|told me)\b.{0,30}(die|dead|suicid\w*|kill (himself|herself|themselves)|"
      r"not wanting to be around|end (it|his life|her life))", True),
+    ("en.third.attempt", "third_party_risk",
+     r"\b(he|she|they|my (\w+ ){0,2}(husband|wife|partner|son|daughter|friend|brother|sister|mom|mum|mother|dad|father|boyfriend|"
+     r"girlfriend|cousin|roommate|flatmate)|(his|her|their|the) (\w+ ){0,2}(friend|mother|father|brother|sister))\b[^.]{0,40}"
+     r"\b(attempted (suicide|to (kill|commit))|suicide attempt|tried to (kill|hang|overdose) (himself|herself|themselves)|"
+     r"(has|had|have|is|was|'s)( also| ever| often)? (been )?suicidal)", True),
     ("en.third.self_harm", "third_party_self_harm",
      r"\b(my )?(friend|sister|brother|son|daughter|student|younger brother|younger sister|child|kid)\b.{0,40}"
      r"(cutting (himself|herself|themselves)|self[- ]?harm\w*|cuts on (his|her|their) arms?)", True),
@@ -760,7 +778,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.kill_us", "abuse", r"\b(he|she)('s| is)? (screaming|throwing things|hitting|punching)\b.{0,60}\b(hiding|locked|kill us|kill me)\b|\bsaid (he|she)'?d kill (us|me|the kids)\b", True),
     ("en.abuse.bruises", "abuse", r"\b(finger[- ]shaped|hand[- ]shaped)? ?bruises\b.{0,40}\b(teacher|daycare|babysitter|nanny|caregiver|grabbed)|\b(grabbed|shook|hit|slapped) (him|her|my (son|daughter|baby|kid)) so hard\b", True),
     ("en.psy.tv_tells", "psychosis", r"\b(tv|television|radio|phone|voices?) (keeps |is |are )?(telling|ordering|commanding) me (to|i need to|i have to)\b", True),
-    ("en.psy.no_sleep", "psychosis", r"\bhaven'?t slept (since|in|for) (\w+ )?(days|nights|\d+|three|four|five)\b|\b(awake|up) (for )?(\d+|three|four|five) (nights|days) (straight|now)?\b", True),
+    ("en.psy.no_sleep", "psychosis", r"\bhaven'?t slept (since|in|for) (\w+ )?(days|nights|\d+|three|four|five)\b|(?<!throwing )(?<!threw )(?<!thrown )\b(awake|up) (for )?(\d+|three|four|five) (nights|days) (straight|now)?\b", True),
     ("en.passive.stop_existing", "passive_ideation", r"\b(pray|hope|wish)( that)? i (won't|don't|wouldn't|never) wake up\b|\b(want|wanna) to (just )?stop existing\b|\bwouldn'?t mind if i (just )?(didn'?t|don'?t|never) wake\b|\bif a (bus|car|truck) hit me\b|\bturning the wheel\b", True),
     ("en.third.unalive", "third_party_risk", r"\b(he|she|they|kid|friend|classmate|girlfriend|boyfriend)\b.{0,40}\b(wants? to|said .{0,10})(kill (himself|herself|themselves)|die|disappear)|\bif i disappeared would you (even )?notice\b", True),
     # -- session 3: slot-shaped rules (an act, a quantity, a target) rather than fixed phrases, from
@@ -960,7 +978,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.plan.how", "plan", r"(想好|想清楚|计划好|决定好)(了)?(怎么|要怎么|如何)(做|死|结束)|很清楚要怎么|(有|已经有)(具体)?计划|计划(自杀|轻生)|(计划|策划)(好|了)?.{0,4}(好几个|很久)", True),
     ("zh.plan.rehearsal", "plan", r"(去|到)(铁轨|桥|楼顶|天台|悬崖|河|江)(边|上)?.{0,12}(更近|每次|每天|壮胆|勇气)", True),
     ("zh.plan.where", "plan", r"(想好|选好|决定|找好)(了)?(从|在|去)?哪(栋|座|个|里|儿|天).{0,6}(跳|死|上吊|动手)", True),
-    ("zh.plan.research", "plan", r"(查|搜|研究)(过|了)?.{0,12}(致命|致死|会死|死得快|怎么(做|死)|吃多了会死|吃多少会死|方法)", True),
+    ("zh.plan.research", "plan",
+     r"(查|搜|研究)(过|了)?.{0,12}(致命|致死|会死|死得快|怎么(做|死)|吃多了会死|吃多少会死|(自杀|死|跳楼|割腕|上吊|烧炭|轻生)的?(方法|方式))", True),
     ("zh.plan.tall", "means_weak", r"(查|搜|找).{0,8}(最高的楼|高楼|楼顶|天台|桥)", True),
     ("zh.plan.ready", "plan", r"(需要的东西|要用的东西|东西)(都)?(准备好|备好|买好)了", True),
     # -- means
@@ -1019,14 +1038,15 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.now.doing", "in_progress", r"我(已经)?开始了|我现在正在做|等你们看到.{0,10}我(已经)?不在了|已经结束了", False),
     ("zh.now.last_message", "in_progress", r"这是我最后一条消息", False),
     # -- self-harm
-    ("zh.sh.cut", "self_harm_act", r"(?<!想)(割|划|划伤|割伤|烫|烧|伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
+    # Not an urge or a fear ("想要伤害自己", "害怕自己会做出伤害自己的行为"), not "规划自己".
+    ("zh.sh.cut", "self_harm_act", r"(?<!想)(?<!要)(?<!出)(?<!能)(?<!规)(?<!计)(?<!策)(?<!筹)(?<!谋)(?<!刻)(割|划|划伤|割伤|烫|烧|(?<!会)伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
     ("zh.sh.cut_times", "self_harm_act", r"(割|划)了.{0,4}次(手|自己|手臂|手腕)?", True),
     ("zh.sh.self_harm", "self_harm_act", r"(开始|又|一直在?|还在|复发.{0,4})(自残|自伤)|自残(了|过后)?.{0,4}(越来越|每天|又)|就自残", True),
     ("zh.sh.head_wall", "self_harm_act", r"(?<!想)(?<!想拿头)(?<!想用头)(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
     ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
     ("zh.sh.going_to", "self_harm_act", r"(今晚|今天)(我)?要(伤害|划|割)(自己)?", True),
     ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好)深.{0,12}(血|止不住)|血(一直)?止不住|到处都是血", False),
-    ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
+    ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(想要|会|忍不住想要?|做出)伤害自己|(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
     ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
     # -- harm to others
     ("zh.others.kill", "harm_others_intent",
@@ -1065,6 +1085,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- third party
     ("zh.third.says_die", "third_party_risk",
      r"(朋友|妹妹|姐姐|哥哥|弟弟|妈妈|爸爸|我爸|我妈|孩子|儿子|女儿|学生|同学|同事|来访者|他|她)(一直|总|总是|老是|经常)?(说|讲|提到)(她|他)?(想死|不想活|要自杀|想自杀|活着没意思)", True),
+    ("zh.third.attempt", "third_party_risk",
+     r"(老婆|老公|妻子|丈夫|儿子|女儿|孩子|朋友|同学|妈妈|爸爸|我妈|我爸|哥哥|姐姐|弟弟|妹妹|表姐|表妹|室友|同事|他|她)"
+     r"(去年|之前|曾经|上个月|前年|以前|上周|最近)?(也)?(自杀未遂|自杀过|割腕过|吞药过)", True),
     ("zh.third.self_harm", "third_party_self_harm", r"(女儿|儿子|孩子|学生|妹妹|弟弟|朋友|同学)(最近|开始|又|一直|也)+(在)?(自伤|自残|割腕|划手)|(发现|看到|知道)(了)?(弟弟|妹妹|孩子|儿子|女儿|学生|朋友|同学|他|她).{0,4}(在)?(割|划|自残|伤害)(自己)?|(学生|孩子|朋友|她|他)(的)?手臂上有(割|划)痕", True),
     ("zh.third.in_progress", "third_party_in_progress", r"(朋友|妹妹|姐姐|哥哥|弟弟|她|他).{0,10}(吞了|吃了|喝了)(一瓶|一整瓶|好多|很多|整瓶|一把)(药|安眠药)?.{0,12}(告别|再见)?", False),
     # -- dangerous requests
@@ -1270,6 +1293,8 @@ BENIGN_CONTEXT: dict[str, str] = {
     "en.now.noose": _FICTION,
     "en.attempt.attempted_suicide": _FICTION,
     "zh.attempt.tried": _FICTION,
+    "en.abuse.sexual": r"(?s)^(?!.*\b(still|keeps|every (night|day|week|time)|right now|tonight|currently|won'?t stop|is (abusing|touching))\b)"
+                       r".*\b(history of|survivor|survived|past|as a (child|kid|teen)|childhood|years ago|flashbacks?|triggers?|ptsd)\b",
     "en.now.doing_it": r"\b(glad|relieved|happy|proud|pleased) (that )?it's done\b|\b(bankruptcy|taxes|tax return|paperwork|"
                        r"exam|essay|thesis|assignment|homework|interview|mortgage|surgery|operation|tattoo|marathon|renovation)\b",
 }

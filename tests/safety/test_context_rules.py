@@ -63,7 +63,7 @@ BENIGN = [
     "Wrote letters to all my friends today. Not in a worrying way! It's our therapy group's gratitude week exercise.",
     "今天是最后一次去前公司交接，走出大门的时候有点感慨",
     "Filed for bankruptcy today. Embarrassed but relieved it's done.",
-    "We said goodbye to our old horse today. The vet was so kind.",
+    "I said goodbye to our old horse today. The vet was so kind.",
 ]
 
 COVER_STORIES = [
@@ -178,3 +178,42 @@ def test_more_third_parties(text: str) -> None:
 
     result = screen_conversation(user(text))
     assert result.level == "low", result.reasons
+
+
+# From real questions people asked counsellors (counsel_chat, MIT) and counselling dialogues (EmoLLM,
+# MIT) in ../shared/data: ordinary sentences the lexicon answered with crisis resources, each next to
+# the crisis the narrowed rule must still catch.
+@pytest.mark.parametrize(("ordinary", "crisis"), [
+    ("It really hurts me when she ignores me", "my dad hurts me when he drinks"),
+    ("Depression hits me harder every time it comes back", "My stepdad hits me with a belt when he's drunk."),
+    ("I can't control my thoughts at night", "they control my thoughts through the wifi"),
+    ("I drank too much at the party and cried", "I drank too much and took some pills, can't stand up"),
+    ("she said goodbye and left", "I've said goodbye to everyone, tomorrow it ends"),
+    ("I'm ready to tell my parents I'm gay. When they find out, will they still love me?",
+     "I've updated my will and written a note for my kids. I'm ready."),
+    ("I thought I was going to die on that rollercoaster", "I want to die and I've been looking up the tallest buildings."),
+    ("I've been throwing up for three days", "I've been up for three days straight and I feel like a god"),
+    ("I'm afraid that I will hurt him if we have sex too soon after his surgery", "I'm going to hurt him when he gets home"),
+    ("I'm a survivor of multiple sexual abuse experiences and triggers affect my daily life",
+     "My uncle sexually abused me as a child and he still comes into my room at night"),
+    ("我没有好好规划自己的学业", "昨晚又用刀划了手腕"),
+    ("看了一些文献后，觉得自己的研究方法可能存在不足", "这几天一直在查吃多少会死"),
+])
+def test_real_questions_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    assert_below_crisis(user(ordinary))
+    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "My roommate thinks everyone hates her, and she has also been suicidal before.",
+    "How can I help my husband after a suicide attempt? He is depressed and hopeless again.",
+    "我老婆去年自杀未遂，现在好多了，但她一安静下来我就害怕",
+    "害怕自己会做出伤害自己的行为",
+    "有时候会忍不住想要伤害自己",
+])
+def test_someone_elses_attempt_and_a_feared_urge_are_caution(text: str) -> None:
+    from psycollm.safety.crisis_screen import screen_conversation
+
+    assert screen_conversation(user(text)).level == "low", screen_conversation(user(text)).reasons
