@@ -3,14 +3,14 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
 
     from psycollm.safety.classifier import RiskClassifier
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
-    clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].level_probs
+    clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order (`train.jsonl`, `train_more.jsonl`,
-`train_narrative.jsonl`, `train_varied_a.jsonl`, `train_varied_b.jsonl`: 3,908 messages written for this
-project, and `train_retired_sets.jsonl`: 1,030 messages of five earlier evaluation sets, retired from
-tests/data/ once they had been used for tuning; zh + en, labels none / low / high / imminent / request,
-separate from the test sets in tests/data/). Training takes ~35-45 s on 2 cores (mostly embedding the
-messages and their sentences); the fitted weights are cached as JSON +
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 6,962 messages written for this project
+by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
+sets) and `train_retired_sets.jsonl` (1,030 messages of five earlier evaluation sets, retired from
+tests/data/ once they had been used for tuning); 7,992 in all, 52 % Chinese, labels none / low / high /
+imminent / request, separate from the test sets in tests/data/ (tested). Training takes ~60-70 s on 2
+cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
 keyed by a hash of all the data files, the code version and the scikit-learn and embedder versions,
 so they are retrained when any of these change.
