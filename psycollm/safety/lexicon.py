@@ -258,7 +258,7 @@ _SLANG = [(re.compile(p), r) for p, r in (
 
 # Figurative uses of death/violence words. Masked (replaced by a neutral mark) before matching.
 IDIOMS_EN = [
-    r"\b(scratch\w*|pick\w*|bit\w*|bite\w*|chew\w*) (at )?(my )?(eczema|bites?|mosquito bites?|nails?|cuticles?|spots?|scabs?|rash)\b.{0,20}\buntil (it|they) (bleeds?|bled)\b",
+    r"\b(scratch\w*|pick\w*|bit\w*|bite\w*|chew\w*) (at )?(my )?(eczema|bites?|mosquito bites?|nails?|cuticles?|spots?|scabs?|rash)\b.{0,20}\b(until|till|til|'til) (it|they) (bleeds?|bled)\b",
     r"\b(is|are|was|were|'s|'re) (really |literally |just |absolutely )?killing me\b",
     r"\bkill(s|ed)? me\b(?= ?(😂|🤣|lol|lmao|haha))",
     r"\bthat (joke|meme|video|show|movie) (killed|kills) me\b",
@@ -613,14 +613,15 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.sh.relapsed", "self_harm_act", r"\brelapsed\b.{0,30}\b(cut|hurt|burn)", True),
     ("en.sh.head_wall", "self_harm_act", r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )\b(hit|bang|banging|hitting) my head (against|on) the wall\b", True),
     ("en.sh.head_wall_urge", "self_harm_urge", r"\b(want|wanted|wanna|urge) to (hit|bang) my head (against|on) the wall\b", True),
-    ("en.sh.until_bleeds", "self_harm_act", r"\buntil (it|they) (bleeds?|bled)\b|\buntil my knuckles\b", True),
+    ("en.sh.until_bleeds", "self_harm_act", r"\b(until|till|til|'til) (it|they) (bleeds?|bled)\b|\b(until|till) my knuckles\b", True),
     ("en.sh.burn_cig", "self_harm_act", r"\bburning (my \w+|myself) with (cigarettes|a lighter)\b", True),
     ("en.sh.going_to", "self_harm_act", r"\b(going to|gonna|will) (cut|hurt|burn|harm) (myself|tonight)\b|\bgoing to cut tonight\b", True),
     ("en.sh.deep", "self_harm_act", r"\bcuts (are )?getting deeper\b", True),
     ("en.sh.now_bleeding", "self_harm_in_progress",
      r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
      r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
-    ("en.sh.urge", "self_harm_urge", r"\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|\burges to cut\b", True),
+    ("en.sh.urge", "self_harm_urge", r"\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|"
+     r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b", True),
     ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
     # -- harm to others
     ("en.others.kill", "harm_others_intent",
@@ -629,6 +630,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(kill|stab|shoot|poison|murder|strangle|hurt|beat up) (my |the |that |this )?(ex|him|her|them|boss|dad|father|"
      r"mom|mother|stepfather|stepdad|neighbou?r|teacher|wife|husband|roommate|brother|sister|guy|girl|bully|bullies|"
      r"people|everyone|classmates|coworkers|colleagues|[a-z]+'s [a-z]+)\b", True),
+    ("en.others.arson", "harm_others_intent",
+     r"\b(going to|gonna|i'll|i will|want to|plan to|planning to) (burn|torch|set fire to) ((his|her|their|my \w+'s) "
+     r"(\w+ ){0,2}(house|home|office|flat|car|shop|place|apartment|building|restaurant)|the (school|office|church|mosque|temple))( down)?\b",
+     True),  # not "burn the house down and start over lol"
     ("en.others.how_to_poison", "harm_others_intent", r"\b(planning|plan|planned) (how )?to (poison|kill|hurt|stab|shoot)\b", True),
     ("en.others.school", "harm_others_intent", r"\b(bring|bringing|take|taking) (a |my |my dad's |the )?(gun|knife|weapon|rifle)s? to (school|work|class)\b", True),
     ("en.others.shoot_up", "harm_others_intent", r"\bshoot up (the |my |our )?(school|workplace|office|class|old workplace)\b", True),
@@ -850,7 +855,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.med.ed_collapse", "medical_danger",
      r"\b(anorexi\w+|bulimi\w+|eating disorder|stopped eating|(haven'?t|not|barely) eaten (properly )?(in|for) (days|\d+ days|a week|weeks|two weeks))\b.{0,80}\b(fainted|passed out|collapsed|blacked out|heart (is )?(racing|skipping|irregular|fluttering))\b", False),
     ("en.sh.bite_scratch", "self_harm_act",
-     r"\b(i|i've been|i have been|been|i keep|keep|i kept|i) (biting|bit|bite|scratching|scratched|scratch|clawing|clawed|digging my nails into) (into )?(my )?(own )?(arms?|wrists?|skin|hands?|legs?|thighs?)\b.{0,30}\b(bleed\w*|bled|blood|raw|teeth marks)\b", True),
+     r"\b(i|i've been|i have been|been|i keep|keep|i kept|i|and|then) (biting|bit|bite|scratching|scratched|scratch|clawing|clawed|digging my nails into) (into )?(my )?(own )?(arms?|wrists?|skin|hands?|legs?|thighs?)\b.{0,30}\b(bleed\w*|bled|blood|raw|teeth marks)\b", True),
     ("en.sh.carve", "self_harm_act",
      r"\bcarv(e|ed|ing) ('[^']{1,20}'|\"[^\"]{1,20}\"|words?|letters?|names?|it|\w+) into my (skin|arms?|stomach|thighs?|legs?|wrists?|hips?|chest)\b", True),
     ("en.sh.sharps_on_me", "self_harm_act",
@@ -1085,6 +1090,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- third party
     ("zh.third.says_die", "third_party_risk",
      r"(朋友|妹妹|姐姐|哥哥|弟弟|妈妈|爸爸|我爸|我妈|孩子|儿子|女儿|学生|同学|同事|来访者|他|她)(一直|总|总是|老是|经常)?(说|讲|提到)(她|他)?(想死|不想活|要自杀|想自杀|活着没意思)", True),
+    ("zh.others.arson", "harm_others_intent",
+     r"(要|想|准备|打算|会)(去)?(一把火)?(烧|点)(了|掉)?(他|她|他们|老板|房东|前任|公司|学校)(的)?.{0,4}(房子|店|公司|车|家|办公室)|放火烧(了|掉)?(他|她|他们|老板|房东|前任|公司|学校)", True),
     ("zh.third.attempt", "third_party_risk",
      r"(老婆|老公|妻子|丈夫|儿子|女儿|孩子|朋友|同学|妈妈|爸爸|我妈|我爸|哥哥|姐姐|弟弟|妹妹|表姐|表妹|室友|同事|他|她)"
      r"(去年|之前|曾经|上个月|前年|以前|上周|最近)?(也)?(自杀未遂|自杀过|割腕过|吞药过)", True),
@@ -1286,6 +1293,8 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.sh.head_wall": r"侵入性(思维|想法)|强迫(症|思维)|比喻|夸张",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
+    "en.sh.until_bleeds": _EN_ACCIDENT,
+    "en.sh.bite_scratch": _EN_ACCIDENT,
     "en.med.overdose": r"\b(coffee|caffeine|espresso|energy drinks?|red bull|monster|tea|water|soda|coke|sugar|candy)\b",
     # Old age and faith: "I'm ready whenever the Lord wants me" is acceptance, not a plan (caution still).
     "en.final.ready": r"\b(the lord|god|jesus|heaven|my maker)\b|\bi'?m ([7-9]\d)\b",

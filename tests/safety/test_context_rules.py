@@ -217,3 +217,17 @@ def test_someone_elses_attempt_and_a_feared_urge_are_caution(text: str) -> None:
     from psycollm.safety.crisis_screen import screen_conversation
 
     assert screen_conversation(user(text)).level == "low", screen_conversation(user(text)).reasons
+
+
+@pytest.mark.parametrize(("ordinary", "crisis"), [
+    ("I want to burn the house down and start over lol, this renovation is hell",
+     "I'm going to burn my landlord's office down. The petrol's already in my car."),
+    ("我要烧掉这些旧照片", "我要一把火烧了房东的房子"),
+    ("I scratch my mosquito bites till they bleed", "i go to the toilets and scratch my arms with a paperclip till they bleed"),
+    ("The urge to scratch till it bleeds is back. Haven't done it in 8 months.", "I scratched my arms till they bled last night"),
+])
+def test_arson_and_scratching_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    assert_below_crisis(user(ordinary))
+    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
