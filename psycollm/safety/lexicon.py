@@ -606,7 +606,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(i've been|i have been|i keep|i started|started|i|been) (cutting|burning|scratching|hurting|harming|punching|hitting) "
      r"(myself|my (arms?|wrists?|legs?|thighs?|skin|stomach))", True),
     ("en.sh.cut_myself", "self_harm_act",
-     r"\b(cut|burn|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
+     r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )(?<!urges to )\b(cut|burn|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
     ("en.sh.self_harm", "self_harm_act", r"\b(self[- ]?harm(ing)?|self[- ]?injur\w*)( again| whenever| every| more| daily)", True),
     ("en.sh.self_harm_started", "self_harm_act", r"\b(started|relapsed|back to) (self[- ]?harm\w*|cutting)", True),
     ("en.sh.i_self_harm", "self_harm_act", r"\bi (self[- ]?harm|cut)\b", True),
@@ -620,7 +620,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.sh.now_bleeding", "self_harm_in_progress",
      r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
      r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
-    ("en.sh.urge", "self_harm_urge", r"\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|"
+    ("en.sh.urge", "self_harm_urge", r"\b(i|i still|i sometimes|sometimes i|i often) (want|wanted|wanna) to (cut|hurt|burn|harm) myself\b|\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|"
      r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b", True),
     ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
     # -- harm to others
@@ -703,7 +703,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"not wanting to be around|end (it|his life|her life))", True),
     ("en.third.attempt", "third_party_risk",
      r"\b(he|she|they|my (\w+ ){0,2}(husband|wife|partner|son|daughter|friend|brother|sister|mom|mum|mother|dad|father|boyfriend|"
-     r"girlfriend|cousin|roommate|flatmate)|(his|her|their|the) (\w+ ){0,2}(friend|mother|father|brother|sister))\b[^.]{0,40}"
+     r"girlfriend|cousin|roommate|flatmate)|(his|her|their|the) (\w+ ){0,2}(friends?|mother|father|brother|sister))\b[^.]{0,40}"
      r"\b(attempted (suicide|to (kill|commit))|suicide attempt|tried to (kill|hang|overdose) (himself|herself|themselves)|"
      r"(has|had|have|is|was|'s)( also| ever| often)? (been )?suicidal)", True),
     ("en.third.self_harm", "third_party_self_harm",

@@ -231,3 +231,14 @@ def test_arson_and_scratching_below_their_crisis_counterparts(ordinary: str, cri
 
     assert_below_crisis(user(ordinary))
     assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+
+
+@pytest.mark.parametrize(("ordinary", "crisis"), [
+    ("When I'm sad and alone, I want to cut myself. How can I resist the urge?", "I cut myself last night and it won't stop bleeding"),
+    ("he told me one of his high school friends has attempted to commit suicide", "I attempted suicide last week"),
+])
+def test_an_urge_and_a_friends_attempt_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    assert_below_crisis(user(ordinary))
+    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons

@@ -1,0 +1,103 @@
+"""How often the safety screen sends crisis resources on real, unlabelled counselling text.
+
+    .venv/bin/python benchmarks/safety_real_data.py            # table + benchmarks/results/safety_real_data.json
+    .venv/bin/python benchmarks/safety_real_data.py --show     # also print every conversation that got a crisis reply
+
+Two sources from ../shared/data (or $PSYCOLLM_SHARED_DATA; skipped with a message when absent):
+- counsel_chat: the 824 distinct questions people asked therapists on counselchat.com (English, MIT);
+- EmoLLM: 1,596 Chinese counselling conversations (MIT), screened up to their last user turn.
+Neither is labelled, and some of these people do disclose real risk (self-harm, thoughts of killing
+themselves, voices), so the crisis-reply rate is an upper bound on false alarms, not a false-positive
+rate: read the --show list to tell them apart. The labelled figures are benchmarks/safety_quality.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("PSYCOLLM_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def counsel_chat(path: Path) -> list[list[dict[str, str]]]:
+    seen: dict[str, None] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            text = f"{row.get('questionTitle') or ''}. {row.get('questionText') or ''}".strip()
+            seen.setdefault(text, None)
+    return [[{"role": "user", "content": t}] for t in seen]
+
+
+def emollm(path: Path) -> list[list[dict[str, str]]]:
+    conversations = []
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        messages = []
+        for turn in item.get("conversation", []):
+            messages += [{"role": "user", "content": turn.get("input", "")},
+                         {"role": "assistant", "content": turn.get("output", "")}]
+        conversations.append(messages[:-1])  # up to the last user turn
+    return conversations
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--show", action="store_true", help="Print every conversation that got a crisis reply.")
+    parser.add_argument("--cache-dir", default="", help="Classifier cache (default: a fresh temp dir).")
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety_real_data.json"))
+    args = parser.parse_args(argv)
+
+    sources = {"counsel_chat (en)": (SHARED / "counsel_chat" / "20200325_counsel_chat.csv", counsel_chat, "en"),
+               "EmoLLM (zh)": (SHARED / "emollm" / "data.json", emollm, "zh")}
+    present = {name: spec for name, spec in sources.items() if spec[0].exists()}
+    if not present:
+        print(f"skipped: no real data under {SHARED} (set PSYCOLLM_SHARED_DATA)")
+        return 0
+
+    from psycollm.atomic_io import atomic_write_text
+    from psycollm.safety.classifier import RiskClassifier
+    from psycollm.safety.guard import Guard
+
+    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as tmp:
+        clf = RiskClassifier.load_or_train(Path(args.cache_dir or tmp) / "safety")
+    screens = [("lexicon only", Guard(learned=None)), ("lexicon + classifier (default)", Guard(learned=clf))]
+    rows = []
+    for name, (path, load, lang) in present.items():
+        conversations = load(path)
+        for label, guard in screens:
+            levels: Counter[str] = Counter()
+            for messages in conversations:
+                verdict = guard.screen_input(messages, lang)
+                levels[str(verdict.level)] += 1
+                if args.show and label != "lexicon only" and str(verdict.level) in ("high", "imminent"):
+                    said = " | ".join(m["content"] for m in messages if m["role"] == "user")
+                    print(f"  [{name}] {verdict.level}: {said[:300]!r}\n      {'; '.join(verdict.reasons[:3])}")
+            crisis = levels["high"] + levels["imminent"]
+            rows.append({"source": name, "screen": label, "n": len(conversations), "levels": dict(levels),
+                         "crisis": crisis, "crisis_rate": round(crisis / len(conversations), 4)})
+
+    print(f"{'source':<18} {'screen':<32} {'n':>5} {'crisis replies':>16} {'caution (low)':>14}")
+    for r in rows:
+        print(f"{r['source']:<18} {r['screen']:<32} {r['n']:>5} {r['crisis']:>6} ({r['crisis_rate']:.3f}) "
+              f"{r['levels'].get('low', 0):>14}")
+    print("unlabelled text: some crisis replies are real disclosures; --show lists them")
+    out = Path(args.out)
+    atomic_write_text(out, json.dumps({"rows": rows, "machine": platform.machine(), "python": platform.python_version(),
+                                       "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=2))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
