@@ -53,3 +53,12 @@ def assert_below_crisis(messages: list[dict[str, str]], requests_allowed: bool =
     result = screen_conversation(messages)
     assert RANK[result.level] < RANK["high"], result.reasons
     assert requests_allowed or not result.requests, result.requests
+
+
+def assert_pair(ordinary: str, crisis: str) -> None:
+    """A fixed false alarm next to the crisis its narrowed rule must still catch (lexicon-only screen)."""
+    from psycollm.safety.crisis_screen import RANK, screen_conversation
+
+    assert_below_crisis(user(ordinary))
+    result = screen_conversation(user(crisis))
+    assert RANK[result.level] >= RANK["high"], result.reasons

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from psycollm.safety import lexicon
+from psycollm.safety.crisis_screen import screen_conversation
 
-from .conftest import assert_below_crisis, assert_reaches, user
+from .conftest import assert_below_crisis, assert_pair, assert_reaches, user
 
 REPORTED = [
     "my best friend keeps joking about kms but it's starting to sound less like a joke",
@@ -119,10 +120,7 @@ ORDINARY_AND_CRISIS = [
 
 @pytest.mark.parametrize(("ordinary", "crisis"), ORDINARY_AND_CRISIS)
 def test_ordinary_sentence_and_its_crisis_counterpart(ordinary: str, crisis: str) -> None:
-    from psycollm.safety.crisis_screen import RANK, screen_conversation
-
-    assert_below_crisis(user(ordinary))
-    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+    assert_pair(ordinary, crisis)
 
 
 @pytest.mark.parametrize("text", [
@@ -162,10 +160,7 @@ def test_history_and_brackets_do_not_hide_present_risk(text: str) -> None:
     ("在写一个主角自杀未遂后慢慢康复的短篇，有什么安全叙述的建议？", "我自杀未遂，刚从医院回来"),
 ])
 def test_wishes_urges_hyperbole_and_fiction_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    from psycollm.safety.crisis_screen import RANK, screen_conversation
-
-    assert_below_crisis(user(ordinary))
-    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+    assert_pair(ordinary, crisis)
 
 
 @pytest.mark.parametrize("text", [
@@ -174,8 +169,6 @@ def test_wishes_urges_hyperbole_and_fiction_below_their_crisis_counterparts(ordi
     "In League my team told me to uninstall and unalive myself, standard League chat.",
 ])
 def test_more_third_parties(text: str) -> None:
-    from psycollm.safety.crisis_screen import screen_conversation
-
     result = screen_conversation(user(text))
     assert result.level == "low", result.reasons
 
@@ -200,10 +193,7 @@ def test_more_third_parties(text: str) -> None:
     ("看了一些文献后，觉得自己的研究方法可能存在不足", "这几天一直在查吃多少会死"),
 ])
 def test_real_questions_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    from psycollm.safety.crisis_screen import RANK, screen_conversation
-
-    assert_below_crisis(user(ordinary))
-    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+    assert_pair(ordinary, crisis)
 
 
 @pytest.mark.parametrize("text", [
@@ -214,9 +204,8 @@ def test_real_questions_below_their_crisis_counterparts(ordinary: str, crisis: s
     "有时候会忍不住想要伤害自己",
 ])
 def test_someone_elses_attempt_and_a_feared_urge_are_caution(text: str) -> None:
-    from psycollm.safety.crisis_screen import screen_conversation
-
-    assert screen_conversation(user(text)).level == "low", screen_conversation(user(text)).reasons
+    result = screen_conversation(user(text))
+    assert result.level == "low", result.reasons
 
 
 @pytest.mark.parametrize(("ordinary", "crisis"), [
@@ -227,10 +216,7 @@ def test_someone_elses_attempt_and_a_feared_urge_are_caution(text: str) -> None:
     ("The urge to scratch till it bleeds is back. Haven't done it in 8 months.", "I scratched my arms till they bled last night"),
 ])
 def test_arson_and_scratching_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    from psycollm.safety.crisis_screen import RANK, screen_conversation
-
-    assert_below_crisis(user(ordinary))
-    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+    assert_pair(ordinary, crisis)
 
 
 @pytest.mark.parametrize(("ordinary", "crisis"), [
@@ -238,7 +224,4 @@ def test_arson_and_scratching_below_their_crisis_counterparts(ordinary: str, cri
     ("he told me one of his high school friends has attempted to commit suicide", "I attempted suicide last week"),
 ])
 def test_an_urge_and_a_friends_attempt_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    from psycollm.safety.crisis_screen import RANK, screen_conversation
-
-    assert_below_crisis(user(ordinary))
-    assert RANK[screen_conversation(user(crisis)).level] >= RANK["high"], screen_conversation(user(crisis)).reasons
+    assert_pair(ordinary, crisis)
