@@ -93,8 +93,8 @@ def test_every_benign_context_names_a_pattern() -> None:
     assert set(lexicon.BENIGN_CONTEXT) <= ids, set(lexicon.BENIGN_CONTEXT) - ids
 
 
-# Hard negatives from the training data the lexicon used to answer with crisis resources, each with the
-# crisis it must still catch.
+# False alarms the lexicon used to answer with crisis resources (hard negatives from the training data
+# first), each with the crisis the narrowed rule must still catch.
 ORDINARY_AND_CRISIS = [
     ("My cat scratched my arm and it's bleeding a bit, should I disinfect it?",
      "I'll tell mum the cat scratched my arm again"),
@@ -115,6 +115,42 @@ ORDINARY_AND_CRISIS = [
     ("我女儿开始自伤了，现在在医院门诊治疗", "我开始自伤了"),
     ("I manage a café and one of my staff told me she was being hit at home",
      "My grandfather's nurse steals his money and shouts at him, he has dementia."),
+    # Wishes, urges, hyperbole and fiction.
+    ("有时候夜里会想干脆不在了", "明天我就不在了"),  # a wish is low; a date makes it high
+    ("想拿头撞墙", "今天又拿头撞墙了，撞到流血"),  # an urge, an act
+    ("I wanted to bang my head on the wall. I went for a run instead.", "I banged my head on the wall until it bled"),
+    ("Two years ago I tried to take my own life with pills.", "I just tried to take my own life with pills."),
+    ("If this printer jams again I'm going to kill myself", "If the exam results are bad I'm going to kill myself"),
+    ("甲方再让改一版我就从22楼跳下去", "你再说一句我就从楼上跳下去"),
+    ("我也就是想想，不会真的做", "想想而已，药我已经攒够了"),
+    ("I'm writing a novel where the killer leaves a noose tied to the door handle",
+     "I'm writing a novel. The noose is tied and I'm standing on the chair."),
+    ("在写一个主角自杀未遂后慢慢康复的短篇，有什么安全叙述的建议？", "我自杀未遂，刚从医院回来"),
+    # From real questions people asked counsellors (counsel_chat, MIT) and counselling dialogues (EmoLLM,
+    # MIT) in ../shared/data.
+    ("It really hurts me when she ignores me", "my dad hurts me when he drinks"),
+    ("Depression hits me harder every time it comes back", "My stepdad hits me with a belt when he's drunk."),
+    ("I can't control my thoughts at night", "they control my thoughts through the wifi"),
+    ("I drank too much at the party and cried", "I drank too much and took some pills, can't stand up"),
+    ("she said goodbye and left", "I've said goodbye to everyone, tomorrow it ends"),
+    ("I'm ready to tell my parents I'm gay. When they find out, will they still love me?",
+     "I've updated my will and written a note for my kids. I'm ready."),
+    ("I thought I was going to die on that rollercoaster", "I want to die and I've been looking up the tallest buildings."),
+    ("I've been throwing up for three days", "I've been up for three days straight and I feel like a god"),
+    ("I'm afraid that I will hurt him if we have sex too soon after his surgery", "I'm going to hurt him when he gets home"),
+    ("I'm a survivor of multiple sexual abuse experiences and triggers affect my daily life",
+     "My uncle sexually abused me as a child and he still comes into my room at night"),
+    ("我没有好好规划自己的学业", "昨晚又用刀划了手腕"),
+    ("看了一些文献后，觉得自己的研究方法可能存在不足", "这几天一直在查吃多少会死"),
+    # Arson and scratching.
+    ("I want to burn the house down and start over lol, this renovation is hell",
+     "I'm going to burn my landlord's office down. The petrol's already in my car."),
+    ("我要烧掉这些旧照片", "我要一把火烧了房东的房子"),
+    ("I scratch my mosquito bites till they bleed", "i go to the toilets and scratch my arms with a paperclip till they bleed"),
+    ("The urge to scratch till it bleeds is back. Haven't done it in 8 months.", "I scratched my arms till they bled last night"),
+    # An urge, a friend's attempt.
+    ("When I'm sad and alone, I want to cut myself. How can I resist the urge?", "I cut myself last night and it won't stop bleeding"),
+    ("he told me one of his high school friends has attempted to commit suicide", "I attempted suicide last week"),
 ]
 
 
@@ -147,81 +183,16 @@ def test_history_and_brackets_do_not_hide_present_risk(text: str) -> None:
     assert_reaches(user(text), "high", "suicide")
 
 
-@pytest.mark.parametrize(("ordinary", "crisis"), [
-    ("有时候夜里会想干脆不在了", "明天我就不在了"),  # a wish is low; a date makes it high
-    ("想拿头撞墙", "今天又拿头撞墙了，撞到流血"),  # an urge, an act
-    ("I wanted to bang my head on the wall. I went for a run instead.", "I banged my head on the wall until it bled"),
-    ("Two years ago I tried to take my own life with pills.", "I just tried to take my own life with pills."),
-    ("If this printer jams again I'm going to kill myself", "If the exam results are bad I'm going to kill myself"),
-    ("甲方再让改一版我就从22楼跳下去", "你再说一句我就从楼上跳下去"),
-    ("我也就是想想，不会真的做", "想想而已，药我已经攒够了"),
-    ("I'm writing a novel where the killer leaves a noose tied to the door handle",
-     "I'm writing a novel. The noose is tied and I'm standing on the chair."),
-    ("在写一个主角自杀未遂后慢慢康复的短篇，有什么安全叙述的建议？", "我自杀未遂，刚从医院回来"),
-])
-def test_wishes_urges_hyperbole_and_fiction_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    assert_pair(ordinary, crisis)
-
-
 @pytest.mark.parametrize("text", [
     "my 13 year old said she wants to kill herself",
     "a caller tells me they're feeling suicidal, what do I say",
     "In League my team told me to uninstall and unalive myself, standard League chat.",
-])
-def test_more_third_parties(text: str) -> None:
-    result = screen_conversation(user(text))
-    assert result.level == "low", result.reasons
-
-
-# From real questions people asked counsellors (counsel_chat, MIT) and counselling dialogues (EmoLLM,
-# MIT) in ../shared/data: ordinary sentences the lexicon answered with crisis resources, each next to
-# the crisis the narrowed rule must still catch.
-@pytest.mark.parametrize(("ordinary", "crisis"), [
-    ("It really hurts me when she ignores me", "my dad hurts me when he drinks"),
-    ("Depression hits me harder every time it comes back", "My stepdad hits me with a belt when he's drunk."),
-    ("I can't control my thoughts at night", "they control my thoughts through the wifi"),
-    ("I drank too much at the party and cried", "I drank too much and took some pills, can't stand up"),
-    ("she said goodbye and left", "I've said goodbye to everyone, tomorrow it ends"),
-    ("I'm ready to tell my parents I'm gay. When they find out, will they still love me?",
-     "I've updated my will and written a note for my kids. I'm ready."),
-    ("I thought I was going to die on that rollercoaster", "I want to die and I've been looking up the tallest buildings."),
-    ("I've been throwing up for three days", "I've been up for three days straight and I feel like a god"),
-    ("I'm afraid that I will hurt him if we have sex too soon after his surgery", "I'm going to hurt him when he gets home"),
-    ("I'm a survivor of multiple sexual abuse experiences and triggers affect my daily life",
-     "My uncle sexually abused me as a child and he still comes into my room at night"),
-    ("我没有好好规划自己的学业", "昨晚又用刀划了手腕"),
-    ("看了一些文献后，觉得自己的研究方法可能存在不足", "这几天一直在查吃多少会死"),
-])
-def test_real_questions_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    assert_pair(ordinary, crisis)
-
-
-@pytest.mark.parametrize("text", [
     "My roommate thinks everyone hates her, and she has also been suicidal before.",
     "How can I help my husband after a suicide attempt? He is depressed and hopeless again.",
     "我老婆去年自杀未遂，现在好多了，但她一安静下来我就害怕",
     "害怕自己会做出伤害自己的行为",
     "有时候会忍不住想要伤害自己",
 ])
-def test_someone_elses_attempt_and_a_feared_urge_are_caution(text: str) -> None:
+def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     result = screen_conversation(user(text))
     assert result.level == "low", result.reasons
-
-
-@pytest.mark.parametrize(("ordinary", "crisis"), [
-    ("I want to burn the house down and start over lol, this renovation is hell",
-     "I'm going to burn my landlord's office down. The petrol's already in my car."),
-    ("我要烧掉这些旧照片", "我要一把火烧了房东的房子"),
-    ("I scratch my mosquito bites till they bleed", "i go to the toilets and scratch my arms with a paperclip till they bleed"),
-    ("The urge to scratch till it bleeds is back. Haven't done it in 8 months.", "I scratched my arms till they bled last night"),
-])
-def test_arson_and_scratching_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    assert_pair(ordinary, crisis)
-
-
-@pytest.mark.parametrize(("ordinary", "crisis"), [
-    ("When I'm sad and alone, I want to cut myself. How can I resist the urge?", "I cut myself last night and it won't stop bleeding"),
-    ("he told me one of his high school friends has attempted to commit suicide", "I attempted suicide last week"),
-])
-def test_an_urge_and_a_friends_attempt_below_their_crisis_counterparts(ordinary: str, crisis: str) -> None:
-    assert_pair(ordinary, crisis)
