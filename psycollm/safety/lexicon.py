@@ -938,7 +938,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
 ]
 
 _ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这个周末|周末|周[一二三四五六日末]|星期[一二三四五六日天]|下班后|放学后|马上|等(?!我(走了|不在了|死了)).{1,8}(以后|之后|后)|过了今晚|下周)"
-_ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|老鼠药|防冻液|毒药|药片|布洛芬|"
+# Poisons people drink in China (paraquat, dichlorvos and tetramine are the classic rural ones).
+_ZH_POISONS = r"(农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|杀虫剂|防冻液|毒药|漂白剂)"
+_ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|防冻液|毒药|药片|布洛芬|"
              r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀)")
 # A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
 _ZH_MANY = r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|一整板|整板|好几板|几板|几十|[二三四五六七八九]?十[一二三四五六七八九]?多?|\d{2,}多?)"
@@ -995,9 +997,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.means.rope", "means_strong", r"(买|准备|找)(了|好)?(一)?(根)?(绳子|绳)|绳子.{0,8}(挂|套)", True),
     ("zh.means.charcoal", "means_strong", r"(买|准备|找)(了|好)?炭", True),
     ("zh.means.blade", "means_strong", r"(刀片|刀|剃刀)(已经)?(准备好|在手里|放在枕头下|在枕头下)|枕头(下面|底下)(放着|藏着)(刀|刀片)", True),
-    ("zh.means.pesticide_home", "means_weak", r"家里有(农药|枪|老鼠药|除草剂)", True),
+    ("zh.means.pesticide_home", "means_weak", r"家里有(枪|" + _ZH_POISONS[1:], True),
     ("zh.means.pills_desk", "means_weak", r"(桌上|床头|手边)(放着|有)(一)?(瓶|盒|板)" + _ZH_PILLS, True),
-    ("zh.means.drink_poison_plan", "means_strong", r"(喝|吃)(棚子里的|家里的)?(除草剂|农药|老鼠药|防冻液)", True),
+    ("zh.means.drink_poison_plan", "means_strong", r"(喝|吃)(棚子里的|家里的)?" + _ZH_POISONS, True),
     # -- time
     ("zh.time.soon", "intent_time", _ZH_SOON, False),
     ("zh.time.this_is_it", "intent_time", r"就是今晚|就是现在|是时候了|下次(我)?会真的", False),
@@ -1031,7 +1033,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(瓶|盒|片|粒|颗|板)?.{0,6}" + _ZH_PILLS + r"|就着.{1,4}(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下).{0,8}" + _ZH_PILLS,
      False),
     ("zh.now.took_all", "in_progress", r"(药|安眠药)(全|都)(吃|吞)了|(把药|把.{1,6}药)(全|都)(吃|吞)(了|掉)|吃了过量的药", False),
-    ("zh.now.poison", "in_progress", r"(喝|吃)了.{0,8}(农药|除草剂|老鼠药|防冻液|毒药|漂白剂)", False),
+    # Not produce that was sprayed ("吃了打过杀虫剂的青菜", "吃了农药残留超标的草莓").
+    ("zh.now.poison", "in_progress", r"(喝|吃)了(?:(?!打过|打了|喷过|喷了|沾).){0,8}" + _ZH_POISONS +
+     r"(?!残留|超标|的(菜|青菜|蔬菜|水果|瓜|草莓|苹果|葡萄|东西|饭))", False),
     # Cephalosporins with alcohol (a disulfiram-like reaction): an emergency, in either order.
     ("zh.now.cephalosporin_alcohol", "overdose_taken",
      r"(喝了|喝过|喝完).{0,10}酒.{0,12}(吃|服)(了|过).{0,4}头孢|(吃|服)(了|过).{0,4}头孢.{0,12}(喝了|喝过|喝完).{0,6}酒", False),
@@ -1050,7 +1054,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.sh.head_wall", "self_harm_act", r"(?<!想)(?<!想拿头)(?<!想用头)(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
     ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
     ("zh.sh.going_to", "self_harm_act", r"(今晚|今天)(我)?要(伤害|划|割)(自己)?", True),
-    ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好)深.{0,12}(血|止不住)|血(一直)?止不住|到处都是血", False),
+    ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好|更|特别|比[^，。,.]{1,6})深.{0,12}(血|止不住)|割腕(?:(?!过|后|以前|那次).){0,6}(流了?(好多|很多|一地)的?血|血流不止)|(?<!鼻)血(一直)?止不住|到处都是血", False),
     ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(想要|会|忍不住想要?|做出)伤害自己|(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
     ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
     # -- harm to others
@@ -1291,6 +1295,7 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.abuse.lock": r"忘带钥匙|没带钥匙|钥匙(丢|落|忘)|开锁",
     "zh.active.walk_into": r"侵入性(思维|想法)|强迫(症|思维)",
     "zh.sh.head_wall": r"侵入性(思维|想法)|强迫(症|思维)|比喻|夸张",
+    "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
     "en.sh.until_bleeds": _EN_ACCIDENT,
