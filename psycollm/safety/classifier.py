@@ -5,10 +5,10 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 6,962 messages written for this project
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 8,463 messages written for this project
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
 sets) and `train_retired_sets.jsonl` (1,030 messages of five earlier evaluation sets, retired from
-tests/data/ once they had been used for tuning); 7,992 in all, 52 % Chinese, labels none / low / high /
+tests/data/ once they had been used for tuning); 9,493 in all, 52 % Chinese, labels none / low / high /
 imminent / request, separate from the test sets in tests/data/ (tested). Training takes ~60-70 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
@@ -28,7 +28,8 @@ Two models, one layer:
 
 Thresholds are set on the training data by 5-fold cross-validation (out-of-fold probabilities): the
 lowest probability that keeps the false-positive rate on the negative training messages at or below
-`TARGET_FPR` (char), `JOINT_TARGET_FPR` (joint) or `MULTI_TARGET_FPR` (joint, max over sentences).
+`TARGET_FPR` (char), `JOINT_TARGET_FPR` (joint), `MULTI_TARGET_FPR` (joint, max over sentences) or
+`SINGLE_TARGET_FPR` (joint, a message of one sentence, on the one-sentence negatives).
 As a layer of `crisis_screen` it only raises levels.
 """
 
@@ -54,7 +55,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v7"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v8"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -70,6 +71,11 @@ JOINT_TARGET_FPR = {"high": 0.01, "imminent": 0.01, "any": 0.05, "request": 0.02
 # way on the multi-sentence training messages. Without them one vivid sentence ("I cried all night,
 # everything is falling apart") sent ~1 in 5 people in ordinary distress crisis resources.
 MULTI_TARGET_FPR = {"high": 0.03, "imminent": 0.03, "any": 0.05, "request": 0.02}
+# A one-sentence message gets thresholds of its own too, calibrated on the one-sentence negatives: the
+# crises the joint model missed on writers it never saw were mostly short ("在江桥上，栏杆外面，手有点抖"),
+# the benign messages it raised mostly long stories. Leaving one writer out at a time, the looser target
+# for short messages alone caught 3-6 % more crises of each writer (see docs/safety.md).
+SINGLE_TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.02}
 NGRAMS = (1, 3)
 C = 10.0
 # The sentence embedding's weight against the (also unit-norm) char features in the joint model.
@@ -122,6 +128,7 @@ class JointHeads:
     intercept: np.ndarray  # (heads,)
     thresholds: dict[str, float]
     multi_thresholds: dict[str, float] = field(default_factory=dict)  # for the max over sentences
+    single_thresholds: dict[str, float] = field(default_factory=dict)  # for a one-sentence message
 
 
 class RiskClassifier:
@@ -233,6 +240,8 @@ class RiskClassifier:
                     if len(cache) > 4096:
                         cache.clear()
                     score = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
+                    if len(_scored_parts(text)) == 1:
+                        score["_single"] = 1.0
                     if len(ps) > 1:  # also the whole message's own score: each has its thresholds
                         score["_sentences"] = 1.0
                         score.update({f"whole_{h}": float(p) for h, p in zip(self.head_names, _sigmoid(zs[0]), strict=True)})
@@ -274,7 +283,8 @@ class RiskClassifier:
                     msg_level = max(_level(whole, self.joint.thresholds),  # type: ignore[union-attr]
                                     _level(jp, self.joint.multi_thresholds), key=RANK.__getitem__)  # type: ignore[union-attr]
                 else:
-                    msg_level = _level(jp, self.joint.thresholds)  # type: ignore[union-attr]
+                    msg_level = _level(jp, self.joint.single_thresholds if jp.get("_single")  # type: ignore[union-attr]
+                                       else self.joint.thresholds)  # type: ignore[union-attr]
             else:
                 p, model = pred.heads, "char"
                 msg_level = _level(p, self.thresholds)
@@ -324,12 +334,18 @@ class RiskClassifier:
 
         def fit_heads(features: Any, targets: dict[str, float], prefix: str, part_features: Any = None,
                       part_rows: np.ndarray | None = None, multi_targets: dict[str, float] | None = None,
-                      ) -> tuple[np.ndarray, np.ndarray, dict[str, float], dict[str, float], dict[str, float]]:
+                      single_targets: dict[str, float] | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, float], dict[str, float], dict[str, float],
+                                 dict[str, float]]:
             """Per head: the fit, and thresholds from out-of-fold probabilities on the training data
             (never the test sets). With ``part_features`` (one row per sentence of a multi-sentence
-            message, ``part_rows`` its message), also thresholds for the max-over-sentences score."""
+            message, ``part_rows`` its message), also thresholds for the max-over-sentences score and
+            for the messages of one sentence."""
             coef, intercept = np.zeros((len(HEADS), features.shape[1])), np.zeros(len(HEADS))
-            thresholds, multi, stats = {}, {}, {}
+            thresholds, multi, single, stats = {}, {}, {}, {}
+            one = np.ones(len(labels), dtype=bool)
+            if part_rows is not None:
+                one[np.unique(part_rows).astype(int)] = False
             for k, (head, positives) in enumerate(HEADS.items()):
                 y = np.isin(labels, positives).astype(int)
                 coef[k], intercept[k] = fit(features, y)
@@ -351,9 +367,11 @@ class RiskClassifier:
                     multi[head] = round(_threshold_for_fpr(oof_multi[has & negative], (multi_targets or targets)[head]), 4)
                     stats[f"{prefix}multi_cv_recall_{head}"] = round(
                         float((oof_multi[has & (y == 1)] >= multi[head]).mean()), 3)
-            return coef, intercept, thresholds, multi, stats
+                    single[head] = round(_threshold_for_fpr(oof[one & negative], (single_targets or targets)[head]), 4)
+                    stats[f"{prefix}single_cv_recall_{head}"] = round(float((oof[one & (y == 1)] >= single[head]).mean()), 3)
+            return coef, intercept, thresholds, multi, single, stats
 
-        head_coef, head_intercept, thresholds, _, cv_stats = fit_heads(x, TARGET_FPR, "")
+        head_coef, head_intercept, thresholds, _, _, cv_stats = fit_heads(x, TARGET_FPR, "")
         cat_classes = sorted({c for r in rows for c in r.get("categories", [])})
         cat_coef = np.zeros((len(cat_classes), x.shape[1]))
         cat_intercept = np.zeros(len(cat_classes))
@@ -373,13 +391,14 @@ class RiskClassifier:
                 part_dense = np.asarray(embedder.encode_queries(part_texts), dtype=np.float64)
                 part_x = hstack([vec.transform([preprocess(t) for t in part_texts]),
                                  csr_matrix(DENSE_SCALE * part_dense)]).tocsr()
-            coef, intercept, joint_thresholds, multi_thresholds, joint_stats = fit_heads(
+            coef, intercept, joint_thresholds, multi_thresholds, single_thresholds, joint_stats = fit_heads(
                 hstack([x, csr_matrix(DENSE_SCALE * dense)]).tocsr(), JOINT_TARGET_FPR, "joint_", part_x,
-                np.array(part_rows), MULTI_TARGET_FPR)
+                np.array(part_rows), MULTI_TARGET_FPR, SINGLE_TARGET_FPR)
             v = x.shape[1]
             # Inference multiplies raw embeddings by dense_coef: fold the scale into the weights.
             joint = JointHeads(char_coef=coef[:, :v], dense_coef=DENSE_SCALE * coef[:, v:], intercept=intercept,
-                               thresholds=joint_thresholds, multi_thresholds=multi_thresholds or joint_thresholds)
+                               thresholds=joint_thresholds, multi_thresholds=multi_thresholds or joint_thresholds,
+                               single_thresholds=single_thresholds or joint_thresholds)
             cv_stats.update(joint_stats)
 
         meta = {"code_version": CODE_VERSION, "data_hash": data_hash, "n_train": len(rows),
@@ -405,6 +424,7 @@ class RiskClassifier:
         doc = {"vocabulary": self.vocabulary, "head_names": self.head_names, "cat_classes": self.cat_classes,
                "thresholds": self.thresholds, "joint_thresholds": self.joint.thresholds if self.joint else None,
                "joint_multi_thresholds": self.joint.multi_thresholds if self.joint else None,
+               "joint_single_thresholds": self.joint.single_thresholds if self.joint else None,
                "meta": self.meta}
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".json", delete=False, encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
@@ -419,7 +439,8 @@ class RiskClassifier:
             if doc.get("joint_thresholds") and "joint_char_coef" in arrays:
                 joint = JointHeads(char_coef=arrays["joint_char_coef"], dense_coef=arrays["joint_dense_coef"],
                                    intercept=arrays["joint_intercept"], thresholds=doc["joint_thresholds"],
-                                   multi_thresholds=doc.get("joint_multi_thresholds") or doc["joint_thresholds"])
+                                   multi_thresholds=doc.get("joint_multi_thresholds") or doc["joint_thresholds"],
+                                   single_thresholds=doc.get("joint_single_thresholds") or doc["joint_thresholds"])
             return cls(vocabulary=doc["vocabulary"], idf=arrays["idf"], head_coef=arrays["head_coef"],
                        head_intercept=arrays["head_intercept"], head_names=doc["head_names"],
                        cat_coef=arrays["cat_coef"], cat_intercept=arrays["cat_intercept"],

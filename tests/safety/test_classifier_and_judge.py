@@ -218,6 +218,32 @@ def test_sentence_scores_have_their_own_stricter_thresholds(classifier) -> None:
     assert screen_conversation(user(story), classifier).level in ("none", "low")
 
 
+def test_one_sentence_messages_have_thresholds_of_their_own(classifier, classifier_cache, monkeypatch) -> None:
+    """A one-sentence message is judged at thresholds calibrated on the one-sentence training messages
+    (short crises were what the joint model missed for unseen writers; long vivid stories what it
+    raised), stored and reloaded; a longer message keeps the message thresholds."""
+    import dataclasses
+
+    joint = classifier.joint
+    assert joint is not None and set(joint.single_thresholds) == set(joint.thresholds)
+    again = RiskClassifier.load_or_train(classifier_cache)
+    assert again.joint is not None and again.joint.single_thresholds == joint.single_thresholds
+
+    short = "在江桥上，栏杆外面，手有点抖"  # on the outside of a bridge railing: no lexicon pattern
+    assert screen_conversation(user(short)).level == "none"
+    assert classifier.predict_joint([short])[0].get("_single") == 1.0
+    assert screen_conversation(user(short), classifier).level in ("high", "imminent")
+    strict = dict(joint.single_thresholds, high=0.99999, imminent=0.99999)
+    monkeypatch.setattr(classifier, "joint", dataclasses.replace(joint, single_thresholds=strict))
+    assert screen_conversation(user(short), classifier).level in ("none", "low")  # these thresholds decide
+
+    story = ("The harvest failed again this year and the bank sent another letter. My wife took the kids to "
+             "her mother's. The bottle is next to me and I've stopped being scared. Anyway the weather "
+             "has been strange.")
+    assert "_single" not in classifier.predict_joint([story], split_last_only=True)[0]
+    assert screen_conversation(user(story), classifier).level in ("high", "imminent")  # not affected
+
+
 def test_a_crisis_reply_without_lexicon_evidence_needs_both_models_to_agree(classifier, monkeypatch) -> None:
     """`require_agreement` (safety.escalation=agreement): the joint model's "high" raises a message
     the lexicon found nothing in only if the char model sees risk in it too. The char model's scores
