@@ -55,7 +55,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v8"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v9"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -76,6 +76,12 @@ MULTI_TARGET_FPR = {"high": 0.03, "imminent": 0.03, "any": 0.05, "request": 0.02
 # the benign messages it raised mostly long stories. Leaving one writer out at a time, the looser target
 # for short messages alone caught 3-6 % more crises of each writer (see docs/safety.md).
 SINGLE_TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.02}
+# Where the joint model is this sure (p(high) at 0.2 % false positives on the training negatives), it
+# vouches without the char model's agreement (`require_agreement`): the crises the agreement rule
+# blocked for unseen writers were mostly ones the sentence embedding was surest of ("parked at the
+# reservoir with the garden hose in the back seat", the char model at p(any)=0.68). Leaving one writer
+# out: +0-1.6 points of recall per writer, +0-0.3 points of false alarms; development sets unchanged.
+STRONG_TARGET_FPR = 0.002
 NGRAMS = (1, 3)
 C = 10.0
 # The sentence embedding's weight against the (also unit-norm) char features in the joint model.
@@ -129,6 +135,7 @@ class JointHeads:
     thresholds: dict[str, float]
     multi_thresholds: dict[str, float] = field(default_factory=dict)  # for the max over sentences
     single_thresholds: dict[str, float] = field(default_factory=dict)  # for a one-sentence message
+    strong: float = 1.0  # p(high) (whole message) at which no agreement is needed; 1.0: never
 
 
 class RiskClassifier:
@@ -144,7 +151,8 @@ class RiskClassifier:
     #: model also sees risk in the same message at its any-risk threshold (`safety.escalation`). On the
     #: development sets this cut crisis replies to benign distress from 10-16 % to 4-5 % for ~4 points
     #: of recall: the two models err on different messages (vivid distress reads as "high" to the
-    #: sentence embedding, not to the character n-grams).
+    #: sentence embedding, not to the character n-grams). Where the joint model is very sure
+    #: (`STRONG_TARGET_FPR`), it vouches alone.
     require_agreement = True
     # With no lexicon evidence the char model may only add caution; the joint model vouches for the
     # levels it finds itself (LayerVerdict.vouched), see `assess`.
@@ -270,6 +278,7 @@ class RiskClassifier:
         level, vouched, reasons, categories, requests = "none", "none", [], [], []
         vouched_turns: dict[int, str] = {}
         unvouched = False  # the joint model saw high risk the char model did not (escalation=agreement)
+        sure_alone = False  # ... and vouched anyway, at its STRONG_TARGET_FPR threshold
         worst = {h: 0.0 for h in self.head_names}
         for i, pred in enumerate(preds):
             # An older turn keeps the joint score it got when it was the latest (cached in this
@@ -291,8 +300,10 @@ class RiskClassifier:
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
+            sure = jp is not None and jp.get("whole_high", jp["high"]) >= self.joint.strong  # type: ignore[union-attr]
             if model == "joint" and RANK[msg_level] >= RANK["high"]:
-                if agrees:
+                if agrees or sure:
+                    sure_alone = sure_alone or not agrees
                     vouched_turns[turns[i]] = msg_level
                     vouched = max(vouched, msg_level, key=RANK.__getitem__)
                 elif RANK[msg_level] > RANK[vouched]:
@@ -307,7 +318,8 @@ class RiskClassifier:
             requests = [max(lexicon.REQUEST_SIGNALS, key=lambda c: cats.get(c, 0.0))]
         return LayerVerdict(level=level, categories=categories, requests=requests, reasons=reasons,
                             detail={**{f"max_p_{k}": round(v, 3) for k, v in worst.items()},
-                                    **({"char_model_disagrees": True} if unvouched else {})}, vouched=vouched,
+                                    **({"char_model_disagrees": True} if unvouched else {}),
+                                    **({"joint_model_sure": True} if sure_alone else {})}, vouched=vouched,
                             vouched_turns=vouched_turns)
 
     # -- training and the cache -----------------------------------------------------------------------
@@ -360,6 +372,8 @@ class RiskClassifier:
                             oof_multi[row] = max(prob, oof[row] if np.isnan(oof_multi[row]) else oof_multi[row])
                 negative = (y == 0) if head != "any" else (labels == "none")
                 thresholds[head] = round(_threshold_for_fpr(oof[negative], targets[head]), 4)
+                if head == "high":  # see STRONG_TARGET_FPR
+                    stats[f"{prefix}strong_high"] = round(_threshold_for_fpr(oof[negative], STRONG_TARGET_FPR), 4)
                 stats[f"{prefix}cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
                 stats[f"{prefix}cv_fpr_{head}"] = round(float((oof[negative] >= thresholds[head]).mean()), 3)
                 if part_features is not None:
@@ -398,7 +412,8 @@ class RiskClassifier:
             # Inference multiplies raw embeddings by dense_coef: fold the scale into the weights.
             joint = JointHeads(char_coef=coef[:, :v], dense_coef=DENSE_SCALE * coef[:, v:], intercept=intercept,
                                thresholds=joint_thresholds, multi_thresholds=multi_thresholds or joint_thresholds,
-                               single_thresholds=single_thresholds or joint_thresholds)
+                               single_thresholds=single_thresholds or joint_thresholds,
+                               strong=joint_stats["joint_strong_high"])
             cv_stats.update(joint_stats)
 
         meta = {"code_version": CODE_VERSION, "data_hash": data_hash, "n_train": len(rows),
@@ -425,6 +440,7 @@ class RiskClassifier:
                "thresholds": self.thresholds, "joint_thresholds": self.joint.thresholds if self.joint else None,
                "joint_multi_thresholds": self.joint.multi_thresholds if self.joint else None,
                "joint_single_thresholds": self.joint.single_thresholds if self.joint else None,
+               "joint_strong": self.joint.strong if self.joint else None,
                "meta": self.meta}
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".json", delete=False, encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
@@ -440,7 +456,8 @@ class RiskClassifier:
                 joint = JointHeads(char_coef=arrays["joint_char_coef"], dense_coef=arrays["joint_dense_coef"],
                                    intercept=arrays["joint_intercept"], thresholds=doc["joint_thresholds"],
                                    multi_thresholds=doc.get("joint_multi_thresholds") or doc["joint_thresholds"],
-                                   single_thresholds=doc.get("joint_single_thresholds") or doc["joint_thresholds"])
+                                   single_thresholds=doc.get("joint_single_thresholds") or doc["joint_thresholds"],
+                                   strong=float(doc.get("joint_strong") or 1.0))
             return cls(vocabulary=doc["vocabulary"], idf=arrays["idf"], head_coef=arrays["head_coef"],
                        head_intercept=arrays["head_intercept"], head_names=doc["head_names"],
                        cat_coef=arrays["cat_coef"], cat_intercept=arrays["cat_intercept"],

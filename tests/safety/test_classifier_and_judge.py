@@ -228,6 +228,7 @@ def test_one_sentence_messages_have_thresholds_of_their_own(classifier, classifi
     assert joint is not None and set(joint.single_thresholds) == set(joint.thresholds)
     again = RiskClassifier.load_or_train(classifier_cache)
     assert again.joint is not None and again.joint.single_thresholds == joint.single_thresholds
+    assert again.joint.strong == joint.strong
 
     short = "在江桥上，栏杆外面，手有点抖"  # on the outside of a bridge railing: no lexicon pattern
     assert screen_conversation(user(short)).level == "none"
@@ -246,8 +247,11 @@ def test_one_sentence_messages_have_thresholds_of_their_own(classifier, classifi
 
 def test_a_crisis_reply_without_lexicon_evidence_needs_both_models_to_agree(classifier, monkeypatch) -> None:
     """`require_agreement` (safety.escalation=agreement): the joint model's "high" raises a message
-    the lexicon found nothing in only if the char model sees risk in it too. The char model's scores
-    are replaced here (a fake) to make the disagreement testable; the joint model is the real one."""
+    the lexicon found nothing in only if the char model sees risk in it too, or if the joint model is
+    very sure. The char model's scores are replaced here (a fake) to make the disagreement testable,
+    and the sure threshold is set to never / always; the joint model is the real one."""
+    import dataclasses
+
     from psycollm.safety.classifier import Prediction
 
     story = ("The harvest failed again this year and the bank sent another letter. My wife took the kids to "
@@ -260,8 +264,19 @@ def test_a_crisis_reply_without_lexicon_evidence_needs_both_models_to_agree(clas
 
     quiet = Prediction(heads={"high": 0.01, "imminent": 0.01, "any": 0.01, "request": 0.01}, category_probs={})
     monkeypatch.setattr(classifier, "predict", lambda texts: [quiet for _ in texts])
+    joint = classifier.joint
+    assert joint is not None and 0.5 <= joint.strong <= 0.99  # calibrated, stored with the model
+    monkeypatch.setattr(classifier, "joint", dataclasses.replace(joint, strong=1.0))  # never sure enough
     result = screen_conversation(user(story), classifier)
     assert result.level == "low", result.reasons  # capped: the char model disagrees
     assert result.layers["classifier"]["char_model_disagrees"] is True  # reported with the layer
+    assert "joint_model_sure" not in result.layers["classifier"]
+
+    # Sure enough (p(high) at STRONG_TARGET_FPR), the joint model vouches alone, and says so.
+    monkeypatch.setattr(classifier, "joint", dataclasses.replace(joint, strong=0.0))
+    result = screen_conversation(user(story), classifier)
+    assert result.level in ("high", "imminent") and result.layers["classifier"]["joint_model_sure"] is True
+
+    monkeypatch.setattr(classifier, "joint", dataclasses.replace(joint, strong=1.0))
     monkeypatch.setattr(classifier, "require_agreement", False)
     assert screen_conversation(user(story), classifier).level in ("high", "imminent")
