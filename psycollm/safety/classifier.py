@@ -248,7 +248,7 @@ class RiskClassifier:
                     if len(cache) > 4096:
                         cache.clear()
                     score = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
-                    if len(_scored_parts(text)) == 1:
+                    if len(ps if split[text] else _scored_parts(text)) == 1:  # a split text's parts are known
                         score["_single"] = 1.0
                     if len(ps) > 1:  # also the whole message's own score: each has its thresholds
                         score["_sentences"] = 1.0
