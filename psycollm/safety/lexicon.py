@@ -997,7 +997,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.means.rope", "means_strong", r"(买|准备|找)(了|好)?(一)?(根)?(绳子|绳)|绳子.{0,8}(挂|套)", True),
     ("zh.means.charcoal", "means_strong", r"(买|准备|找)(了|好)?炭", True),
     ("zh.means.blade", "means_strong", r"(刀片|刀|剃刀)(已经)?(准备好|在手里|放在枕头下|在枕头下)|枕头(下面|底下)(放着|藏着)(刀|刀片)", True),
-    ("zh.means.pesticide_home", "means_weak", r"家里有(枪|" + _ZH_POISONS[1:], True),
+    ("zh.means.pesticide_home", "means_weak", r"家里有(枪|" + _ZH_POISONS + ")", True),
     ("zh.means.pills_desk", "means_weak", r"(桌上|床头|手边)(放着|有)(一)?(瓶|盒|板)" + _ZH_PILLS, True),
     ("zh.means.drink_poison_plan", "means_strong", r"(喝|吃)(棚子里的|家里的)?" + _ZH_POISONS, True),
     # -- time
