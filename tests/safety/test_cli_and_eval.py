@@ -69,6 +69,7 @@ def test_evaluate_scores_and_writes_the_report(tmp_path) -> None:
     result = safety_eval.evaluate(items, Guard())
     h = result["headline"]
     assert h["recall_high_imminent"] == 0.5 and h["benign_distress_fpr"] == 0.0
+    assert h["missed_high_imminent_allowed"] == 1  # item 3 got no caution either
     assert [m["id"] for m in result["misses"]] == ["3"]
     assert result["confusion_levels"][2][0] == 1  # gold high predicted none
     report = safety_eval.write_report(result, tmp_path / "out", {"data": "inline", "judge": "none"})
