@@ -98,6 +98,7 @@ class SafetyNotice:
     kind: str  # "crisis" | "refused" | "caution" | "replaced" | "failure"
     level: str
     categories: list[str] = field(default_factory=list)
+    resources: str = ""  # caution: one fixed line with the crisis line, shown under the reply
 
 
 @dataclass
@@ -294,7 +295,8 @@ class Counselor:
             return
         notice = None
         if verdict is not None and verdict.action == Action.CAUTION:
-            notice = SafetyNotice(kind="caution", level=str(verdict.level), categories=list(verdict.categories))
+            notice = SafetyNotice(kind="caution", level=str(verdict.level), categories=list(verdict.categories),
+                                  resources=verdict.resources or "")
 
         # 2. Retrieval: evidence is optional; a broken index degrades to no evidence, loudly in the log.
         sources: list[Source] = []
@@ -355,7 +357,8 @@ class Counselor:
                 status = "replaced"
                 notice = SafetyNotice(kind="failure" if out_verdict.failed else "replaced",
                                       level=str(verdict.level) if verdict else "none",
-                                      categories=list(out_verdict.categories))
+                                      categories=list(out_verdict.categories),
+                                      resources=(verdict.resources or "") if verdict else "")
         # 6. Save and finish.
         record(final, status, sources=sources, iv=verdict, ov=out_verdict, raw=raw)
         yield TurnEvent(final, done=True, model=model, sources=sources, notice=notice, status=status,

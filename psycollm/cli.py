@@ -130,6 +130,7 @@ def chat_main(argv: list[str]) -> int:
     counselor = Counselor.from_settings(settings)
     print(f"psycollm chat — model: {counselor.model_name}. Type /new for a new conversation, /quit to leave.")
     history: list[dict[str, str]] = []
+    lines_shown: set[str] = set()  # a caution turn's crisis-line line, once per conversation (as in the app)
     while True:
         try:
             text = input("\nyou> ")
@@ -139,7 +140,7 @@ def chat_main(argv: list[str]) -> int:
         if text.strip() in ("/quit", "/exit"):
             break
         if text.strip() == "/new":
-            history = []
+            history, lines_shown = [], set()
             print("(new conversation)")
             continue
         cancel = CancelToken()
@@ -167,6 +168,9 @@ def chat_main(argv: list[str]) -> int:
         print()
         if final.notice:
             print(f"[safety: {final.notice.kind}, level {final.notice.level}]")
+            if final.notice.resources and final.notice.resources not in lines_shown:
+                lines_shown.add(final.notice.resources)
+                print(final.notice.resources)
         if final.error:
             print(f"[error: {final.error}]")
         if final.sources:

@@ -93,6 +93,9 @@ class SafetySettings:
                          "evidence): agreement (its sentence-embedding and character models both see risk) or "
                          "joint (the embedding model alone: 3-4 points more recall, 1.5-3x the false alarms on "
                          "benign distress). Figures: docs/safety.md.")
+    caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "
+                                 "line under the model's reply. Most crises the screen misses land at caution, "
+                                 "so this puts the number in front of them anyway.")
 
 
 @dataclass

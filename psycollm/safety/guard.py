@@ -7,7 +7,8 @@
 
 Actions: high/imminent risk -> CRISIS (fixed, warm, localized reply with crisis resources; the model is
 not asked); a dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) -> REFUSE
-with a redirect; low risk -> CAUTION (the model answers with a safety addendum to its system prompt);
+with a redirect; low risk -> CAUTION (the model answers with a safety addendum to its system prompt, and
+`resources` holds one fixed line with the crisis line to show under the reply);
 otherwise ALLOW. Every verdict carries each layer's contribution (`layers`) for the clinicians' log.
 
 Fail closed: any exception inside a screen returns the `fail_closed` verdict (crisis resources, marked
@@ -38,10 +39,12 @@ ESCALATIONS = ("agreement", "joint")
 class Guard:
     """Implements `psycollm.safety.types.SafetyGuard`."""
 
-    def __init__(self, locale: str = "auto", learned: LearnedLayer | None = None) -> None:
+    def __init__(self, locale: str = "auto", learned: LearnedLayer | None = None,
+                 caution_resources: bool = True) -> None:
         resolve_locale(locale, "en")  # a misconfigured locale is reported at start-up, not mid-crisis
         self.locale = locale
         self.learned = learned
+        self.caution_resources = caution_resources
 
     @staticmethod
     def check_settings(settings: Settings, backend: ChatBackend | None = None) -> None:
@@ -70,7 +73,7 @@ class Guard:
             from psycollm.safety.llm_judge import LLMJudge
 
             learned = LLMJudge(backend)
-        return cls(locale=settings.safety.locale, learned=learned)
+        return cls(locale=settings.safety.locale, learned=learned, caution_resources=settings.safety.caution_resources)
 
     def _locale(self, lang: str) -> str:
         try:
@@ -105,6 +108,8 @@ class Guard:
         if level == RiskLevel.LOW:
             return InputVerdict(level, Action.CAUTION, categories, result.reasons,
                                 system_addendum=replies.caution_addendum(lang, locale, result.categories),
+                                resources=(replies.caution_resources(lang, locale, result.categories)
+                                           if self.caution_resources else None),
                                 layers=layers)
         return InputVerdict(level, Action.ALLOW, categories, result.reasons, layers=layers)
 

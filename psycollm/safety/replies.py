@@ -176,6 +176,31 @@ def caution_addendum(lang: str, locale: str, categories: Sequence[str]) -> str:
     return _ADDENDUM[lang].format(cats=", ".join(categories) or "distress", lines=lines)
 
 
+_CAUTION_LINE = {
+    "zh": "如果你此刻感到不安全，或有伤害自己的念头，可以随时联系：{lines}；紧急情况请拨打 {emergency}。",
+    "en": "If you ever feel unsafe or think about harming yourself, you can reach {lines}, any time; "
+          "in an emergency call {emergency}.",
+}
+
+
+def caution_resources(lang: str, locale: str, categories: Sequence[str]) -> str:
+    """The one line shown under the model's reply on a caution turn: the crisis line, a line for the
+    category (abuse, poisoning) when there is one, and the emergency numbers.
+
+    Fixed text, not the model's: a small model may ignore the addendum's request to mention the lines.
+    """
+    lang = _lang(lang)
+    found = resources_for(locale, categories)
+    crisis = [r for r in found if r.kind == "crisis"][:1]
+    specific = [r for r in found if r.categories and r.kind != "emergency"][:1]
+    lines = ("；" if lang == "zh" else "; ").join(r.name if r.number in r.name else f"{r.name} {r.number}"
+                                                 for r in crisis + specific)
+    # the statutory numbers only (not the UK's NHS 111, which is urgent care, not an emergency line)
+    emergency = (" 或 " if lang == "zh" else " or ").join(r.number for r in found if r.kind == "emergency"
+                                                          and "national emergency number" in r.source)
+    return _CAUTION_LINE[lang].format(lines=lines, emergency=emergency)
+
+
 def _openings() -> tuple[str, ...]:
     texts = [v[lang] for table in (_OPEN, _REFUSAL) for v in table.values() for lang in ("zh", "en")]
     texts += [t[lang] for t in (_REPEAT, _FAILURE) for lang in ("zh", "en")]

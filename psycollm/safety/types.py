@@ -39,12 +39,14 @@ class InputVerdict:
     reasons: list[str] = field(default_factory=list)
     reply: str | None = None  # set for CRISIS and REFUSE
     system_addendum: str | None = None  # set for CAUTION
+    resources: str | None = None  # CAUTION: one fixed line with the crisis line, shown under the reply
     layers: dict[str, Any] = field(default_factory=dict)  # each layer's contribution
     failed: bool = False  # True when produced by the fail-closed path
 
     def to_dict(self) -> dict[str, Any]:
         return {"level": str(self.level), "categories": list(self.categories), "action": str(self.action),
-                "reasons": list(self.reasons), "failed": self.failed, "layers": self.layers}
+                "reasons": list(self.reasons), "failed": self.failed, "layers": self.layers,
+                **({"resources": self.resources} if self.resources else {})}
 
 
 @dataclass

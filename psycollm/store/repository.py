@@ -105,6 +105,7 @@ class TurnView:
     superseded_by: str | None
     created_at: datetime
     error: str | None = None
+    resources: str = ""  # the crisis-line line shown under a caution reply (from the input verdict)
 
 
 @dataclass
@@ -742,4 +743,5 @@ def _turn_view(t: Turn) -> TurnView:
                                         source=x.source) for x in t.sources],
                     safety=[{"stage": e.stage, "action": e.action, "level": e.level, "categories": e.categories,
                              "failed": e.failed} for e in t.safety_events],
-                    superseded_by=t.superseded_by, created_at=t.created_at, error=t.error)
+                    superseded_by=t.superseded_by, created_at=t.created_at, error=t.error,
+                    resources=str((t.input_verdict or {}).get("resources") or ""))

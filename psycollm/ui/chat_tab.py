@@ -275,7 +275,8 @@ class ChatService:
         state.turns = [ShownTurn(turn_id=v.turn_id, user=v.user_text, reply=v.reply, model=v.model,
                                  sources=[{"title": s.title, "text": s.text, "score": s.score, "doc_id": s.doc_id}
                                           for s in v.sources],
-                                 notice=_notice_from_events(v.safety, v.status), status=v.status, lang=v.lang,
+                                 notice=_notice_from_events(v.safety, v.status, v.resources), status=v.status,
+                                 lang=v.lang,
                                  error=v.error)
                        for v in turns]
 
@@ -301,13 +302,14 @@ def _turn_lang(text: str) -> str:
     return prompts.detect_language(text)
 
 
-def _notice_from_events(events: list[dict[str, Any]], status: str) -> dict[str, Any] | None:
+def _notice_from_events(events: list[dict[str, Any]], status: str, resources: str = "") -> dict[str, Any] | None:
     if not events:
         return None
     e = events[-1]
     kind = "failure" if e.get("failed") else {"crisis": "crisis", "refuse": "refused", "caution": "caution",
                                               "replaced": "replaced"}.get(e.get("action", ""), "caution")
-    return {"kind": kind, "level": e.get("level", ""), "categories": list(e.get("categories", []))}
+    return {"kind": kind, "level": e.get("level", ""), "categories": list(e.get("categories", [])),
+            "resources": resources}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -325,6 +327,7 @@ def render(state: ChatState, lang: str | None = None) -> list[dict[str, Any]]:
 
     lang = lang or state.lang
     messages: list[dict[str, Any]] = []
+    lines_shown: set[str] = set()
     for i, turn in enumerate(state.turns):
         messages.append({"role": "user", "content": escape(turn.user)})
         if turn.notice:
@@ -338,6 +341,12 @@ def render(state: ChatState, lang: str | None = None) -> list[dict[str, Any]]:
             reply = (reply + "\n\n" if reply else "") + t(lang, "stopped")
         if turn.status == "error":
             reply = (reply + "\n\n" if reply else "") + t(lang, "error_reply", error=escape(turn.error or ""))
+        # The crisis-line line of a caution turn, once per conversation (again only if it changes):
+        # caution carries over to every later turn, and the same line under every reply reads as noise.
+        line = (turn.notice or {}).get("resources") or ""
+        if line and line not in lines_shown and turn.status != "streaming":
+            lines_shown.add(line)
+            reply += "\n\n*" + escape(line) + "*"
         if turn.model and turn.status != "streaming":
             reply += "\n\n<sub>" + escape(t(lang, "model_line", model=display_name(turn.model))) + "</sub>"
         messages.append({"role": "assistant", "content": reply or "…"})

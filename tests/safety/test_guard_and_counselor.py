@@ -95,6 +95,30 @@ def test_low_risk_reaches_the_model_with_a_safety_addendum(make_counselor) -> No
     assert final.status == "ok" and final.notice.kind == "caution"
     system = backend.calls[0][0]["content"]
     assert "[Safety note]" in system and "988" in system
+    assert final.notice.resources.startswith("If you ever feel unsafe") and "988" in final.notice.resources
+    assert "988" not in final.text  # the line is shown beside the reply, not written into it
+
+
+@pytest.mark.parametrize("locale,lang,text,numbers", [
+    ("auto", "zh", "我有时候想，要是我不在了就好了。", ["12356", "120"]),
+    ("auto", "en", "Sometimes I wish I could just disappear.", ["988", "911"]),
+    ("UK", "en", "Sometimes I wish I could just disappear.", ["116 123", "999"]),
+])
+def test_caution_carries_one_fixed_line_with_the_locales_crisis_line(locale, lang, text, numbers) -> None:
+    v = Guard(locale=locale).screen_input(user(text), lang)
+    assert v.action == Action.CAUTION
+    assert all(n in v.resources for n in numbers) and "\n" not in v.resources
+    assert v.to_dict()["resources"] == v.resources  # stored with the turn
+    assert Guard(locale=locale, caution_resources=False).screen_input(user(text), lang).resources is None
+    allowed = Guard(locale=locale).screen_input(user("My exams stress me out."), lang)
+    assert allowed.action == Action.ALLOW and allowed.resources is None and "resources" not in allowed.to_dict()
+
+
+def test_the_caution_line_setting_is_read_from_settings(settings) -> None:
+    settings.safety.judge = "none"
+    settings.safety.caution_resources = False
+    v = Guard.from_settings(settings).screen_input(user("Sometimes I wish I could just disappear."), "en")
+    assert v.action == Action.CAUTION and v.resources is None
 
 
 def test_benign_message_is_answered_by_the_model(make_counselor) -> None:
