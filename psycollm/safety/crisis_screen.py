@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
-from psycollm.safety import lexicon
+from psycollm.safety import lexicon, replies
 from psycollm.safety.lexicon import REQUEST_SIGNALS, Hit
 
 LEVELS = ("none", "low", "high", "imminent")
@@ -381,6 +381,20 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             requests = set(verdict.requests)
             layers[learned.name]["raised"] = True
             reasons.append(f"{learned.name}: dangerous request ({', '.join(verdict.requests)})")
+    # An earlier fixed crisis reply in the conversation means the screen found high risk then. Layers
+    # that read only the latest turns (the joint model) remember older findings in this process only;
+    # after a restart, in another worker, or when a saved conversation is reopened, the reply itself
+    # keeps the risk from fading (risk said three turns ago still counts).
+    earlier = [(i, cat) for i, m in enumerate(messages) if m.get("role") == "assistant"
+               for cat in [replies.crisis_reply_category(str(m.get("content", "")))] if cat is not None]
+    if earlier:
+        layers["history"] = {"crisis_replies": [i for i, _ in earlier]}
+        if RANK[level] < RANK["high"]:
+            layers["history"]["raised"] = f"{level} -> high"
+            reasons.append(f"turn {earlier[-1][0]}: an earlier crisis reply in this conversation")
+            level = "high"
+            for cat in [c for _, c in earlier if c in RISK_CATEGORIES] or ["suicide"]:
+                levels[cat] = max_level(levels.get(cat, "none"), "high")
     categories = order_categories(levels)
     return ScreenResult(level=level, categories=categories, requests=sorted(requests), reasons=reasons,
                         layers=layers)

@@ -213,6 +213,15 @@ def is_crisis_reply(text: str) -> bool:
                                    + (_REPEAT["zh"], _REPEAT["en"]))
 
 
+def crisis_reply_category(text: str) -> str | None:
+    """The category of one of our fixed crisis replies ("" for the short repeat); None for any other text."""
+    text = text.strip()
+    for category, opening in _OPEN.items():
+        if text.startswith((opening["zh"], opening["en"])):
+            return category
+    return "" if text.startswith((_REPEAT["zh"], _REPEAT["en"])) else None
+
+
 def is_safety_reply(text: str) -> bool:
     """Any fixed reply of the safety layer (crisis, repeat, failure, refusal)."""
     return text.strip().startswith(_openings())

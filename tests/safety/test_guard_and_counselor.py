@@ -300,3 +300,37 @@ def test_streamed_unsafe_sentence_is_never_shown(make_counselor) -> None:
     assert all("lethal dose" not in e.text for e in events)
     assert events[-1].status == "replaced"
     assert any(e.text == "I hear you." for e in events[:-1])
+
+
+# A message the lexicon does not flag (the joint model found it, in an earlier process): with the
+# lexicon-only guard below, only the earlier crisis reply in the history can carry the risk.
+_LOGISTICS_ZH = "信都写好了放在抽屉里，车也加满了油，我知道去哪座桥。"
+
+
+def test_an_earlier_crisis_reply_keeps_the_conversation_at_crisis_in_a_fresh_process() -> None:
+    from psycollm.safety import replies
+
+    lexicon_only = Guard(locale="CN")
+    assert lexicon_only.screen_input(user(_LOGISTICS_ZH), "zh").action == Action.ALLOW  # nothing to see alone
+    first = replies.crisis_reply("zh", "CN", "high", ["suicide"])
+    conv = conversation(_LOGISTICS_ZH, first, "嗯", replies.crisis_reply("zh", "CN", "high", ["suicide"], repeat=True),
+                        "我们聊聊工作吧")
+    v = lexicon_only.screen_input(conv, "zh")
+    assert v.action == Action.CRISIS and v.level == RiskLevel.HIGH and "suicide" in v.categories
+    assert v.layers["history"]["crisis_replies"] == [1, 3] and v.layers["history"]["raised"].endswith("-> high")
+    assert v.reply.startswith("我还在这里")  # the short repeat, as in the process that saw the risk
+    abuse = conversation("he took my phone again", replies.crisis_reply("en", "US", "high", ["abuse"]), "ok")
+    assert lexicon_only.screen_input(abuse, "en").categories == ["abuse"]
+
+
+def test_ordinary_or_failure_replies_in_the_history_carry_no_risk() -> None:
+    from psycollm.safety import replies
+
+    lexicon_only = Guard(locale="CN")
+    ordinary = conversation(_LOGISTICS_ZH, "听起来你安排了很多事情。最近发生了什么？", "我们聊聊工作吧")
+    failed = conversation("hi", lexicon_only.fail_closed("en", "boom").reply, "ok, my exams stress me out")
+    assert lexicon_only.screen_input(ordinary, "zh").action != Action.CRISIS
+    assert "history" not in lexicon_only.screen_input(ordinary, "zh").layers
+    assert lexicon_only.screen_input(failed, "en").action == Action.ALLOW
+    assert replies.crisis_reply_category(replies.crisis_reply("en", "US", "imminent", ["medical_emergency"])) == \
+        "medical_emergency"
