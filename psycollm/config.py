@@ -91,10 +91,10 @@ class SafetySettings:
     timeout_s: float = _f(3.0, "A safety check slower than this fails closed (crisis resources shown).")
     escalation: str = _f("agreement", "When the classifier may give a crisis reply on its own (no lexicon "
                          "evidence): agreement (its sentence-embedding and character models both see risk) or "
-                         "joint (the embedding model alone: 3-4 points more recall, 1.5-3x the false alarms on "
+                         "joint (the embedding model alone: 0-3 points more recall, twice the false alarms on "
                          "benign distress). Figures: docs/safety.md.")
     caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "
-                                 "line under the model's reply. Most crises the screen misses land at caution, "
+                                 "line under the model's reply, once per conversation. Most crises the screen misses land at caution, "
                                  "so this puts the number in front of them anyway.")
 
 
