@@ -94,8 +94,8 @@ class SafetySettings:
                          "joint (the embedding model alone: 0-3 points more recall, twice the false alarms on "
                          "benign distress). Figures: docs/safety.md.")
     caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "
-                                 "line under the model's reply, once per conversation. Most crises the screen misses land at caution, "
-                                 "so this puts the number in front of them anyway.")
+                                 "line under the model's reply, once per conversation. Most crises the screen "
+                                 "misses land at caution, so this puts the number in front of them anyway.")
 
 
 @dataclass

@@ -209,8 +209,7 @@ def _openings() -> tuple[str, ...]:
 
 def is_crisis_reply(text: str) -> bool:
     """Was this assistant turn one of our fixed crisis replies (so the next one can be the short repeat)?"""
-    return text.strip().startswith(tuple(v[lang] for v in _OPEN.values() for lang in ("zh", "en"))
-                                   + (_REPEAT["zh"], _REPEAT["en"]))
+    return crisis_reply_category(text) is not None
 
 
 def crisis_reply_category(text: str) -> str | None:
