@@ -316,7 +316,11 @@ _NOT_ROUTINE = re.compile(
     r"letters?|notes?|goodbye|bye|sorry|forgive|love you|wake|forever|for good|last|the end|over now|enough)\b|"
     r"(全|都)(部)?(吃|吞|服|喝)|所有|整(瓶|盒|板)|一(大)?把|一瓶|一盒|一板|几板|攒|囤|存(着|下|了)|过量|多吃|加倍|几十|"
     r"十[几多]?(片|粒|颗)|\d{2,}|好多|很多|一大堆|好几|孩子|宝宝|小孩|儿子|女儿|吃了几|"
-    r"遗书|信|再见|永别|对不起|原谅|爱你们|醒|永远|最后|结束|解脱|够了")
+    r"遗书|信|再见|永别|对不起|原谅|爱你们|醒|永远|最后|结束|解脱|够了|"
+    # Asking nobody to call for help, a hoped-for success, or alcohol on top: not an ordinary dose
+    # ("药已经吃了，哈哈，这次应该成功了吧，你别报警啊" was discounted as one).
+    r"成功|这次|报警|救护车|别告诉|不要告诉|别管我|酒|"
+    r"\b(ambulance|police|911|999|don'?t (call|tell)|do not (call|tell)|this time|worked|whiske?y|vodka|wine|beer|alcohol|drunk)\b")
 
 
 def routine_dose_turns(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk]) -> set[int]:

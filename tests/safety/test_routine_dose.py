@@ -79,6 +79,9 @@ def test_a_learned_finding_on_a_routine_turn_is_discounted_to_caution() -> None:
     "took my pills, going to bed now, I wrote everyone a letter",  # something besides the dose: not routine
     "took my pills, the whole lot, going to bed now",  # a bulk word
     "my son took my pills, going to bed now",  # a child
+    "药已经吃了，这次应该能成功吧，你别报警",  # a hoped-for success, nobody to call
+    "took my pills, don't call anyone, going to bed now",  # asking nobody to call
+    "took my pills with the rest of the vodka, going to bed now",  # alcohol on top
 ])
 def test_a_learned_finding_is_kept_when_the_turn_is_not_only_a_routine_dose(text: str) -> None:
     result = screen_conversation(user(text), learned=VouchesEveryTurn())

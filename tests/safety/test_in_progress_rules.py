@@ -1,0 +1,69 @@
+"""Lexicon rules for crises in progress in their usual short forms (added in session 9): a weapon
+against oneself, a charcoal fire in a sealed room, waiting on the tracks for a train, walking into
+water, a bulk dose already swallowed or counted (an overdose: history when told as the past), an injection over the usual dose on purpose,
+someone at the door with a weapon, "before I jump". Found by leaving one training writer out at a
+time: the classifier missed these for writers it had not seen and the lexicon had no rule for the
+short forms. Each rule has crises it catches and near misses with the same words that stay below
+a crisis.
+
+Sentences written for this file, not copied from any set in tests/data/ or the training data.
+Lexicon only, in memory.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import assert_below_crisis, assert_reaches, user
+
+CRISES = [
+    ("the gun's in my mouth right now and I can't stop shaking", "imminent", "suicide"),
+    ("Sitting in the car with my dad's pistol against my temple.", "imminent", "suicide"),
+    ("Lit the charcoal in the bathroom and taped up the vent.", "imminent", "suicide"),
+    ("Charcoal's burning in my bedroom, I closed the windows.", "imminent", "suicide"),
+    ("Lying on the railway tracks, the next one comes in ten minutes.", "imminent", "suicide"),
+    ("我躺在铁轨上，火车还有五分钟就到了。", "imminent", "suicide"),
+    ("I'm walking into the sea with stones in my pockets.", "imminent", "suicide"),
+    ("我正走进湖里，水已经到腰了。", "imminent", "suicide"),
+    ("Swallowed the whole bottle of my sleeping pills.", "imminent", "medical_emergency"),
+    ("whole strip of codeine about half an hour ago, feeling sleepy", "imminent", "medical_emergency"),
+    ("I took all my mum's tablets and some of mine, about 25 in total", "imminent", "medical_emergency"),
+    ("我吃了差不多三十片，现在头很晕。", "imminent", "medical_emergency"),
+    ("一整瓶安眠药半小时前吃下去的。", "imminent", "medical_emergency"),
+    ("i injected a lot more than usual on purpose tonight", "imminent", "suicide"),
+    ("Injected way more than I normally do and my chest feels heavy.", "imminent", "medical_emergency"),
+    ("He's banging on the bedroom door with a knife, I'm hiding in the wardrobe.", "high", "abuse"),
+    ("My ex is screaming that he's going to kill me, he's outside our window.", "high", "abuse"),
+    ("Before I jump I want someone to know I tried.", "imminent", "suicide"),
+    ("跳下去之前想跟你说声谢谢。", "imminent", "suicide"),
+]
+
+NEAR_MISSES = [
+    "The gun in my dad's safe is for hunting season.",
+    "Work feels like a gun to my head some days.",
+    "Charcoal's lit, burgers on in ten, come over!",
+    "We taped the windows before the typhoon, then grilled on charcoal on the balcony after it passed.",
+    "Standing by the tracks with my camera, the steam train comes in ten minutes!",
+    "我们在铁路边等着拍火车，还有五分钟就到了。",
+    "Walking into the sea up to my waist on holiday, the water was so warm.",
+    "Ate a whole box of chocolates watching the film, no regrets.",
+    "Bought a whole box of paracetamol for the flu season.",
+    "我吃了二十片薯片就饱了。",
+    "一整瓶维生素吃完了，该去买新的了。",
+    "The nurse injected more saline than usual to flush the line.",
+    "He's at the door with a hammer to fix the hinge, finally.",
+    "Before I jump into the pool, can someone hold my phone?",
+    "跳槽之前要先和领导谈一谈。",
+    "蹦极跳之前教练检查了三遍安全带。",
+    "五年前吃了差不多三十片，被救回来了，现在过得挺好。",
+]
+
+
+@pytest.mark.parametrize("text,level,category", CRISES)
+def test_crises_in_progress_in_short_forms(text: str, level: str, category: str) -> None:
+    assert_reaches(user(text), level, category)
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_the_same_words_in_ordinary_lives_are_not(text: str) -> None:
+    assert_below_crisis(user(text))
