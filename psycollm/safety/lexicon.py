@@ -94,6 +94,9 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "routine_dose": ("", "none"),  # "took my meds, night all": a learned layer's crisis finding is discounted
 }
 
+# Signals of risk happening now: also read across two neighbouring sentences (see `scan`).
+IN_PROGRESS_SIGNALS = frozenset({"in_progress", "self_harm_in_progress", "harm_others_in_progress", "overdose_taken",
+                                 "third_party_in_progress"})
 REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
 MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye",
              "acted_on_urge", "took_referent", "routine_dose")
@@ -1413,12 +1416,19 @@ def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = Tru
         # Skip a language whose script is absent: keeps a 20-turn screen well under a millisecond per turn.
         if (lang == "zh" and not has_cjk) or (lang == "en" and not has_latin):
             continue
-        for body in sentences(masked):
+        parts = sentences(masked)
+        # Chat fragments split one situation over two "sentences" ("At the train tracks. It's due in
+        # five minutes."): the in-progress rules also read each pair of neighbouring sentences.
+        bodies = [(b, False) for b in parts] + [(f"{a}, {b}", True) for a, b in zip(parts, parts[1:], strict=False)]
+        seen: set[str] = set()
+        for body, pair in bodies:
             candidates = (patterns[lang] if prefilters is None else
                           [patterns[lang][k] for k in prefilters[lang].candidates(body)])
             for pat in candidates:
                 if pat.signal in ("affirmative", "denial"):
                     continue  # anchored at the start of the whole message, below
+                if pair and (pat.signal not in IN_PROGRESS_SIGNALS or pat.id in seen):
+                    continue
                 m = pat.regex.search(body)
                 if m is None:
                     continue
@@ -1433,6 +1443,7 @@ def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = Tru
                             break
                 reported = category in ("suicide", "self_harm") and _reported(body, m.start(), lang)
                 excused = _excused(pat.id, masked)
+                seen.add(pat.id)
                 hits.append(Hit(pat.id, pat.signal, category, level, m.group(0).strip(), negated, reported, excused))
         for pat in patterns[lang]:
             if pat.signal in ("affirmative", "denial"):

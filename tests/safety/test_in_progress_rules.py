@@ -1,7 +1,9 @@
 """Lexicon rules for crises in progress in their usual short forms (added in session 9): a weapon
 against oneself, a charcoal fire in a sealed room, waiting on the tracks for a train, walking into
 water, a bulk dose already swallowed or counted (an overdose: history when told as the past), an injection over the usual dose on purpose,
-someone at the door with a weapon, "before I jump". Found by leaving one training writer out at a
+someone at the door with a weapon, "before I jump". The in-progress rules also read two neighbouring
+sentences together, because chat fragments split one situation ("On the tracks. Next one comes in
+ten minutes."). Found by leaving one training writer out at a
 time: the classifier missed these for writers it had not seen and the lexicon had no rule for the
 short forms. Each rule has crises it catches and near misses with the same words that stay below
 a crisis.
@@ -36,6 +38,10 @@ CRISES = [
     ("My ex is screaming that he's going to kill me, he's outside our window.", "high", "abuse"),
     ("Before I jump I want someone to know I tried.", "imminent", "suicide"),
     ("跳下去之前想跟你说声谢谢。", "imminent", "suicide"),
+    # chat fragments: one situation told over two "sentences"
+    ("On the railway tracks. Next one comes in ten minutes.", "imminent", "suicide"),
+    ("walking into the river. water's up to my chest now", "imminent", "suicide"),
+    ("躺在铁轨上。火车还有五分钟就到了。", "imminent", "suicide"),
 ]
 
 NEAR_MISSES = [
@@ -56,7 +62,18 @@ NEAR_MISSES = [
     "跳槽之前要先和领导谈一谈。",
     "蹦极跳之前教练检查了三遍安全带。",
     "五年前吃了差不多三十片，被救回来了，现在过得挺好。",
+    "At the station on the tracks side. The train comes in ten minutes, then the photos!",
+    "I'm not on the tracks. The train comes in ten minutes and I'm on the platform like everyone else.",
 ]
+
+
+def test_only_the_in_progress_rules_read_across_sentences() -> None:
+    """Other rules stay within a sentence: a will in one and a letter in the next is not the
+    preparation rule's "made my will ... letter ready" (which does match the one-sentence form)."""
+    from psycollm.safety import lexicon
+
+    assert "en.prep.will" in {h.pattern for h in lexicon.scan("I made my will, the letter is ready.")}
+    assert "en.prep.will" not in {h.pattern for h in lexicon.scan("I made my will. The letter is ready for the lawyer.")}
 
 
 @pytest.mark.parametrize("text,level,category", CRISES)
