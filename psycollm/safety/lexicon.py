@@ -972,6 +972,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(he|she|they)('s| is| are)? (outside|at|banging on|kicking|trying to (break|get) (in|through)) (the|my|our) (door|window|bedroom door)\b"
      r".{0,60}\b(knife|hammer|gun|axe|bat|machete|kill)\b|"
      r"\b(screaming|shouting|yelling|saying|says|swearing) (that )?(he|she)('ll| will|'s going to|'s gonna| is going to| is gonna) kill (me|us)\b", True),
+    ("en.now.ligature", "in_progress",
+     r"\b(belt|cord|cable|extension cord|phone charger|sheet|bedsheet|ligature|dog lead|leash)('s| is)? (tied )?(around|round) my neck\b|"
+     r"\b(tied|tying|tightened|fastened) (the|a|my) (rope|belt|cord|sheet|bedsheet|noose) (to|on|around|round) the "
+     r"(door|door handle|bannister|banister|beam|rail|hook|closet rod|rod|pipe|ceiling fan|tree|stair rail)\b", False),
     ("en.now.before_jump", "in_progress",
      r"\bbefore i jump\b(?! (in|into|on|onto|to|ship|ahead|the gun|at|right in|back|through|over to|online))", False),
     ("en.mod.affirmative", "affirmative", r"^\W*(yes|yeah|yep|yup|i have|i do|sometimes|kind of|a bit|maybe|often|every day|all the time)\b", False),
@@ -1277,6 +1281,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(在|到了|躺在|站在|坐在|蹲在)(铁轨|铁路|轨道|火车道)(上|旁边|边上|边|旁|中间).{0,20}(火车|列车|车)(还有)?.{0,10}(到|来|开过来|过来)", False),
     ("zh.now.into_water", "in_progress",
      r"(走|游|下)(进|到|入)(了)?(湖|河|江|海|水库)(里|中|中间|深处).{0,24}(腰|胸口|胸|脖子|下巴|不回来|再见|石头)", False),
+    ("zh.now.ligature", "in_progress",
+     r"(皮带|电线|床单|绳子|绳|数据线|充电线|狗绳)(已经)?(套|绕|缠|勒)(在|上|住)(了)?(我的)?脖子|"
+     r"(绳子|皮带|床单|电线)(已经)?(绑|系|挂)(在|到|好)(了)?(门把手|门框|横梁|暖气管|衣柜|吊扇|楼梯扶手)", False),
     ("zh.now.before_jump", "in_progress", r"(?<!蹦极)(?<!蹦)跳(下去|楼)?之前|我(要|准备)?跳(下去)?了[,，。!！]?(再见|拜拜|谢谢)", False),
     ("zh.now.bulk_with_time", "overdose_taken",
      r"(一整|整|一)(瓶|盒|板)" + _ZH_PILLS + r".{0,10}(小时前|分钟前|刚刚|刚才|已经)(吃|吞|服|喝)?", False),
@@ -1319,6 +1326,8 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.means.charcoal_bought": _ZH_BBQ,
     # session 9 (test_in_progress_rules.py): the same situations, told for an ordinary reason
     "zh.now.took_count": _ZH_PATIENT,
+    "en.now.ligature": r"\b(swing|hammock|tent|boat|dog|walk|washing line|clothes ?line|climb\w*|gym|costume|halloween|play|prop)\b",
+    "zh.now.ligature": r"吊床|秋千|晾衣|帐篷|露营|遛狗|健身|拍戏|道具|万圣节|玩",
     "en.now.charcoal_sealed": r"\b(grill\w*|bbq|barbecue|burgers?|sausages?|steaks?|skewers?|typhoon|hurricane|storm|draughts?|"
                               r"drafts?|insulat\w*|paint\w*|decorat\w*)\b",
     "en.now.tracks_train": r"\b(camera|photos?|pictures?|filming|trainspott\w*|spotting|steam train|commute|platform)\b",

@@ -1,7 +1,8 @@
 """Lexicon rules for crises in progress in their usual short forms (added in session 9): a weapon
 against oneself, a charcoal fire in a sealed room, waiting on the tracks for a train, walking into
 water, a bulk dose already swallowed or counted (an overdose: history when told as the past), an injection over the usual dose on purpose,
-someone at the door with a weapon, "before I jump". The in-progress rules also read two neighbouring
+someone at the door with a weapon, "before I jump", a ligature round the neck (the last written
+from what such messages say, not from a miss). The in-progress rules also read two neighbouring
 sentences together, because chat fragments split one situation ("On the tracks. Next one comes in
 ten minutes."). Found by leaving one training writer out at a
 time: the classifier missed these for writers it had not seen and the lexicon had no rule for the
@@ -38,6 +39,9 @@ CRISES = [
     ("My ex is screaming that he's going to kill me, he's outside our window.", "high", "abuse"),
     ("Before I jump I want someone to know I tried.", "imminent", "suicide"),
     ("跳下去之前想跟你说声谢谢。", "imminent", "suicide"),
+    ("the belt is round my neck and tied to the closet rod", "imminent", "suicide"),
+    ("Tied the bedsheet to the banister. Sitting on the stairs now.", "imminent", "suicide"),
+    ("电线已经绕在脖子上了，另一头系在了暖气管上。", "imminent", "suicide"),
     # chat fragments: one situation told over two "sentences"
     ("On the railway tracks. Next one comes in ten minutes.", "imminent", "suicide"),
     ("walking into the river. water's up to my chest now", "imminent", "suicide"),
@@ -62,6 +66,10 @@ NEAR_MISSES = [
     "跳槽之前要先和领导谈一谈。",
     "蹦极跳之前教练检查了三遍安全带。",
     "五年前吃了差不多三十片，被救回来了，现在过得挺好。",
+    "Tied the rope to the tree for the kids' swing, it holds great.",
+    "The dog's leash was round my neck for the Halloween costume photo, don't ask.",
+    "把绳子系在树上做了个秋千，孩子玩了一下午。",
+    "Wrapped my scarf round my neck, it's freezing out.",
     "At the station on the tracks side. The train comes in ten minutes, then the photos!",
     "I'm not on the tracks. The train comes in ten minutes and I'm on the platform like everyone else.",
 ]
