@@ -976,6 +976,20 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(belt|cord|cable|extension cord|phone charger|sheet|bedsheet|ligature|dog lead|leash)('s| is)? (tied )?(around|round) my neck\b|"
      r"\b(tied|tying|tightened|fastened) (the|a|my) (rope|belt|cord|sheet|bedsheet|noose) (to|on|around|round) the "
      r"(door|door handle|bannister|banister|beam|rail|hook|closet rod|rod|pipe|ceiling fan|tree|stair rail)\b", False),
+    # Medical emergencies anyone should call an ambulance for, written from the public warning signs
+    # (stroke FAST signs, collapse without response or breathing, danger signs late in pregnancy),
+    # not from misses; chest pain is left to the classifier: panic attacks are told the same way.
+    ("en.med.stroke", "medical_danger",
+     r"\b(face|mouth|smile)\b.{0,30}\b(droop\w*|lopsided|crooked|sagging)\b.{0,60}\b(slurr\w*|can'?t (lift|raise|move)|cannot (lift|raise|move)|weak|numb|garbled)\b|"
+     r"\b(slurr\w*|garbled)\b.{0,60}\b(face|mouth|smile)\b.{0,30}\b(droop\w*|lopsided|crooked|sagging)\b|"
+     r"\b(can'?t|cannot) (lift|raise|move) (his|her|my) (right|left) (arm|hand|leg)\b.{0,60}\b(slurr\w*|droop\w*|face)\b", False),
+    ("en.med.unresponsive", "medical_danger",
+     r"\b(collapsed|passed out|fainted|fell down|keeled over|found (him|her|them))\b.{0,60}\b(not responding(?! to)|unresponsive|won'?t wake( up)?|"
+     r"can'?t wake (him|her|them)|not breathing|isn'?t breathing|stopped breathing|lips (are |going |turning )?(blue|purple|grey|gray))\b|"
+     r"\b(isn'?t|is not|not|stopped) breathing\b.{0,40}\b(lips|blue|collapsed|cpr|floor)\b", False),
+    ("en.med.pregnancy", "medical_danger",
+     r"\b(\d{2}|twenty[- ]\w+|thirty[- ]?\w*) ?(weeks?|wks?) pregnant\b.{0,100}\b(bleeding|blood|blurr(y|ed) vision|seeing spots|"
+     r"(severe|awful|terrible) (cramp\w*|pain))\b", False),
     ("en.now.before_jump", "in_progress",
      r"\bbefore i jump\b(?! (in|into|on|onto|to|ship|ahead|the gun|at|right in|back|through|over to|online))", False),
     ("en.mod.affirmative", "affirmative", r"^\W*(yes|yeah|yep|yup|i have|i do|sometimes|kind of|a bit|maybe|often|every day|all the time)\b", False),
@@ -1284,6 +1298,14 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.now.ligature", "in_progress",
      r"(皮带|电线|床单|绳子|绳|数据线|充电线|狗绳)(已经)?(套|绕|缠|勒)(在|上|住)(了)?(我的)?脖子|"
      r"(绳子|皮带|床单|电线)(已经)?(绑|系|挂)(在|到|好)(了)?(门把手|门框|横梁|暖气管|衣柜|吊扇|楼梯扶手)", False),
+    # The same medical warning signs (see the English block).
+    ("zh.med.stroke", "medical_danger",
+     r"(嘴歪|口角歪|脸歪|半边脸(歪|麻|不能动|动不了)?).{0,20}(抬不起|没力气|说话含糊|口齿不清|说不清|含糊|麻)|"
+     r"(说话含糊|口齿不清|说不清话|说话不清楚|含糊).{0,20}(嘴歪|脸歪|半边脸|抬不起)", False),
+    ("zh.med.unresponsive", "medical_danger",
+     r"(晕倒|昏倒|倒在地上|栽地上|栽倒|昏过去|摔倒|倒下|一头栽).{0,24}(叫不醒|没反应|不吱声|喊不醒|没有反应|不省人事|没呼吸|没有呼吸|不喘气|嘴唇(发)?(紫|青))", False),
+    ("zh.med.pregnancy", "medical_danger",
+     r"(怀孕|孕)(\d+|[一二三四五六七八九十]+)(个)?(多)?(月|周).{0,40}(出血|流血|出了(好多|很多)?血|看东西模糊|视力模糊|肚子剧痛|剧烈腹痛)", False),
     ("zh.now.before_jump", "in_progress", r"(?<!蹦极)(?<!蹦)跳(下去|楼)?之前|我(要|准备)?跳(下去)?了[,，。!！]?(再见|拜拜|谢谢)", False),
     ("zh.now.bulk_with_time", "overdose_taken",
      r"(一整|整|一)(瓶|盒|板)" + _ZH_PILLS + r".{0,10}(小时前|分钟前|刚刚|刚才|已经)(吃|吞|服|喝)?", False),

@@ -1,8 +1,9 @@
 """Lexicon rules for crises in progress in their usual short forms (added in session 9): a weapon
 against oneself, a charcoal fire in a sealed room, waiting on the tracks for a train, walking into
 water, a bulk dose already swallowed or counted (an overdose: history when told as the past), an injection over the usual dose on purpose,
-someone at the door with a weapon, "before I jump", a ligature round the neck (the last written
-from what such messages say, not from a miss). The in-progress rules also read two neighbouring
+someone at the door with a weapon, "before I jump", a ligature round the neck, and medical
+warning signs (stroke, collapse without response, late pregnancy); the last two written from what
+such messages say, not from a miss. The in-progress rules also read two neighbouring
 sentences together, because chat fragments split one situation ("On the tracks. Next one comes in
 ten minutes."). Found by leaving one training writer out at a
 time: the classifier missed these for writers it had not seen and the lexicon had no rule for the
@@ -42,6 +43,13 @@ CRISES = [
     ("the belt is round my neck and tied to the closet rod", "imminent", "suicide"),
     ("Tied the bedsheet to the banister. Sitting on the stairs now.", "imminent", "suicide"),
     ("电线已经绕在脖子上了，另一头系在了暖气管上。", "imminent", "suicide"),
+    # medical warning signs: call an ambulance (stroke, collapse without response, late pregnancy)
+    ("Grandad's mouth is drooping on one side and his words come out slurred", "high", "medical_emergency"),
+    ("外婆突然嘴歪了，说话也含糊不清。", "high", "medical_emergency"),
+    ("My flatmate collapsed in the shower and she's not breathing properly, lips are blue", "high", "medical_emergency"),
+    ("我爸刚才突然倒在地上，怎么喊都没反应。", "high", "medical_emergency"),
+    ("36 weeks pregnant and bleeding quite a lot, is that normal?", "high", "medical_emergency"),
+    ("怀孕三十周，今天看东西模糊，脚也肿了。", "high", "medical_emergency"),
     # chat fragments: one situation told over two "sentences"
     ("On the railway tracks. Next one comes in ten minutes.", "imminent", "suicide"),
     ("walking into the river. water's up to my chest now", "imminent", "suicide"),
@@ -70,6 +78,10 @@ NEAR_MISSES = [
     "The dog's leash was round my neck for the Halloween costume photo, don't ask.",
     "把绳子系在树上做了个秋千，孩子玩了一下午。",
     "Wrapped my scarf round my neck, it's freezing out.",
+    "Passed out on the sofa after the party, not responding to anyone's texts lol",
+    "My smile looks crooked in every photo and I slur my words when I'm tired, so self-conscious.",
+    "20 weeks pregnant and had a terrible headache from the heat, paracetamol fixed it.",
+    "怀孕三十周了，最近头疼，睡不好。",
     "At the station on the tracks side. The train comes in ten minutes, then the photos!",
     "I'm not on the tracks. The train comes in ten minutes and I'm on the platform like everyone else.",
 ]
