@@ -944,7 +944,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # usual short forms (found leaving training writers out; none taken from a test set): a weapon
     # against oneself, a lit charcoal fire in a sealed room, waiting on the tracks, walking into water,
     # a bulk dose already swallowed, an injection over the usual dose, someone outside the door with a
-    # weapon. Each has a near miss in tests/safety/test_lexicon_in_progress.py.
+    # weapon, a ligature. Each has near misses in tests/safety/test_in_progress_rules.py.
     ("en.now.gun_against", "in_progress",
      r"\b(gun|barrel|pistol|revolver|rifle|muzzle)('s| is)? (in|against|under) my (mouth|head|temple|chin|chest)\b|"
      r"\bwith (the|a|my|dad's|his) (gun|barrel|pistol|revolver|rifle) (in|against|under) my (mouth|head|temple|chin)\b", False),
