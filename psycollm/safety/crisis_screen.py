@@ -122,6 +122,50 @@ def _as_third_party(hit: Hit) -> Hit:
     return replace(hit, signal=signal, category=category, level=level)
 
 
+# "Years ago" makes an act history only if the act itself is not told as recent: "I tried to hang
+# myself last night. I tried years ago too." is a recent attempt (C-SSRS: the past three months), and
+# one history cue must not discount it. A time word in the act's own clause, or the clause just before
+# it ("Last night, I cut again"), wins; one elsewhere in the sentence does not ("两年前我吃药自杀过，
+# 现在在做心理治疗，只是这周特别难熬" stays history).
+_RECENT = re.compile(
+    r"\b(tonight|today|this (morning|afternoon|evening|week)|last (night|week)|yesterday|earlier today|"
+    r"right now|just (now|took|swallowed|cut|tried|did|drank|overdosed|od'?d)|"
+    r"(an?|one|two|three|a few|a couple of|\d+) (hours?|hrs?|minutes?|mins?|days?) ago)\b|"
+    r"今晚|今天|今早|今夜|昨晚|昨天|昨夜|前天|刚才|刚刚|刚(?=[吃割划喝吞试跳服把])|这(几天|周|星期|礼拜)|"
+    r"上(周|星期|礼拜)|([几两三四五六七八九十\d]+|半)(天|个?小时|分钟)(之)?前")
+_ACTS = ("attempt", "self_harm_act", "overdose_taken")
+_CLAUSE_BOUND = re.compile(r"[,，、.!?。！？；;\n]")
+
+
+def _clauses(masked: str, span: str, before: int = 0) -> str:
+    """The clause of `masked` that holds the matched span, with `before` clauses ahead of it (every
+    place the span occurs). A span over two sentences (a pair hit) is not found: then ""."""
+    out, start = [], masked.find(span)
+    while start >= 0 and span:
+        end = start + len(span)
+        lefts = [m.end() for m in _CLAUSE_BOUND.finditer(masked, 0, start)]
+        left = lefts[-1 - before] if len(lefts) > before else 0
+        right = next((m.start() for m in _CLAUSE_BOUND.finditer(masked, end)), len(masked))
+        out.append(masked[left:right])
+        start = masked.find(span, end)
+    return " / ".join(out)
+
+
+def _history_holds(sig: str, hits: Sequence[Hit], text: str) -> bool:
+    """Is this past act (attempt, self-harm, overdose taken) history, given a history cue somewhere in the
+    message? Not if it is told as recent; an overdose taken ("吃了三十片") only if the cue is in its own
+    clause ("五年前吃了差不多三十片"), because a swallowed dose is the one act that is still killing when
+    it is told. A span that cannot be placed is not history (fail safe)."""
+    masked = lexicon.masked_text(text)
+    history = [p.regex for lang in ("en", "zh") for p in lexicon.compiled_patterns()[lang] if p.signal == "history"]
+    for h in hits:
+        if _RECENT.search(_clauses(masked, h.text, before=1)):
+            return False
+        if sig == "overdose_taken" and not any(r.search(_clauses(masked, h.text)) for r in history):
+            return False
+    return True
+
+
 def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) -> MessageRisk:
     hits = _scan_cached(text)
     positive = [_as_third_party(h) if h.reported else h for h in hits if not (h.negated or h.excused)]
@@ -163,7 +207,7 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
         category, level = lexicon.SIGNALS[sig]
         if not category or sig in REQUEST_SIGNALS:
             continue
-        if sig in ("attempt", "self_harm_act", "overdose_taken") and history:
+        if sig in _ACTS and history and _history_holds(sig, by_signal[sig], text):
             level = "low"  # a past act, told as history (C-SSRS lifetime), not a recent one
         if sig in IDEATION and no_intent:
             level = "low"

@@ -319,7 +319,7 @@ _NEG_ZH = re.compile(r"(不小心|不留神|没发现|没有发现|没看到|没
 _NEG_BREAK_ZH = re.compile(r"(知道|明白|为什么|懂|住|但|可是|可|了)")
 
 _CLAUSE_SPLIT = re.compile(r"[,，、]+|\bbut\b|\bhowever\b|但是|但|可是|不过")
-_SENTENCE_SPLIT = re.compile(r"[.!?。！？；;\n]+")
+SENTENCE_SPLIT = re.compile(r"[.!?。！？；;\n]+")
 
 
 @lru_cache(maxsize=4096)  # the lexicon and the classifier read the same turns
@@ -1109,6 +1109,10 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # Not an urge or a fear ("想要伤害自己", "害怕自己会做出伤害自己的行为"), not "规划自己".
     ("zh.sh.cut", "self_harm_act", r"(?<!想)(?<!要)(?<!出)(?<!能)(?<!规)(?<!计)(?<!策)(?<!筹)(?<!谋)(?<!刻)(割|划|划伤|割伤|烫|烧|(?<!会)伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
     ("zh.sh.cut_times", "self_harm_act", r"(割|划)了.{0,4}次(手|自己|手臂|手腕)?", True),
+    # "我今晚又割了，" with no object: "cut again" told with a time or a relapse word and ending the
+    # clause (or followed by a count of cuts). Not "又被割韭菜了", "划了一遍重点", "割了一茬麦子".
+    ("zh.sh.cut_again", "self_harm_act",
+     r"(?<!被)(忍不住|没忍住|又|今晚|昨晚|刚才|刚刚)(又)?(偷偷)?(割|划)了(?=[，。,.!！？?…~ ]|$|一下|几下|好几|[\d一两三四五六七八九十几]+(刀|道|下|次))", True),
     ("zh.sh.self_harm", "self_harm_act", r"(开始|又|一直在?|还在|复发.{0,4})(自残|自伤)|自残(了|过后)?.{0,4}(越来越|每天|又)|就自残", True),
     ("zh.sh.head_wall", "self_harm_act", r"(?<!想)(?<!想拿头)(?<!想用头)(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
     ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
@@ -1428,7 +1432,7 @@ def _excused(pattern_id: str, message: str) -> bool:
 
 
 def sentences(text: str) -> list[str]:
-    return [c.strip() for c in _SENTENCE_SPLIT.split(text) if c and c.strip()]
+    return [c.strip() for c in SENTENCE_SPLIT.split(text) if c and c.strip()]
 
 
 def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = True) -> list[Hit]:

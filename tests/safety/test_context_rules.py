@@ -187,6 +187,32 @@ def test_history_and_brackets_do_not_hide_present_risk(text: str) -> None:
     assert_reaches(user(text), "high", "suicide")
 
 
+# A recent act next to an old one: one history cue ("years ago", "高中的时候") used to make every act
+# in the message history, so these got caution.
+@pytest.mark.parametrize(("text", "level", "category"), [
+    ("I tried to hang myself last night. I tried years ago too.", "high", "suicide"),
+    ("昨晚我试着上吊了，几年前也试过一次", "high", "suicide"),
+    ("I cut myself again tonight. I used to do it years ago and I'd stopped.", "high", "self_harm"),
+    ("Last night, I cut again. I used to do it years ago.", "high", "self_harm"),
+    ("我今晚又割了，高中的时候也割过", "high", "self_harm"),
+    ("吃了三十片安眠药，小时候我就想过会有这一天", "imminent", "medical_emergency"),
+])
+def test_a_recent_act_is_not_history_because_an_old_one_is(text: str, level: str, category: str) -> None:
+    assert_reaches(user(text), level, category)
+
+
+@pytest.mark.parametrize("text", [
+    "I overdosed once. It was years ago.",
+    "五年前吃了差不多三十片，被救回来了",
+    "两年前我吃药自杀过，现在在做心理治疗，只是这周特别难熬",
+    "Years ago I tried to kill myself, and last night I just cried.",
+])
+def test_an_old_act_stays_history_beside_a_recent_time_word(text: str) -> None:
+    """The time word must belong to the act (its clause or the one before), not to the week."""
+    result = screen_conversation(user(text))
+    assert result.level == "low", (text, result.level, result.reasons)
+
+
 @pytest.mark.parametrize("text", [
     "my 13 year old said she wants to kill herself",
     "a caller tells me they're feeling suicidal, what do I say",

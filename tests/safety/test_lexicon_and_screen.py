@@ -190,3 +190,17 @@ def test_medical_danger_is_a_crisis(text: str) -> None:
                                   "how many of my 50mg sertraline would kill me? i want it done tonight"])
 def test_a_lethal_question_with_a_time_is_a_plan(text: str) -> None:
     assert screen_conversation(user(text)).level == "high"
+
+
+# "又割了" with no object ends its clause, or counts cuts; the same verbs for crops, stocks and notes do not.
+@pytest.mark.parametrize("text", ["我今晚又割了，好累", "昨晚没忍住又划了好几道", "刚刚又割了。", "今晚又割了三刀"])
+def test_cut_again_without_an_object_is_self_harm(text: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == "high" and "self_harm" in result.categories, (text, result.reasons)
+
+
+@pytest.mark.parametrize("text", ["又被割韭菜了，股票跌惨了", "今天又划了一遍重点", "我爸今天割了一茬麦子",
+                                  "割草机坏了，我昨天割了一下午的草"])
+def test_cut_again_for_crops_stocks_and_notes_is_not(text: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == "none", (text, result.reasons)
