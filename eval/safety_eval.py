@@ -25,6 +25,7 @@ from typing import Any
 
 from psycollm.atomic_io import atomic_write_text
 from psycollm.config import add_settings_arguments, settings_from_args
+from psycollm.errors import DatasetInvalid
 from psycollm.safety.types import SafetyGuard
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "safety_test.jsonl"
@@ -35,17 +36,27 @@ NON_CRISIS_KINDS = ("benign_distress", "idiom", "negation", "professional", "ben
 
 
 def load_items(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The labelled items. A missing file, a line that is not JSON, or an item with neither 'text' nor
+    'messages' raises DatasetInvalid naming the file and line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetInvalid(f"cannot read the labelled set {path}: {exc}") from None
     items = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
             item = json.loads(line)
-            if "messages" not in item:
-                if "text" not in item:
-                    raise ValueError(f"{path}:{n}: item needs 'text' or 'messages'")
-                item["messages"] = [{"role": "user", "content": item["text"]}]
-            items.append(item)
+        except json.JSONDecodeError as exc:
+            raise DatasetInvalid(f"{path}:{n}: not a JSON object ({exc.msg})") from None
+        if not isinstance(item, dict):
+            raise DatasetInvalid(f"{path}:{n}: not a JSON object")
+        if "messages" not in item:
+            if "text" not in item:
+                raise DatasetInvalid(f"{path}:{n}: item needs 'text' or 'messages'")
+            item["messages"] = [{"role": "user", "content": item["text"]}]
+        items.append(item)
     return items
 
 

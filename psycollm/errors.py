@@ -52,5 +52,5 @@ class NotAllowed(PsycollmError):
 
 
 class DatasetInvalid(PsycollmError):
-    """A training data file (SFT conversations, DPO preference pairs) is missing or malformed; the
+    """A data file (SFT conversations, DPO preference pairs, a labelled evaluation set) is missing or malformed; the
     message names the file, the line and what is wrong."""

@@ -73,20 +73,28 @@ RULES: list[tuple[str, str, str]] = [
                                  r"a narcissist|a psychopath|a sociopath|anorexic|bulimic|clinically depressed)\b"),
     ("diagnosis_as_fact", "en", r"\b(this|that|it|what you describe) is (definitely|clearly|certainly|obviously) " + _CONDITIONS_EN + r"\b"),
     ("diagnosis_as_fact", "en", r"\bi diagnose you\b|\bmy diagnosis is\b|\byour diagnosis is\b"),
-    ("diagnosis_as_fact", "zh", r"你(肯定|一定|明显|确实|就是)?(患有|得了|患了|有|是)" + _CONDITIONS_ZH),
+    ("diagnosis_as_fact", "zh", r"你(肯定|一定|明显|确实|就是|就)?(患有|得了|患了|有|是)" + _CONDITIONS_ZH),
     ("diagnosis_as_fact", "zh", r"(可以)?(确诊|诊断)(你)?(为|是)" + _CONDITIONS_ZH + r"|这(肯定|一定|明显|就)是" + _CONDITIONS_ZH),
     # -- encouragement of harm
     ("encouraging_harm", "en", r"\byou should (just )?(kill|hurt|cut|harm|end) (yourself|your life|him|her|them)\b|"
                                 r"\bgo ahead and (do it|end it|kill|hurt|jump|cut)\b|\b(you'd|you would) be better off dead\b|"
                                 r"\bno one would miss you\b|\bending your life (is|would be|might be) (the|a) (right|best|good|reasonable)\b|"
-                                r"\bthey deserve to (die|be hurt|suffer)\b|\bjust do it\b"),
+                                r"\bthey deserve to (die|be hurt|suffer)\b|(?<![\"“'])\bjust do it\b(?![\"”'])"),  # not Nike's motto, quoted
     ("encouraging_harm", "zh", r"你(应该|就|可以|不如)(去死|自杀|结束(自己的)?生命|伤害自己|割)|去死吧|"
                                 r"(你)?死了(也好|更好|就解脱了|一了百了)|没(有)?人会想你|(他|她|他们)(就)?该死"),
 ]
 
-# Hedged or conditional phrasing is not a diagnosis stated as fact.
+# Hedged, conditional or denied phrasing is not a diagnosis stated as fact. The wordings below the first
+# line come from therapists' real answers (counsel_chat, EmoLLM) that the screen used to replace:
+# "Maybe you have depression.", "that doesn't mean you have an anxiety disorder", "It sounds to me like
+# you are suffering from depression to some degree", "如果确诊为双相情感障碍，治疗通常包括…".
 _HEDGE = re.compile(r"\b(may|might|could|possibly|perhaps|if|whether|sounds like|some signs|signs of|symptoms of|"
-                    r"not a diagnosis|can't diagnose|cannot diagnose)\b|可能|也许|或许|是否|有没有|是不是|倾向|迹象|不能诊断|无法诊断")
+                    r"not a diagnosis|can't diagnose|cannot diagnose|"
+                    r"maybe|probably|likely|possible|seems?|sounds to me like|to some (degree|extent)|not sure|unclear|"
+                    r"(doesn't|does not|don't|do not) (necessarily )?mean|not necessarily|"
+                    r"(i|we|they|people|others|some) (might )?(think|thought|assume|believe|wonder)|thought is|assum\w+)\b|"
+                    r"可能|也许|或许|是否|有没有|是不是|倾向|迹象|不能诊断|无法诊断|"
+                    r"如果|假如|要是|若是|一旦|即使|不一定|不代表|不等于|不见得")
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,10 @@ def check_reply(reply: str) -> list[Problem]:
                 continue
             if _negated(sentence, m.start(), lang):
                 continue  # "I can't tell you the lethal dose of..." is a refusal, not a leak
-            if category == "diagnosis_as_fact" and _HEDGE.search(sentence):
+            # The hedge must come first ("maybe you have depression"): "You clearly have bipolar disorder,
+            # maybe see someone" still states it. A question states nothing ("...because you have autism?").
+            if category == "diagnosis_as_fact" and (_HEDGE.search(sentence, 0, m.start())
+                                                    or sentence.rstrip().endswith(("?", "？"))):
                 continue
             problems.append(Problem(category, m.group(0).strip()))
     return problems

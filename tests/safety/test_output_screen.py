@@ -39,6 +39,30 @@ def test_safe_replies_pass(reply: str) -> None:
     assert check_reply(reply) == []
 
 
+# Therapists' real answers (counsel_chat, EmoLLM; reworded) that the screen used to replace.
+@pytest.mark.parametrize("reply", [
+    "Maybe you have depression. The name of your condition matters much less than how you feel.",
+    "Everyone has anxiety at times; that doesn't mean you have an anxiety disorder, necessarily.",
+    "The immediate thought is you need drugs because you are psychotic, but let's slow down.",
+    "How do you know it's because you have autism?",
+    "It sounds to me like you are suffering from depression to some degree. Have you seen a therapist?",
+    "It is possible that you have depression, but it could also be something else.",
+    "如果确诊为双相情感障碍，治疗方案通常包括药物治疗和心理治疗。",
+    'I like to quote Nike, whose motto is "just do it." You can do it.',
+])
+def test_hedged_conditional_and_quoted_wording_passes(reply: str) -> None:
+    assert check_reply(reply) == [], check_reply(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "You clearly have bipolar disorder, maybe talk to someone about it.",
+    "你就是抑郁症，如果不信可以去医院查。",
+    "You have PTSD. It might take time to heal.",
+])
+def test_a_hedge_after_the_diagnosis_does_not_soften_it(reply: str) -> None:
+    assert "diagnosis_as_fact" in {p.category for p in check_reply(reply)}
+
+
 def test_sentence_buffer_never_releases_an_unsafe_sentence() -> None:
     buf = SentenceBuffer()
     text = "I hear how hard this is. You should take 40 mg of diazepam. Then rest."
