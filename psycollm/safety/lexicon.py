@@ -540,6 +540,15 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.time.the_night", "intent_time", r"\b(tonight is the night|this is it|it's time)\b", False),
     ("en.time.finally_do_it", "intent_act", r"\b(finally|going to|gonna|will|i'll) (do it|go through with it)\b", True),
     ("en.intent.try_again", "intent_act", r"\b(going to|gonna|will|i'll|want to|planning to|plan to) (try|do) (it |that )?again\b", True),
+    # "This time I won't wake up": a repeated attempt announced; the wording ties it to dying (not to an
+    # exam or a diet: "this time it'll work" alone is not here).
+    ("en.active.this_time", "active_ideation",
+     r"\bthis time (i (won't|will not|am not going to|'m not going to|'m not gonna) (wake up|survive|be saved|be found in time)|"
+     r"(no ?one|nobody)('s| is| will| can)? ?(going to |gonna )?save me|there('s| is| will be) no (coming back|waking up)|"
+     r"i('ll| will) (take|swallow) (enough|all of them|the whole))|"
+     r"\bmake sure (i don't|i do not|i won't) (wake up|survive|get found) this time\b|"
+     r"\b(won't|will not|not going to|not gonna) (survive|wake up|be saved|be found in time) this time\b|"
+     r"\bfinish (it|the job|what i started) this time\b", True),
     # -- preparation / goodbyes
     ("en.prep.note", "preparation", r"\b(suicide note|goodbye (letters?|notes?)|farewell (letters?|notes?)|wrote (a|my) (note|letter) for)\b", True),
     ("en.prep.letters_everyone", "preparation", r"\b(written|wrote|writing) (letters|notes|goodbyes?) (to|for) (everyone|my (family|kids|children|parents|friends))", True),
@@ -1064,6 +1073,12 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.time.this_is_it", "intent_time", r"就是今晚|就是现在|是时候了|下次(我)?会真的", False),
     ("zh.time.do_it", "intent_act", r"(就会|会|要|准备)(吃了|动手|去做|做了)|真的(割|跳|吃)下去", True),
     ("zh.intent.try_again", "intent_act", r"(还)?(要|想|会|准备|打算)再(试|来)一次|还会再(试|做)", True),
+    # "这次不会再被救回来了": a repeated attempt announced in words tied to dying (not "这次不会失败了").
+    ("zh.active.this_time", "active_ideation",
+     r"这(次|回)(一定|肯定|绝对|保证)?(会|要|能|得)?(死成|走成|走得干净)|"
+     r"这(次|回)(我)?(一定|肯定|绝对)?(不会|不能|别想)(再)?(被(人)?救(回来|活)?|醒(过来|来)?(?![过来晚迟])|被(人)?发现)|"
+     r"这(次|回)(没有人|没人|谁)(也|都)?(能)?救(不了|得了)(我)?|"
+     r"这(次|回)(的)?药(攒|囤)(得|的)?(够|足够)", True),
     # -- preparation
     ("zh.prep.note", "preparation", r"遗书|绝笔|告别信|写好了?(信|告别)|给.{1,8}(写|留)了?(信|封信)", True),
     ("zh.prep.gave_away", "preparation", r"(东西|猫|狗|宠物|吉他|书|衣服)(都|也)?(送人|送给|送走|分给|捐掉|捐了|托给|交给)|把.{1,12}(都)?送(人|给|走)了", True),

@@ -204,3 +204,24 @@ def test_cut_again_without_an_object_is_self_harm(text: str) -> None:
 def test_cut_again_for_crops_stocks_and_notes_is_not(text: str) -> None:
     result = screen_conversation(user(text))
     assert result.level == "none", (text, result.reasons)
+
+
+# A repeated attempt announced ("this time I won't wake up"), tied to dying; "this time" about exams,
+# concerts, alarms and a parent's prescription is not.
+@pytest.mark.parametrize("text", [
+    "The last time I tried was in 2019. This time I won't wake up.", "Tried in March. This time nobody's going to save me.",
+    "This time I'll take enough.", "Last time they pumped my stomach. Not gonna survive this time.",
+    "上次被救回来了，这次不会再被救回来", "这回一定死成", "这次的药攒够了", "这次没人救得了我",
+])
+def test_this_time_announces_a_repeated_attempt(text: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == "high" and "suicide" in result.categories, (text, result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "This time I won't fail the exam, I studied so hard.", "This time nobody's going to stop me from going to the concert lol",
+    "这次不会再失败了，我准备了三个月", "这次肯定不会醒过来晚了，定了三个闹钟", "这次的药买够了吗？我妈的降压药快吃完了",
+])
+def test_this_time_about_ordinary_things_is_not(text: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == "none", (text, result.reasons)
