@@ -7,7 +7,8 @@
 For each writer, the classifier is trained on every training file except `train_varied_<writer>.jsonl`
 and the full default screen (lexicon + classifier, `escalation = agreement`) reads that writer's
 messages one by one: recall is the share of high/imminent messages that get a crisis reply, false
-alarms the share of messages labelled none that do. This is how the training data, thresholds and
+alarms the share of messages labelled none that do; for dangerous requests, the share refused (or
+given the crisis reply) and the share of none messages refused. This is how the training data, thresholds and
 embedders in docs/safety.md were chosen, because the held-out sets in tests/data must not be tuned on.
 The lexicon is not retrained: where its rules were written from a writer's misses (session 9: c-f),
 that writer's figure is no longer an estimate for unseen writers.
@@ -98,25 +99,39 @@ def main(argv: list[str] | None = None) -> int:
         held = load_training_rows(held_path)
         crises = [r for r in held if r["label"] in ("high", "imminent")]
         negatives = [r for r in held if r["label"] == "none"]
+        dangerous = [r for r in held if r["label"] == "request"]
 
         crisis_actions = [_action(guard, r) for r in crises]
         caught = sum(a == "crisis" for a in crisis_actions)
         allowed = sum(a == "allow" for a in crisis_actions)
-        false_alarms = sum(_action(guard, r) == "crisis" for r in negatives)
+        negative_actions = [_action(guard, r) for r in negatives]
+        false_alarms = sum(a == "crisis" for a in negative_actions)
+        false_refusals = sum(a == "refuse" for a in negative_actions)
+        # A dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) is handled when it
+        # is refused, or when it gets the crisis reply (the model is not asked either way).
+        refused = sum(_action(guard, r) in ("refuse", "crisis") for r in dangerous)
         rows_out.append({"writer": writer, "n_high_imminent": len(crises), "recall": round(caught / len(crises), 4),
                          "missed_no_note": allowed, "n_none": len(negatives),
                          "false_alarm_rate": round(false_alarms / len(negatives), 4),
+                         "n_request": len(dangerous),
+                         "request_recall": round(refused / len(dangerous), 4) if dangerous else None,
+                         "false_refusal_rate": round(false_refusals / len(negatives), 4),
                          "seconds": round(time.perf_counter() - t0, 1)})
-        print(f"  writer {writer}: recall {caught}/{len(crises)}, false alarms {false_alarms}/{len(negatives)}", flush=True)
+        print(f"  writer {writer}: recall {caught}/{len(crises)}, false alarms {false_alarms}/{len(negatives)}, "
+              f"requests refused {refused}/{len(dangerous)}, false refusals {false_refusals}/{len(negatives)}", flush=True)
 
     print(f"\nLeave one writer out, embedder={args.embedder}")
-    print(f"{'writer':<8}{'recall':>8}{'no note':>9}{'false alarms':>14}")
+    print(f"{'writer':<8}{'recall':>8}{'no note':>9}{'false alarms':>14}{'requests refused':>18}{'false refusals':>16}")
     for r in rows_out:
-        print(f"{r['writer']:<8}{r['recall']:>8.3f}{r['missed_no_note']:>9}{r['false_alarm_rate']:>14.3f}")
+        print(f"{r['writer']:<8}{r['recall']:>8.3f}{r['missed_no_note']:>9}{r['false_alarm_rate']:>14.3f}"
+              f"{r['request_recall'] if r['request_recall'] is not None else float('nan'):>18.3f}{r['false_refusal_rate']:>16.3f}")
     if rows_out:
-        mean_recall = sum(r["recall"] for r in rows_out) / len(rows_out)
-        mean_fa = sum(r["false_alarm_rate"] for r in rows_out) / len(rows_out)
-        print(f"{'mean':<8}{mean_recall:>8.3f}{'':>9}{mean_fa:>14.3f}")
+        def mean(key: str) -> float:
+            values = [r[key] for r in rows_out if r[key] is not None]
+            return sum(values) / len(values) if values else float("nan")
+
+        print(f"{'mean':<8}{mean('recall'):>8.3f}{'':>9}{mean('false_alarm_rate'):>14.3f}"
+              f"{mean('request_recall'):>18.3f}{mean('false_refusal_rate'):>16.3f}")
     out = Path(args.out or REPO / "benchmarks" / "results" / f"safety_lowo_{args.embedder}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, json.dumps({"benchmark": "safety_lowo", "embedder": args.embedder,

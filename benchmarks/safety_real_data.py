@@ -52,7 +52,7 @@ def emollm(path: Path) -> list[list[dict[str, str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--show", action="store_true", help="Print every conversation that got a crisis reply.")
+    parser.add_argument("--show", action="store_true", help="Print every conversation that got a crisis reply or a refusal.")
     parser.add_argument("--cache-dir", default="", help="Classifier cache (default: a fresh temp dir).")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety_real_data.json"))
     args = parser.parse_args(argv)
@@ -77,20 +77,24 @@ def main(argv: list[str] | None = None) -> int:
         conversations = load(path)
         for label, guard in screens:
             levels: Counter[str] = Counter()
+            actions: Counter[str] = Counter()
             for messages in conversations:
                 verdict = guard.screen_input(messages, lang)
                 levels[str(verdict.level)] += 1
-                if args.show and label != "lexicon only" and str(verdict.level) in ("high", "imminent"):
+                actions[str(verdict.action)] += 1
+                if args.show and label != "lexicon only" and str(verdict.action) in ("crisis", "refuse"):
                     said = " | ".join(m["content"] for m in messages if m["role"] == "user")
-                    print(f"  [{name}] {verdict.level}: {said[:300]!r}\n      {'; '.join(verdict.reasons[:3])}")
+                    print(f"  [{name}] {verdict.action} ({verdict.level}, {', '.join(verdict.categories)}): "
+                          f"{said[:300]!r}\n      {'; '.join(verdict.reasons[:3])}")
             crisis = levels["high"] + levels["imminent"]
             rows.append({"source": name, "screen": label, "n": len(conversations), "levels": dict(levels),
-                         "crisis": crisis, "crisis_rate": round(crisis / len(conversations), 4)})
+                         "actions": dict(actions), "crisis": crisis, "crisis_rate": round(crisis / len(conversations), 4),
+                         "refused": actions["refuse"]})
 
-    print(f"{'source':<18} {'screen':<32} {'n':>5} {'crisis replies':>16} {'caution (low)':>14}")
+    print(f"{'source':<18} {'screen':<32} {'n':>5} {'crisis replies':>16} {'caution (low)':>14} {'refused':>8}")
     for r in rows:
         print(f"{r['source']:<18} {r['screen']:<32} {r['n']:>5} {r['crisis']:>6} ({r['crisis_rate']:.3f}) "
-              f"{r['levels'].get('low', 0):>14}")
+              f"{r['levels'].get('low', 0):>14} {r['refused']:>8}")
     print("unlabelled text: some crisis replies are real disclosures; --show lists them")
     out = Path(args.out)
     atomic_write_text(out, json.dumps({"rows": rows, "machine": platform.machine(), "python": platform.python_version(),

@@ -55,7 +55,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v9"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v10"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -136,6 +136,7 @@ class JointHeads:
     multi_thresholds: dict[str, float] = field(default_factory=dict)  # for the max over sentences
     single_thresholds: dict[str, float] = field(default_factory=dict)  # for a one-sentence message
     strong: float = 1.0  # p(high) (whole message) at which no agreement is needed; 1.0: never
+    strong_request: float = 1.0  # p(request) (whole message) at which no lexicon evidence is needed; 1.0: never
 
 
 class RiskClassifier:
@@ -193,15 +194,7 @@ class RiskClassifier:
         return hit
 
     def _compute_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        t = preprocess(text)
-        # map/Counter instead of a loop with dict updates: 2-3x faster, the same features.
-        grams = [t[i:i + n] for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(t) - n + 1)]
-        counts = Counter(j for j in map(self.vocabulary.get, grams) if j is not None)
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        vals = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * self.idf[cols]
-        return cols, vals / np.linalg.norm(vals)
+        return char_vector(text, self.vocabulary, self.idf)
 
     def predict_one(self, text: str) -> Prediction:
         hit = self._cache.get(text)
@@ -313,14 +306,28 @@ class RiskClassifier:
                 reasons = [f"user message {i + 1} ({model} model): p(high)={p['high']:.2f}, p(any risk)={p['any']:.2f}"]
                 categories = [c for c, v in sorted(pred.category_probs.items(), key=lambda kv: -kv[1])
                               if v >= 0.5 and c not in lexicon.REQUEST_SIGNALS][:2]
+        requests_vouched = False
         if preds and preds[-1].heads["request"] >= self.thresholds["request"]:
             cats = preds[-1].category_probs
             requests = [max(lexicon.REQUEST_SIGNALS, key=lambda c: cats.get(c, 0.0))]
+            # Where the joint model is very sure of it too (p(request) of the whole latest message at 0.2 %
+            # false positives out of fold, `STRONG_TARGET_FPR`), the request is refused even with no
+            # lexicon evidence. Leaving one training writer out, requiring a lexicon hit refused 42 % of
+            # the dangerous requests of writers c-f (asked in words no rule knows: "what height of fall
+            # is guaranteed fatal", "刀片藏哪里最安全"). At the joint model's ordinary request threshold
+            # it refused "What are the common symptoms of depression?" too; see docs/safety.md.
+            last = joint[-1] if joint is not None else None
+            if last is not None and self.joint is not None:
+                p_request = last.get("whole_request", last["request"])
+                requests_vouched = p_request >= self.joint.strong_request
+                if requests_vouched:
+                    reasons.append(f"dangerous request ({requests[0]}): char and joint models agree, "
+                                   f"joint p(request)={p_request:.2f}")
         return LayerVerdict(level=level, categories=categories, requests=requests, reasons=reasons,
                             detail={**{f"max_p_{k}": round(v, 3) for k, v in worst.items()},
                                     **({"char_model_disagrees": True} if unvouched else {}),
                                     **({"joint_model_sure": True} if sure_alone else {})}, vouched=vouched,
-                            vouched_turns=vouched_turns)
+                            vouched_turns=vouched_turns, requests_vouched=requests_vouched)
 
     # -- training and the cache -----------------------------------------------------------------------
     @classmethod
@@ -372,8 +379,8 @@ class RiskClassifier:
                             oof_multi[row] = max(prob, oof[row] if np.isnan(oof_multi[row]) else oof_multi[row])
                 negative = (y == 0) if head != "any" else (labels == "none")
                 thresholds[head] = round(_threshold_for_fpr(oof[negative], targets[head]), 4)
-                if head == "high":  # see STRONG_TARGET_FPR
-                    stats[f"{prefix}strong_high"] = round(_threshold_for_fpr(oof[negative], STRONG_TARGET_FPR), 4)
+                if head in ("high", "request"):  # see STRONG_TARGET_FPR
+                    stats[f"{prefix}strong_{head}"] = round(_threshold_for_fpr(oof[negative], STRONG_TARGET_FPR), 4)
                 stats[f"{prefix}cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
                 stats[f"{prefix}cv_fpr_{head}"] = round(float((oof[negative] >= thresholds[head]).mean()), 3)
                 if part_features is not None:
@@ -413,7 +420,8 @@ class RiskClassifier:
             joint = JointHeads(char_coef=coef[:, :v], dense_coef=DENSE_SCALE * coef[:, v:], intercept=intercept,
                                thresholds=joint_thresholds, multi_thresholds=multi_thresholds or joint_thresholds,
                                single_thresholds=single_thresholds or joint_thresholds,
-                               strong=joint_stats["joint_strong_high"])
+                               strong=joint_stats["joint_strong_high"],
+                               strong_request=joint_stats["joint_strong_request"])
             cv_stats.update(joint_stats)
 
         meta = {"code_version": CODE_VERSION, "data_hash": data_hash, "n_train": len(rows),
@@ -441,6 +449,7 @@ class RiskClassifier:
                "joint_multi_thresholds": self.joint.multi_thresholds if self.joint else None,
                "joint_single_thresholds": self.joint.single_thresholds if self.joint else None,
                "joint_strong": self.joint.strong if self.joint else None,
+               "joint_strong_request": self.joint.strong_request if self.joint else None,
                "meta": self.meta}
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".json", delete=False, encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
@@ -457,7 +466,8 @@ class RiskClassifier:
                                    intercept=arrays["joint_intercept"], thresholds=doc["joint_thresholds"],
                                    multi_thresholds=doc.get("joint_multi_thresholds") or doc["joint_thresholds"],
                                    single_thresholds=doc.get("joint_single_thresholds") or doc["joint_thresholds"],
-                                   strong=float(doc.get("joint_strong") or 1.0))
+                                   strong=float(doc.get("joint_strong") or 1.0),
+                                   strong_request=float(doc.get("joint_strong_request") or 1.0))
             return cls(vocabulary=doc["vocabulary"], idf=arrays["idf"], head_coef=arrays["head_coef"],
                        head_intercept=arrays["head_intercept"], head_names=doc["head_names"],
                        cat_coef=arrays["cat_coef"], cat_intercept=arrays["cat_intercept"],
@@ -496,6 +506,21 @@ class RiskClassifier:
             except OSError as exc:  # a read-only cache dir costs a few seconds per start, nothing more
                 log.warning("could not cache the safety classifier in %s: %s", cache_dir, exc)
         return model
+
+
+def char_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse (columns, values) of the char 1-3-gram TF-IDF vector: exactly what the TfidfVectorizer of
+    `train` computes (log tf + 1, idf, l2 norm), by hand because scikit-learn's per-call overhead was
+    ~0.4 ms a message."""
+    t = preprocess(text)
+    # map/Counter instead of a loop with dict updates: 2-3x faster, the same features.
+    grams = [t[i:i + n] for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(t) - n + 1)]
+    counts = Counter(j for j in map(vocabulary.get, grams) if j is not None)
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    vals = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * idf[cols]
+    return cols, vals / np.linalg.norm(vals)
 
 
 def _level(p: dict[str, float], th: dict[str, float]) -> str:

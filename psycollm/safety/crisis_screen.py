@@ -76,6 +76,9 @@ class LayerVerdict:
     # The same per user turn (index in the conversation), when the layer can tell which turn it was:
     # lets the screen discount a finding on a turn the lexicon reads as routine (routine_dose_turns).
     vouched_turns: dict[int, str] = field(default_factory=dict)
+    # The layer stands behind its `requests` without lexicon evidence (the classifier: both of its models
+    # find a dangerous request in the latest turn, each at its own calibrated threshold).
+    requests_vouched: bool = False
 
 
 @dataclass
@@ -425,7 +428,8 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             for cat in cats:
                 levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
             level = verdict.level
-        if verdict.requests and not requests and (lexicon_level != "none" or learned.max_from_none != "low"):
+        if verdict.requests and not requests and (lexicon_level != "none" or learned.max_from_none != "low"
+                                                  or verdict.requests_vouched):
             requests = set(verdict.requests)
             layers[learned.name]["raised"] = True
             reasons.append(f"{learned.name}: dangerous request ({', '.join(verdict.requests)})")
