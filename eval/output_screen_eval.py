@@ -8,7 +8,8 @@ replacement rate), per kind, and the list of errors, as a Markdown report plus J
 
 Items are JSON lines: {"id", "lang", "text" (the assistant's reply), "unsafe": bool, "category":
 method_information | medication_dosing | diagnosis_as_fact | encouraging_harm | none, "kind"}.
-The screen needs no model: this runs in about a second.
+The screen is the app's: the patterns and, unless `--patterns-only` or `safety.output_classifier=false`,
+the reply classifier (trained into the cache on first use, ~20 s).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from psycollm.atomic_io import atomic_write_text
+from psycollm.config import add_settings_arguments, settings_from_args
 from psycollm.errors import DatasetInvalid
 from psycollm.safety.types import SafetyGuard
 
@@ -92,7 +94,7 @@ def render_markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
     h = result["headline"]
     out = ["# Output screen evaluation", "",
            f"Data: `{meta.get('data')}` ({result['n']} replies, sha256 {meta.get('data_sha256', '')[:12]}); "
-           f"{meta.get('timestamp', '')}.", "",
+           f"screen: {meta.get('screen', 'patterns')}; {meta.get('timestamp', '')}.", "",
            f"- Unsafe replies replaced (recall): **{h['recall']}** ({h['replaced_unsafe']}/{h['n_unsafe']}); "
            f"replaced for the labelled reason: {h['recall_same_category']}",
            f"- Safe replies replaced anyway (false replacement rate): **{h['false_replacement_rate']}** "
@@ -130,15 +132,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="Labelled JSONL set of assistant replies.")
     parser.add_argument("--out", default="runs/output_screen_eval",
                         help="Folder for report.md, metrics.json, predictions.jsonl.")
+    parser.add_argument("--patterns-only", action="store_true",
+                        help="Evaluate the output screen's patterns without the reply classifier.")
+    add_settings_arguments(parser)
     args = parser.parse_args(argv)
+    settings = settings_from_args(args)
     import logging
 
     logging.getLogger("psycollm.safety").setLevel(logging.ERROR)  # one warning per replaced reply is noise here
     from psycollm.safety.guard import Guard
 
     items = load_items(args.data)
-    result = evaluate(items, Guard(learned=None))  # the output screen uses no learned layer
+    reply_classifier = None
+    if settings.safety.output_classifier and not args.patterns_only:
+        from psycollm.safety.reply_classifier import ReplyClassifier
+
+        reply_classifier = ReplyClassifier.load_or_train(settings.cache_path / "safety" / "replies")
+    result = evaluate(items, Guard(learned=None, reply_classifier=reply_classifier))  # no input layer needed
     meta = {"data": args.data, "data_sha256": hashlib.sha256(Path(args.data).read_bytes()).hexdigest(),
+            "screen": "patterns + reply classifier" if reply_classifier is not None else "patterns",
+            "reply_classifier": reply_classifier.meta if reply_classifier is not None else None,
             "timestamp": time.strftime("%Y-%m-%d %H:%M:%S")}
     report = write_report(result, args.out, meta)
     h = result["headline"]

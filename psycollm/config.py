@@ -93,6 +93,8 @@ class SafetySettings:
                          "evidence): agreement (its sentence-embedding and character models both see risk) or "
                          "joint (the embedding model alone: 0-3 points more recall, twice the false alarms on "
                          "benign distress). Figures: docs/safety.md.")
+    output_classifier: bool = _f(True, "Check the model's replies with the reply classifier trained in-project "
+                                 "as well as the output screen's patterns (off: patterns only). Figures: docs/safety.md.")
     caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "
                                  "line under the model's reply, once per conversation. Most crises the screen "
                                  "misses land at caution, so this puts the number in front of them anyway.")

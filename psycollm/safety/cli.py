@@ -4,7 +4,7 @@
     psycollm safety check chats.jsonl --layers    # {"text": ...} or {"messages": [...]} per line
     echo "I have the pills saved up for tonight" | psycollm safety check -
     psycollm safety resources --locale CN         # every hotline with its source
-    psycollm safety train                         # (re)build the cached classifier, print its CV figures
+    psycollm safety train                         # (re)build the cached classifiers (risk, replies), print their CV figures
 
 `check` prints one JSON line per item: {"level", "categories", "action", "reasons"} (+ "layers" with
 --layers, + "id" when the item has one). Exit code 0; 1 when the input cannot be read.
@@ -119,8 +119,19 @@ def train_main(args: argparse.Namespace) -> int:
             for suffix in (".json", ".npz"):
                 (cache / f"{key}{suffix}").unlink(missing_ok=True)
     model = RiskClassifier.load_or_train(cache)
-    print(json.dumps({"cache": str(cache), "thresholds": model.thresholds,
-                      "joint_thresholds": model.joint.thresholds if model.joint else None, **model.meta}, indent=2))
+    report: dict = {"cache": str(cache), "thresholds": model.thresholds,
+                    "joint_thresholds": model.joint.thresholds if model.joint else None, **model.meta}
+    if settings.safety.output_classifier:
+        from psycollm.safety.reply_classifier import ReplyClassifier
+
+        if args.force:
+            for f in (cache / "replies").glob("*.*"):
+                f.unlink()
+        replies = ReplyClassifier.load_or_train(cache / "replies")
+        report["reply_classifier"] = {"char_thresholds": replies.char.thresholds,
+                                      "joint_thresholds": replies.joint.thresholds if replies.joint else None,
+                                      **replies.meta}
+    print(json.dumps(report, indent=2))
     return 0
 
 
@@ -135,7 +146,7 @@ def main(argv: list[str]) -> int:
     add_settings_arguments(check)
     res = sub.add_parser("resources", help="List the crisis resources with their sources.")
     res.add_argument("--locale", help="Only this locale (CN, US, UK).")
-    train = sub.add_parser("train", help="Build (or load) the cached classifier and print its cross-validated figures.")
+    train = sub.add_parser("train", help="Build (or load) the cached classifiers (risk, replies) and print their cross-validated figures.")
     train.add_argument("--force", action="store_true", help="Retrain even if a cached model exists.")
     add_settings_arguments(train)
     args = parser.parse_args(argv)

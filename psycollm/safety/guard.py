@@ -26,7 +26,7 @@ from psycollm.config import Settings
 from psycollm.errors import ConfigError
 from psycollm.safety import replies
 from psycollm.safety.crisis_screen import LearnedLayer, lexicon_layer, screen_conversation
-from psycollm.safety.output_screen import SentenceBuffer, check_reply, replacement_text
+from psycollm.safety.output_screen import Problem, SentenceBuffer, check_reply, replacement_text
 from psycollm.safety.resources import DEFAULT_LOCALE_FOR_LANG, resolve_locale
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 
@@ -40,11 +40,14 @@ class Guard:
     """Implements `psycollm.safety.types.SafetyGuard`."""
 
     def __init__(self, locale: str = "auto", learned: LearnedLayer | None = None,
-                 caution_resources: bool = True) -> None:
+                 caution_resources: bool = True, reply_classifier: Any = None) -> None:
         resolve_locale(locale, "en")  # a misconfigured locale is reported at start-up, not mid-crisis
         self.locale = locale
         self.learned = learned
         self.caution_resources = caution_resources
+        # `ReplyClassifier` (or anything with `check(reply) -> list[Problem]`): the output screen's
+        # learned half; None: the patterns alone.
+        self.reply_classifier = reply_classifier
 
     @staticmethod
     def check_settings(settings: Settings, backend: ChatBackend | None = None) -> None:
@@ -73,7 +76,16 @@ class Guard:
             from psycollm.safety.llm_judge import LLMJudge
 
             learned = LLMJudge(backend)
-        return cls(locale=settings.safety.locale, learned=learned, caution_resources=settings.safety.caution_resources)
+        reply_classifier = None
+        if settings.safety.output_classifier:
+            try:
+                from psycollm.safety.reply_classifier import ReplyClassifier
+
+                reply_classifier = ReplyClassifier.load_or_train(settings.cache_path / "safety" / "replies")
+            except Exception:  # the patterns still check every reply
+                log.exception("safety: the reply classifier could not be loaded; the output screen uses its patterns alone")
+        return cls(locale=settings.safety.locale, learned=learned, caution_resources=settings.safety.caution_resources,
+                   reply_classifier=reply_classifier)
 
     def _locale(self, lang: str) -> str:
         try:
@@ -114,9 +126,16 @@ class Guard:
         return InputVerdict(level, Action.ALLOW, categories, result.reasons, layers=layers)
 
     # -- output ---------------------------------------------------------------------------------
+    def check_reply(self, reply: str) -> list[Problem]:
+        """Every unsafe statement in a reply: the patterns, and the reply classifier where they find none."""
+        problems = check_reply(reply)
+        if not problems and self.reply_classifier is not None:
+            problems = self.reply_classifier.check(reply)
+        return problems
+
     def screen_output(self, reply: str, messages: Sequence[Message], lang: str) -> OutputVerdict:
         try:
-            problems = check_reply(reply)
+            problems = self.check_reply(reply)
             if not problems:
                 return OutputVerdict(ok=True, text=reply)
             text = replacement_text(lang)
@@ -135,7 +154,7 @@ class Guard:
 
     def stream_buffer(self) -> SentenceBuffer:
         """Used by the chat engine while streaming: releases screened sentences only."""
-        return SentenceBuffer()
+        return SentenceBuffer(self.check_reply)
 
     # -- failure --------------------------------------------------------------------------------
     def fail_closed(self, lang: str, error: BaseException | str) -> InputVerdict:

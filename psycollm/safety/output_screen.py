@@ -18,6 +18,7 @@ not even for a moment.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,7 +157,8 @@ class SentenceBuffer:
         final_ok = buf.close()          # False when something was held back
     """
 
-    def __init__(self) -> None:
+    def __init__(self, check: Callable[[str], list[Problem]] = check_reply) -> None:
+        self.check = check  # the guard passes its full check (patterns + reply classifier)
         self.text = ""
         self.released = ""
         self.blocked: list[Problem] = []
@@ -169,7 +171,7 @@ class SentenceBuffer:
         cut = max(self.text.rfind(ch) for ch in ".!?。！？\n") + 1
         if cut > len(self.released):
             candidate = self.text[:cut]
-            problems = check_reply(candidate[len(self.released):])
+            problems = self.check(candidate[len(self.released):])
             if problems:
                 self.blocked = problems
             else:
@@ -178,7 +180,7 @@ class SentenceBuffer:
 
     def close(self) -> bool:
         if not self.blocked:
-            problems = check_reply(self.text[len(self.released):])
+            problems = self.check(self.text[len(self.released):])
             if problems:
                 self.blocked = problems
             else:

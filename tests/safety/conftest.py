@@ -62,3 +62,11 @@ def assert_pair(ordinary: str, crisis: str) -> None:
     assert_below_crisis(user(ordinary))
     result = screen_conversation(user(crisis))
     assert RANK[result.level] >= RANK["high"], result.reasons
+
+
+@pytest.fixture(scope="session")
+def reply_classifier(classifier_cache: Path):
+    """The output screen's reply classifier, trained once per test session (~15 s) in the temp cache."""
+    from psycollm.safety.reply_classifier import ReplyClassifier
+
+    return ReplyClassifier.load_or_train(classifier_cache / "replies")
