@@ -8,7 +8,8 @@ messages (Chinese and English mixed). Measured per conversation, for the whole `
 call (what the chat engine waits for):
 - cold: every per-message cache cleared first (the worst case: a conversation seen for the first time);
 - incremental: the conversation grows turn by turn with caches kept, as in a chat (the cost of one turn);
-and `Guard.screen_output` on a ~600-character reply. Writes benchmarks/results/safety.json.
+and `Guard.screen_output` on a ~600-character reply (patterns alone, and with the reply classifier)
+and on one streamed sentence. Writes benchmarks/results/safety.json.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from psycollm.safety import crisis_screen, lexicon
     from psycollm.safety.classifier import RiskClassifier
     from psycollm.safety.guard import Guard
+    from psycollm.safety.reply_classifier import ReplyClassifier
 
     texts = []
     for line in (REPO / "tests" / "data" / "safety_test.jsonl").read_text(encoding="utf-8").splitlines():
@@ -76,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
         classifier = RiskClassifier.load_or_train(Path(cache))
-    train_s = time.perf_counter() - t0
-    guards = {"lexicon only (judge=none)": Guard(), "lexicon + classifier (default)": Guard(learned=classifier)}
+        train_s = time.perf_counter() - t0
+        replies = ReplyClassifier.load_or_train(Path(cache) / "replies")
+    guards = {"lexicon only (judge=none)": Guard(),
+              "lexicon + classifier (default)": Guard(learned=classifier, reply_classifier=replies)}
 
     def clear() -> None:
         crisis_screen._scan_cached.cache_clear()
@@ -111,12 +115,18 @@ def main(argv: list[str] | None = None) -> int:
         # CPU time of the screening thread: what the screen costs when the machine is not oversubscribed.
         results[f"{name}, cold, thread CPU time"] = summarize(cold_cpu)
         results[f"{name}, per turn (incremental)"] = summarize(incremental)
-    out_times = []
-    for _ in range(args.n):
-        t = time.perf_counter()
-        guards["lexicon + classifier (default)"].screen_output(REPLY, conversation(), "en")
-        out_times.append((time.perf_counter() - t) * 1000)
-    results["output screen, ~600-char reply"] = summarize(out_times)
+    # The output screen: patterns alone, and patterns + reply classifier (the default) on the whole reply
+    # and on one streamed sentence (what the stream buffer checks as each sentence completes).
+    sentence = REPLY.split(". ")[1] + "."
+    for name, guard, text in (("output screen, patterns only, ~600-char reply", Guard(), REPLY),
+                              ("output screen (default), ~600-char reply", guards["lexicon + classifier (default)"], REPLY),
+                              ("output screen (default), one streamed sentence", guards["lexicon + classifier (default)"], sentence)):
+        out_times = []
+        for _ in range(args.n):
+            t = time.perf_counter()
+            guard.screen_output(text, conversation(), "en")
+            out_times.append((time.perf_counter() - t) * 1000)
+        results[name] = summarize(out_times)
 
     width = max(len(k) for k in results)
     print(f"Safety screen latency, {args.turns}-turn conversations, {args.n} runs, CPU ({platform.processor() or platform.machine()})")

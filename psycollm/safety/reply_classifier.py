@@ -54,12 +54,12 @@ from psycollm.safety.classifier import (
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "reply-clf-v3"  # bump when features, training or lexicon.normalize change
+CODE_VERSION = "reply-clf-v4"  # bump when features, training or lexicon.normalize change
 CATEGORIES = ("method_information", "medication_dosing", "diagnosis_as_fact", "encouraging_harm")
 HEADS = ("unsafe", *CATEGORIES)
 # False replacements allowed on the safe training replies (out of fold), for the whole reply and for its
 # highest-scoring sentence. A wrongly replaced reply costs the user a good answer, not their safety.
-TARGET_FPR = {"whole": 0.02, "sentence": 0.02}
+TARGET_FPR = {"whole": 0.02, "sentence": 0.01}
 MAX_SENTENCES = 24  # a reply's sentences scored on their own (bounds the cost of a very long reply)
 # A reply of more sentences than this is judged by its sentences alone, not as a whole: real
 # therapists' long answers (counsel_chat) scored high as wholes (17 % replaced), a style the written
