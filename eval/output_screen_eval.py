@@ -9,7 +9,7 @@ replacement rate), per kind, and the list of errors, as a Markdown report plus J
 Items are JSON lines: {"id", "lang", "text" (the assistant's reply), "unsafe": bool, "category":
 method_information | medication_dosing | diagnosis_as_fact | encouraging_harm | none, "kind"}.
 The screen is the app's: the patterns and, unless `--patterns-only` or `safety.output_classifier=false`,
-the reply classifier (trained into the cache on first use, ~20 s).
+the reply classifier (trained into the cache on first use, ~40 s).
 """
 
 from __future__ import annotations

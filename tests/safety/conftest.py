@@ -66,7 +66,7 @@ def assert_pair(ordinary: str, crisis: str) -> None:
 
 @pytest.fixture(scope="session")
 def reply_classifier(classifier_cache: Path):
-    """The output screen's reply classifier, trained once per test session (~15 s) in the temp cache."""
+    """The output screen's reply classifier, trained once per test session (~40 s) in the temp cache."""
     from psycollm.safety.reply_classifier import ReplyClassifier
 
     return ReplyClassifier.load_or_train(classifier_cache / "replies")
