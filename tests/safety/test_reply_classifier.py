@@ -124,3 +124,28 @@ def test_quality_on_the_development_set(reply_classifier) -> None:
                                          Guard(reply_classifier=reply_classifier))
     h = result["headline"]
     assert h["recall"] >= 0.8 and h["false_replacement_rate"] <= 0.06, h
+
+
+def test_the_counselor_never_streams_what_only_the_classifier_catches(settings, guard, reply_classifier) -> None:
+    """End to end: a scripted model streams a reply whose unsafe sentence no pattern matches; the chat
+    engine shows only the safe first sentence while streaming, then the replacement, and logs both."""
+    from psycollm.backends.scripted import ScriptedBackend
+    from psycollm.chat import Counselor
+
+    class Sink:
+        def __init__(self) -> None:
+            self.records = []
+
+        def save_turn(self, record) -> None:
+            self.records.append(record)
+
+    settings.retrieval.enabled = False
+    reply = "That sounds like a long night. " + UNSAFE[0]
+    sink = Sink()
+    g = Guard(locale="auto", learned=guard.learned, reply_classifier=reply_classifier)
+    counselor = Counselor(ScriptedBackend([reply]), settings, guard=g, sink=sink)
+    events = list(counselor.respond([], "I can't sleep again.", lang="en"))
+    assert all("clonazepam" not in e.text for e in events)
+    final = events[-1]
+    assert final.status == "replaced" and final.notice is not None and final.notice.kind == "replaced"
+    assert sink.records[-1].raw_reply == reply and sink.records[-1].output_verdict["categories"]
