@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from psycollm.atomic_io import atomic_write_text
 from psycollm.config import add_settings_arguments, settings_from_args
 from psycollm.errors import DatasetInvalid
 from psycollm.safety.types import SafetyGuard
@@ -118,13 +117,9 @@ def render_markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
 
 def write_report(result: dict[str, Any], out_dir: str | os.PathLike[str], meta: dict[str, Any]) -> Path:
     """report.md + metrics.json + predictions.jsonl in out_dir; returns the report path."""
-    out = Path(out_dir)
-    metrics = {k: v for k, v in result.items() if k != "predictions"}
-    atomic_write_text(out / "metrics.json", json.dumps({"meta": meta, **metrics}, ensure_ascii=False, indent=2))
-    atomic_write_text(out / "predictions.jsonl",
-                      "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in result["predictions"]))
-    atomic_write_text(out / "report.md", render_markdown(result, meta))
-    return out / "report.md"
+    from eval.safety_eval import write_report as write
+
+    return write(result, out_dir, meta, render=render_markdown)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,14 +197,16 @@ def render_markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_report(result: dict[str, Any], out_dir: str | os.PathLike[str], meta: dict[str, Any]) -> Path:
-    """report.md + metrics.json + predictions.jsonl in out_dir; returns the report path."""
+def write_report(result: dict[str, Any], out_dir: str | os.PathLike[str], meta: dict[str, Any],
+                 render: Callable[[dict[str, Any], dict[str, Any]], str] | None = None) -> Path:
+    """report.md (`render`, default this module's) + metrics.json + predictions.jsonl in out_dir; returns
+    the report path. The output-screen evaluation writes its report the same way."""
     out = Path(out_dir)
     metrics = {k: v for k, v in result.items() if k != "predictions"}
     atomic_write_text(out / "metrics.json", json.dumps({"meta": meta, **metrics}, ensure_ascii=False, indent=2))
     atomic_write_text(out / "predictions.jsonl",
-                  "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in result["predictions"]))
-    atomic_write_text(out / "report.md", render_markdown(result, meta))
+                      "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in result["predictions"]))
+    atomic_write_text(out / "report.md", (render or render_markdown)(result, meta))
     return out / "report.md"
 
 

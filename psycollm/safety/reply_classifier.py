@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from psycollm.errors import DatasetInvalid
 from psycollm.safety import lexicon
 from psycollm.safety.classifier import (
     DENSE_SCALE,
@@ -50,7 +51,9 @@ from psycollm.safety.classifier import (
     _threshold_for_fpr,
     char_vector,
     preprocess,
+    training_data_hash,
 )
+from psycollm.safety.classifier import load_training_rows as load_jsonl_rows
 
 log = logging.getLogger(__name__)
 
@@ -72,19 +75,11 @@ def training_data_paths() -> list[Path]:
     return sorted(Path(str(resources.files("psycollm.safety") / "data" / "replies")).glob("*.jsonl"))
 
 
-def training_data_hash(paths: Sequence[Path]) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()[:16]
-
-
 def load_training_rows(paths: Sequence[Path] | None = None) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for path in paths if paths is not None else training_data_paths():
-        with open(path, encoding="utf-8") as fh:
-            rows += [json.loads(line) for line in fh if line.strip()]
-    return rows
+    paths = list(paths if paths is not None else training_data_paths())
+    if not paths:  # the risk classifier's loader would fall back to its own data
+        raise DatasetInvalid("no reply training data (psycollm/safety/data/replies/*.jsonl); reinstall psycollm")
+    return load_jsonl_rows(paths)
 
 
 def reply_parts(reply: str) -> list[str]:
@@ -301,6 +296,8 @@ class ReplyClassifier:
             except Exception:
                 log.exception("safety: the sentence embedder could not be loaded; the reply classifier uses char n-grams")
         paths = list(data_paths if data_paths is not None else training_data_paths())
+        if not paths:
+            raise DatasetInvalid("no reply training data (psycollm/safety/data/replies/*.jsonl); reinstall psycollm")
         data_hash = training_data_hash(paths)
         key = hashlib.sha256("|".join([CODE_VERSION, data_hash, _sklearn_version(),
                                        _embedder_version() if embedder is not None else "char-only"]).encode()
