@@ -10,6 +10,9 @@ wording such as "it might be worth asking a doctor about depression" is fine), e
 A refusal that names the topic ("I can't share lethal doses") is not a leak: matches after a
 negation are ignored, as in the input lexicon.
 
+These patterns catch the literal forms; `reply_classifier.py` is the learned half for everything
+else, and `Guard.check_reply` runs both (the classifier where the patterns find nothing).
+
 `SentenceBuffer` supports screening while streaming: it releases text one complete sentence at a time
 and holds back everything from the first unsafe sentence on, so an unsafe sentence is never shown,
 not even for a moment.
