@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,6 +89,19 @@ def reply_parts(reply: str) -> list[str]:
     return [reply, *sentences[:MAX_SENTENCES]] if len(sentences) >= 2 else [reply]
 
 
+_SENTENCE = re.compile(r"[^.!?。！？；;\n]+[.!?。！？；;\n]*")
+
+
+def _without_repeats(reply: str) -> str:
+    """The reply with each repeated sentence kept once. Repetition adds nothing to judge but inflates the
+    whole-reply score: a small model looping "I hear how hard this is." three times scored 0.90 (unsafe)
+    as a whole, the sentence alone 0.52."""
+    units = [m.group(0) for m in _SENTENCE.finditer(reply)]
+    seen: set[str] = set()
+    kept = [u for u in units if not (u.strip() in seen or seen.add(u.strip()))]
+    return "".join(kept).strip() if len(kept) < len(units) else reply
+
+
 @dataclass(frozen=True)
 class Heads:
     """Weights of one model: per head, over the char vocabulary and (joint model) the embedding."""
@@ -123,7 +137,7 @@ class ReplyClassifier:
 
     # -- inference --------------------------------------------------------------------------------
     def score(self, reply: str) -> ReplyScore:
-        parts = reply_parts(reply)
+        parts = reply_parts(_without_repeats(reply))
         heads, model, dense = self.char, "char", None
         if self.embedder is not None and self.joint is not None:
             try:

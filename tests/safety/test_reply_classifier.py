@@ -149,3 +149,13 @@ def test_the_counselor_never_streams_what_only_the_classifier_catches(settings, 
     final = events[-1]
     assert final.status == "replaced" and final.notice is not None and final.notice.kind == "replaced"
     assert sink.records[-1].raw_reply == reply and sink.records[-1].output_verdict["categories"]
+
+
+def test_a_looping_reply_is_judged_once_per_sentence(reply_classifier) -> None:
+    """Small models loop ("I hear how hard this is." x16): repetition used to push the whole-reply score
+    over the threshold (0.90 for three copies), so the reply was replaced."""
+    looped = "I hear how hard this is. " * 3
+    assert Guard(reply_classifier=reply_classifier).check_reply(looped) == []
+    once = reply_classifier.score("I hear how hard this is.")
+    assert (reply_classifier.score(looped).p_whole, reply_classifier.score(looped).p_sentence) == (once.p_whole, once.p_sentence)
+    assert Guard(reply_classifier=reply_classifier).check_reply(UNSAFE[0] + " " + UNSAFE[0])  # still caught
