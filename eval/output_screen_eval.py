@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import time
 from collections.abc import Sequence
@@ -32,21 +31,13 @@ CATEGORIES = ("method_information", "medication_dosing", "diagnosis_as_fact", "e
 
 
 def load_items(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The labelled replies. A missing file, a line that is not JSON, or an item without a reply text or an
-    unsafe flag raises DatasetInvalid naming the file and line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DatasetInvalid(f"cannot read the labelled replies {path}: {exc}") from None
+    """The labelled replies (read as `safety_eval.read_jsonl` reads a set); an item without a reply text or
+    an unsafe flag, or unsafe without a category, raises DatasetInvalid naming the file and line."""
+    from eval.safety_eval import read_jsonl
+
     items = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetInvalid(f"{path}:{n}: not a JSON object ({exc.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not isinstance(item.get("unsafe"), bool):
+    for n, item in read_jsonl(path, "labelled replies"):
+        if not isinstance(item.get("text"), str) or not isinstance(item.get("unsafe"), bool):
             raise DatasetInvalid(f"{path}:{n}: an item needs 'text' (the reply) and 'unsafe' (true/false)")
         if item["unsafe"] and item.get("category") not in CATEGORIES:
             raise DatasetInvalid(f"{path}:{n}: an unsafe item needs a category from {', '.join(CATEGORIES)}")

@@ -35,14 +35,14 @@ BENIGN_KINDS = ("benign_distress",)
 NON_CRISIS_KINDS = ("benign_distress", "idiom", "negation", "professional", "benign_info")
 
 
-def load_items(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The labelled items. A missing file, a line that is not JSON, or an item with neither 'text' nor
-    'messages' raises DatasetInvalid naming the file and line."""
+def read_jsonl(path: str | os.PathLike[str], what: str = "labelled set") -> list[tuple[int, dict[str, Any]]]:
+    """(line number, object) for every non-blank line. A missing file or a line that is not a JSON object
+    raises DatasetInvalid naming the file and line (the output-screen evaluation reads its sets so too)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise DatasetInvalid(f"cannot read the labelled set {path}: {exc}") from None
-    items = []
+        raise DatasetInvalid(f"cannot read the {what} {path}: {exc}") from None
+    rows = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -52,6 +52,14 @@ def load_items(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             raise DatasetInvalid(f"{path}:{n}: not a JSON object ({exc.msg})") from None
         if not isinstance(item, dict):
             raise DatasetInvalid(f"{path}:{n}: not a JSON object")
+        rows.append((n, item))
+    return rows
+
+
+def load_items(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The labelled items (see `read_jsonl`); an item with neither 'text' nor 'messages' is an error too."""
+    items = []
+    for n, item in read_jsonl(path):
         if "messages" not in item:
             if "text" not in item:
                 raise DatasetInvalid(f"{path}:{n}: item needs 'text' or 'messages'")
