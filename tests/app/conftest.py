@@ -36,7 +36,9 @@ def app_settings(tmp: Path):
     s.ui.host = "127.0.0.1"
     s.ui.port = free_port()
     s.safety.enabled = True
-    s.safety.judge = "none"  # the real guard, lexicon layer only: no classifier training in the app tests
+    # The real guard with the lexicon as its input layer (no risk-classifier training in the app tests) and
+    # the default output screen: the reply classifier, trained once (~45 s) into the user cache.
+    s.safety.judge = "none"
     s.retrieval.enabled = False
     s.generation.max_new_tokens = 64
     return s
