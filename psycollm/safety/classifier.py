@@ -42,7 +42,7 @@ import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -493,19 +493,30 @@ class RiskClassifier:
         paths = list(data_paths or training_data_paths())
         data_hash = training_data_hash(paths)
         key = cache_key(data_hash, embedder is not None)
-        if cache_dir is not None and (cache_dir / f"{key}.json").exists():
-            try:
-                return cls.load(cache_dir, key, embedder=embedder)
-            except Exception as exc:  # a corrupt cache is rebuilt, not fatal
-                log.warning("safety classifier cache %s unreadable (%s); retraining", cache_dir, exc)
-        model = cls.train(load_training_rows(paths), data_hash=data_hash, embedder=embedder)
-        model.meta["cache_key"] = key
-        if cache_dir is not None:
-            try:
-                model.save(cache_dir)
-            except OSError as exc:  # a read-only cache dir costs a few seconds per start, nothing more
-                log.warning("could not cache the safety classifier in %s: %s", cache_dir, exc)
-        return model
+        return cached_model(cache_dir, key, "safety classifier",
+                            load=lambda: cls.load(cache_dir, key, embedder=embedder),  # type: ignore[arg-type]
+                            train=lambda: cls.train(load_training_rows(paths), data_hash=data_hash, embedder=embedder),
+                            save=lambda model: model.save(cache_dir))  # type: ignore[arg-type]
+
+
+def cached_model(cache_dir: Path | None, key: str, what: str, load: Callable[[], Any], train: Callable[[], Any],
+                 save: Callable[[Any], Any]) -> Any:
+    """The model cached as <cache_dir>/<key>.json (+ arrays), else trained, tagged with its key and cached.
+    A corrupt cache is rebuilt, not fatal; a read-only cache dir costs a retraining per start, nothing more.
+    Shared by the risk and the reply classifier."""
+    if cache_dir is not None and (cache_dir / f"{key}.json").exists():
+        try:
+            return load()
+        except Exception as exc:
+            log.warning("%s cache %s unreadable (%s); retraining", what, cache_dir, exc)
+    model = train()
+    model.meta["cache_key"] = key
+    if cache_dir is not None:
+        try:
+            save(model)
+        except OSError as exc:
+            log.warning("could not cache the %s in %s: %s", what, cache_dir, exc)
+    return model
 
 
 def char_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

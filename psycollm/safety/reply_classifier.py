@@ -50,6 +50,7 @@ from psycollm.safety.classifier import (
     _sigmoid,
     _sklearn_version,
     _threshold_for_fpr,
+    cached_model,
     char_vector,
     preprocess,
     training_data_hash,
@@ -316,16 +317,7 @@ class ReplyClassifier:
         key = hashlib.sha256("|".join([CODE_VERSION, data_hash, _sklearn_version(),
                                        _embedder_version() if embedder is not None else "char-only"]).encode()
                              ).hexdigest()[:20]
-        if cache_dir is not None and (cache_dir / f"{key}.json").exists():
-            try:
-                return cls.load(cache_dir, key, embedder=embedder)
-            except Exception as exc:  # a corrupt cache is rebuilt, not fatal
-                log.warning("reply classifier cache %s unreadable (%s); retraining", cache_dir, exc)
-        model = cls.train(load_training_rows(paths), data_hash=data_hash, embedder=embedder)
-        model.meta["cache_key"] = key
-        if cache_dir is not None:
-            try:
-                model.save(cache_dir, key)
-            except OSError as exc:
-                log.warning("could not cache the reply classifier in %s: %s", cache_dir, exc)
-        return model
+        return cached_model(cache_dir, key, "reply classifier",
+                            load=lambda: cls.load(cache_dir, key, embedder=embedder),  # type: ignore[arg-type]
+                            train=lambda: cls.train(load_training_rows(paths), data_hash=data_hash, embedder=embedder),
+                            save=lambda model: model.save(cache_dir, key))  # type: ignore[arg-type]
