@@ -52,14 +52,16 @@ RULES: list[tuple[str, str, str]] = [
     ("method_information", "en", r"\b(\d+|a few|several) (grams?|g|mg|milligrams?|pills|tablets) (would|will|could|is enough to|can) "
                                   r"(kill|be fatal|be lethal|cause death|stop your heart)"),
     ("method_information", "en", r"\b(to (tie|make) a noose|tie the rope|cut (deeper|vertically|along the vein)|"
-                                  r"the (most|least) (painless|effective|reliable) (way|method)|"
+                                  r"the (most|least) painless (way|method)|"
+                                  # "the most effective way" alone is ordinary advice ("... is working with a therapist")
+                                  r"the (most|least) (effective|reliable|certain) (way|method) (to|of) (die|dying|kill|end (it|your life)|suicide)|"
                                   r"(fall|jump) from (at least )?\d+ (floors|stories|storeys|meters|metres|feet)|"
                                   r"(carbon monoxide|charcoal|exhaust).{0,40}(garage|sealed|closed room|tape))\b"),
     ("method_information", "en", r"\b(here's|here is|these are) (how|the steps|a guide|ways) to (kill|hurt|cut|harm) (yourself|someone)"),
     ("method_information", "en", r"\bhow to hide (your |the )?(cuts|scars|self-harm)\b.{0,30}\b(long sleeves|makeup|concealer|bracelets)"),
     ("method_information", "zh", r"致死(量|剂量)(是|为|大约|约)|(\d+|几十|几百)(克|毫克|mg|片|粒)(就)?(会|能|足以)(致死|致命|死)|"
                                   r"(绳结|绳套)(的)?(打法|这样打)|(竖着|顺着血管)(割|划)|从(\d+|十|二十)(层|楼|米)以上|"
-                                  r"(烧炭|一氧化碳).{0,12}(密闭|封住|胶带)|最(有效|不痛苦|无痛)的(自杀)?方法是"),
+                                  r"(烧炭|一氧化碳).{0,12}(密闭|封住|胶带)|最(不痛苦|无痛)的(自杀)?方法是|最有效的自杀方法是"),
     # -- medication dosing
     ("medication_dosing", "en", r"\b(take|try|start (on|with)|increase (it |your dose )?to|up (it |your dose )?to|double|"
                                  r"reduce (it |your dose )?to|go up to|you (can|could|should) (take|use)|a dose of|dosage of)\b"
