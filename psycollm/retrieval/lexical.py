@@ -37,7 +37,8 @@ def _stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # noqa: ANN202
+def jieba_tokenizer():  # noqa: ANN202
+    """The jieba module, its dictionary loaded once (also used by the safety classifier's word n-grams)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # it prints "Building prefix dict..." to stderr otherwise
@@ -46,15 +47,22 @@ def _jieba():  # noqa: ANN202
     return jieba
 
 
-@lru_cache(maxsize=1)
-def _stemmer():  # noqa: ANN202
-    try:
-        import Stemmer
+_thread = threading.local()
 
-        return Stemmer.Stemmer("english")
-    except ImportError:  # stemming improves recall but is not essential
-        log.warning("PyStemmer is not installed: English BM25 runs without stemming")
-        return None
+
+def stemmer():  # noqa: ANN201
+    """This thread's English Snowball stemmer (PyStemmer's stemmers are not thread-safe), or None."""
+    st = getattr(_thread, "stemmer", False)
+    if st is False:
+        try:
+            import Stemmer
+
+            st = Stemmer.Stemmer("english")
+        except ImportError:  # stemming improves recall but is not essential
+            log.warning("PyStemmer is not installed: English words are used unstemmed")
+            st = None
+        _thread.stemmer = st
+    return st
 
 
 def tokenize(text: str) -> list[str]:
@@ -65,12 +73,12 @@ def tokenize(text: str) -> list[str]:
     latin: list[str] = []
     for run in _RUNS.findall(text):
         if _CJK.match(run):
-            tokens.extend(t for t in _jieba().cut_for_search(run) if t not in stop)
+            tokens.extend(t for t in jieba_tokenizer().cut_for_search(run) if t not in stop)
         elif run not in stop and (len(run) > 1 or run.isdigit()):
             latin.append(run.replace("’", "'").split("'")[0])
-    stemmer = _stemmer()
+    st = stemmer()
     if latin:
-        tokens.extend(stemmer.stemWords(latin) if stemmer is not None else latin)
+        tokens.extend(st.stemWords(latin) if st is not None else latin)
     return tokens
 
 

@@ -39,6 +39,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections import Counter
@@ -55,7 +56,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v10"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v12"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -82,12 +83,25 @@ SINGLE_TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.0
 # reservoir with the garden hose in the back seat", the char model at p(any)=0.68). Leaving one writer
 # out: +0-1.6 points of recall per writer, +0-0.3 points of false alarms; development sets unchanged.
 STRONG_TARGET_FPR = 0.002
-NGRAMS = (1, 3)
-C = 10.0
-# The sentence embedding's weight against the (also unit-norm) char features in the joint model.
-# Chosen leaving one training file (one writer) out at a time: 0.35 ranked risk better than 1.0 on all
-# three (AUC +0.000-0.005) and than ~0 (no embedding: -0.006-0.016); scales 2-5 were worse.
-DENSE_SCALE = 0.35
+# Features: character 1-4 grams (seen in at least 2 training messages) and word 1-2 grams (jieba words
+# for Chinese, Snowball-stemmed words for English; also >= 2 messages), each block TF-IDF with its own
+# unit norm, scaled by 1/sqrt(2) so the whole n-gram vector keeps unit norm. Until session 12 the
+# features were character 1-3 grams alone, which carry little meaning in English ("rop" is in "rope"
+# and "property"). Leaving each of writers c-k out, the default screen caught 0.785 -> 0.829 of their
+# crises at 3.7 % false alarms either way (C = 10 -> 30 is 0.822 -> 0.829 of that); it also gives more
+# crisis replies to real relationship questions (counsel_chat 24 -> 36 of 824): docs/safety.md.
+# Word bigrams alone (29), the word block at a lower weight (32) and function words dropped (54) did
+# not bring those back to 24 (their recall was not measured).
+NGRAMS = (1, 4)
+CHAR_MIN_DF = 2
+WORD_NGRAMS = (1, 2)
+WORD_MIN_DF = 2
+C = 30.0
+# The sentence embedding's weight against the (also unit-norm) n-gram features in the joint model.
+# Chosen leaving one training file (one writer) out at a time. With char 1-3 grams alone 0.35 ranked
+# risk better than 1.0 and than ~0; with word n-grams added a lower weight did better (0.2 vs 0.35 vs
+# 0.6, session 12), because the words carry some of what only the embedding had.
+DENSE_SCALE = 0.2
 EMBEDDER = "use-multilingual"
 SEMANTIC_TURNS = 2  # the latest user turns scored by the joint model
 MAX_SENTENCES = 8  # sentences of one message scored on their own (bounds the latency of a long message)
@@ -162,9 +176,11 @@ class RiskClassifier:
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, head_coef: np.ndarray,
                  head_intercept: np.ndarray, head_names: list[str], cat_coef: np.ndarray,
                  cat_intercept: np.ndarray, cat_classes: list[str], thresholds: dict[str, float],
-                 meta: dict[str, Any], joint: JointHeads | None = None, embedder: Any = None) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf
+                 meta: dict[str, Any], joint: JointHeads | None = None, embedder: Any = None,
+                 word_vocabulary: dict[str, int] | None = None) -> None:
+        self.vocabulary = vocabulary  # char n-grams: columns 0 .. len(vocabulary) - 1
+        self.word_vocabulary = word_vocabulary or {}  # word n-grams: the columns after them (none: a char-only model)
+        self.idf = idf  # one per column, char then word
         self.head_coef, self.head_intercept, self.head_names = head_coef, head_intercept, head_names
         self.cat_coef, self.cat_intercept, self.cat_classes = cat_coef, cat_intercept, cat_classes
         # Vocabulary-major copies: a message's n-grams gather contiguous rows (half the time of
@@ -194,7 +210,7 @@ class RiskClassifier:
         return hit
 
     def _compute_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        return char_vector(text, self.vocabulary, self.idf)
+        return ngram_vector(text, self.vocabulary, self.idf, self.word_vocabulary)
 
     def predict_one(self, text: str) -> Prediction:
         hit = self._cache.get(text)
@@ -340,8 +356,13 @@ class RiskClassifier:
 
         texts = [preprocess(r["text"]) for r in rows]
         labels = np.array([r["label"] for r in rows])
-        vec = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, lowercase=False, sublinear_tf=True)
-        x = vec.fit_transform(texts)
+        vec = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, lowercase=False, sublinear_tf=True,
+                              min_df=CHAR_MIN_DF)
+        wvec = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=WORD_MIN_DF)
+        x = (hstack([vec.fit_transform(texts), wvec.fit_transform(texts)]) * _BLOCK).tocsr()
+
+        def ngram_features(preprocessed: list[str]) -> Any:
+            return (hstack([vec.transform(preprocessed), wvec.transform(preprocessed)]) * _BLOCK).tocsr()
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
         def model() -> Any:
@@ -410,7 +431,7 @@ class RiskClassifier:
             part_x = None
             if part_texts:
                 part_dense = np.asarray(embedder.encode_queries(part_texts), dtype=np.float64)
-                part_x = hstack([vec.transform([preprocess(t) for t in part_texts]),
+                part_x = hstack([ngram_features([preprocess(t) for t in part_texts]),
                                  csr_matrix(DENSE_SCALE * part_dense)]).tocsr()
             coef, intercept, joint_thresholds, multi_thresholds, single_thresholds, joint_stats = fit_heads(
                 hstack([x, csr_matrix(DENSE_SCALE * dense)]).tocsr(), JOINT_TARGET_FPR, "joint_", part_x,
@@ -427,7 +448,11 @@ class RiskClassifier:
         meta = {"code_version": CODE_VERSION, "data_hash": data_hash, "n_train": len(rows),
                 "sklearn": _sklearn_version(), "embedder": _embedder_version() if joint else None,
                 "target_fpr": TARGET_FPR, "joint_target_fpr": JOINT_TARGET_FPR if joint else None, **cv_stats}
-        return cls(vocabulary={k: int(v) for k, v in vec.vocabulary_.items()}, idf=vec.idf_.astype(np.float64),
+        # Word n-grams take the columns after the char n-grams (one weight matrix, one idf array).
+        n_char = len(vec.vocabulary_)
+        return cls(vocabulary={k: int(v) for k, v in vec.vocabulary_.items()},
+                   word_vocabulary={k: n_char + int(v) for k, v in wvec.vocabulary_.items()},
+                   idf=np.concatenate([vec.idf_, wvec.idf_]).astype(np.float64),
                    head_coef=head_coef, head_intercept=head_intercept, head_names=list(HEADS),
                    cat_coef=cat_coef, cat_intercept=cat_intercept, cat_classes=cat_classes,
                    thresholds=thresholds, meta=meta, joint=joint, embedder=embedder)
@@ -450,7 +475,7 @@ class RiskClassifier:
                "joint_single_thresholds": self.joint.single_thresholds if self.joint else None,
                "joint_strong": self.joint.strong if self.joint else None,
                "joint_strong_request": self.joint.strong_request if self.joint else None,
-               "meta": self.meta}
+               "word_vocabulary": self.word_vocabulary, "meta": self.meta}
         with tempfile.NamedTemporaryFile("w", dir=directory, suffix=".json", delete=False, encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
         os.replace(fh.name, directory / f"{key}.json")
@@ -472,7 +497,7 @@ class RiskClassifier:
                        head_intercept=arrays["head_intercept"], head_names=doc["head_names"],
                        cat_coef=arrays["cat_coef"], cat_intercept=arrays["cat_intercept"],
                        cat_classes=doc["cat_classes"], thresholds=doc["thresholds"], meta=doc["meta"],
-                       joint=joint, embedder=embedder if joint is not None else None)
+                       joint=joint, embedder=embedder if joint is not None else None, word_vocabulary=doc.get("word_vocabulary"))
 
     @classmethod
     def load_or_train(cls, cache_dir: Path | None, data_paths: Sequence[Path] | None = None,
@@ -519,19 +544,73 @@ def cached_model(cache_dir: Path | None, key: str, what: str, load: Callable[[],
     return model
 
 
-def char_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sparse (columns, values) of the char 1-3-gram TF-IDF vector: exactly what the TfidfVectorizer of
+def char_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
+                ngrams: tuple[int, int] = NGRAMS) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse (columns, values) of the char n-gram TF-IDF vector: exactly what the TfidfVectorizer of
     `train` computes (log tf + 1, idf, l2 norm), by hand because scikit-learn's per-call overhead was
     ~0.4 ms a message."""
     t = preprocess(text)
     # map/Counter instead of a loop with dict updates: 2-3x faster, the same features.
-    grams = [t[i:i + n] for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(t) - n + 1)]
-    counts = Counter(j for j in map(vocabulary.get, grams) if j is not None)
+    grams = [t[i:i + n] for n in range(ngrams[0], ngrams[1] + 1) for i in range(len(t) - n + 1)]
+    return _tfidf(Counter(j for j in map(vocabulary.get, grams) if j is not None), idf)
+
+
+def ngram_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
+                 word_vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The risk classifier's n-gram features: the char block and the word block, each unit norm, each
+    scaled by 1/sqrt(2) (what `train`'s hstack of the two TfidfVectorizers computes). No
+    ``word_vocabulary``: the char block alone, unscaled (a model trained before word n-grams)."""
+    cols, vals = char_vector(text, vocabulary, idf)
+    if not word_vocabulary:
+        return cols, vals
+    words = Counter(j for j in map(word_vocabulary.get, word_ngrams(preprocess(text))) if j is not None)
+    wcols, wvals = _tfidf(words, idf)
+    return np.concatenate([cols, wcols]), np.concatenate([vals, wvals]) * _BLOCK
+
+
+def _tfidf(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     vals = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * idf[cols]
     return cols, vals / np.linalg.norm(vals)
+
+
+_BLOCK = 1.0 / np.sqrt(2.0)  # each of the two unit-norm n-gram blocks, so that together they have norm 1
+_WORD_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:'[a-z]+)?")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Words of a preprocessed text: jieba's words for Chinese runs, Snowball-stemmed words for Latin
+    ones ("pills" and "pill" are one feature), so the classifier sees words as well as characters."""
+    from psycollm.retrieval.lexical import jieba_tokenizer, stemmer
+
+    tokens: list[str] = []
+    latin: list[str] = []
+    for run in _WORD_RUNS.findall(text.replace("’", "'")):
+        if "\u3400" <= run[0] <= "\ufaff":
+            if latin:
+                tokens += _stem(latin, stemmer())
+                latin = []
+            tokens += jieba_tokenizer().lcut(run)
+        else:
+            latin.append(run)
+    if latin:
+        tokens += _stem(latin, stemmer())
+    return tokens
+
+
+def _stem(words: list[str], st: Any) -> list[str]:
+    return st.stemWords(words) if st is not None else words
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Word 1-2 grams of a preprocessed text (the analyzer of the word TfidfVectorizer, and of inference)."""
+    words = word_tokens(text)
+    grams = list(words) if WORD_NGRAMS[0] == 1 else []
+    for n in range(max(2, WORD_NGRAMS[0]), WORD_NGRAMS[1] + 1):
+        grams += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    return grams
 
 
 def _level(p: dict[str, float], th: dict[str, float]) -> str:
@@ -579,6 +658,19 @@ def _embedder_version() -> str:
         return "none"
 
 
+def _tokenizer_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for package in ("jieba", "PyStemmer"):
+        try:
+            out.append(f"{package}=={version(package)}")
+        except PackageNotFoundError:
+            out.append(f"{package}=none")
+    return ",".join(out)
+
+
 def cache_key(data_hash: str, semantic: bool = True) -> str:
-    parts = [CODE_VERSION, data_hash, _sklearn_version(), _embedder_version() if semantic else "char-only"]
+    parts = [CODE_VERSION, data_hash, _sklearn_version(), _embedder_version() if semantic else "char-only",
+             _tokenizer_versions()]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]

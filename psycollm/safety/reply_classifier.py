@@ -42,10 +42,7 @@ import numpy as np
 from psycollm.errors import DatasetInvalid
 from psycollm.safety import lexicon
 from psycollm.safety.classifier import (
-    DENSE_SCALE,
     EMBEDDER,
-    NGRAMS,
-    C,
     _embedder_version,
     _sigmoid,
     _sklearn_version,
@@ -58,6 +55,14 @@ from psycollm.safety.classifier import (
 from psycollm.safety.classifier import load_training_rows as load_jsonl_rows
 
 log = logging.getLogger(__name__)
+
+# Character 1-3 grams, C = 10 and the sentence embedding at weight 0.35, as the risk classifier had
+# them when this classifier was built (session 10) and swept (session 11: weights 0.15, 1.0, 2.0, ~0
+# and C = 3 were worse, C = 30 no better, leaving one reply writer out). Word n-grams, which helped the risk
+# classifier (session 12), have not been tried here.
+NGRAMS = (1, 3)
+C = 10.0
+DENSE_SCALE = 0.35
 
 CODE_VERSION = "reply-clf-v4"  # bump when features, training or lexicon.normalize change
 CATEGORIES = ("method_information", "medication_dosing", "diagnosis_as_fact", "encouraging_harm")
@@ -149,7 +154,7 @@ class ReplyClassifier:
         rows = self._rows[model]
         probs = []
         for k, part in enumerate(parts):
-            cols, vals = char_vector(part, self.vocabulary, self.idf)
+            cols, vals = char_vector(part, self.vocabulary, self.idf, NGRAMS)
             z = vals @ rows[cols] + heads.intercept
             if dense is not None and heads.dense_coef is not None:
                 z = z + heads.dense_coef @ dense[k]

@@ -62,17 +62,36 @@ def test_corrupt_cache_is_rebuilt(tmp_path, classifier) -> None:
 
 
 def test_hand_computed_features_match_scikit_learn(classifier) -> None:
+    """Inference computes the TF-IDF features by hand; they must be exactly what training's two
+    TfidfVectorizers (char n-grams, word n-grams) and their block scaling compute."""
+    from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    rows = load_training_rows()
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True)
-    vec.fit([preprocess(r["text"]) for r in rows])
-    for text in ("I can't sleep before exams.", "我已经攒够了安眠药。"):
-        ref = vec.transform([preprocess(text)]).toarray()[0]
+    from psycollm.safety import classifier as clf_module
+
+    texts = [preprocess(r["text"]) for r in load_training_rows()]
+    vec = TfidfVectorizer(analyzer="char", ngram_range=clf_module.NGRAMS, lowercase=False, sublinear_tf=True,
+                          min_df=clf_module.CHAR_MIN_DF).fit(texts)
+    wvec = TfidfVectorizer(analyzer=clf_module.word_ngrams, sublinear_tf=True, min_df=clf_module.WORD_MIN_DF).fit(texts)
+    assert len(classifier.vocabulary) == len(vec.vocabulary_) and len(classifier.word_vocabulary) == len(wvec.vocabulary_)
+    for text in ("I can't sleep before exams.", "我已经攒够了安眠药。", "took ALL my pills 全部吃了", "zzzz"):
+        t = preprocess(text)
+        ref = (hstack([vec.transform([t]), wvec.transform([t])]) / np.sqrt(2)).toarray()[0]
         cols, vals = classifier._vector(text)
         mine = np.zeros_like(ref)
         mine[cols] = vals
         assert np.allclose(mine, ref)
+
+
+def test_word_ngrams_are_jieba_words_and_stemmed_english() -> None:
+    from psycollm.safety.classifier import word_ngrams
+
+    grams = word_ngrams(preprocess("I have the pills saved up for tonight"))
+    assert {"pill", "save up", "for tonight"} <= set(grams)  # stemmed, with bigrams
+    zh = word_ngrams(preprocess("我把药都攒起来了，今晚就吃"))
+    assert {"今晚", "攒 起来"} <= set(zh)  # jieba's words, not characters
+    assert word_ngrams(preprocess("kms 好累")) == ["kill", "myself", "好", "累", "kill myself", "myself 好", "好 累"]
+    assert word_ngrams("") == []
 
 
 def test_classifier_scores_risk_above_everyday_talk(classifier) -> None:
