@@ -94,7 +94,7 @@ STRONG_TARGET_FPR = 0.002
 # not bring those back to 24 (their recall was not measured).
 NGRAMS = (1, 4)
 CHAR_MIN_DF = 2
-WORD_NGRAMS = (1, 2)
+WORD_NGRAMS: tuple[int, int] | None = (1, 2)  # None: character n-grams alone (for comparisons)
 WORD_MIN_DF = 2
 C = 30.0
 # The sentence embedding's weight against the (also unit-norm) n-gram features in the joint model.
@@ -358,11 +358,16 @@ class RiskClassifier:
         labels = np.array([r["label"] for r in rows])
         vec = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, lowercase=False, sublinear_tf=True,
                               min_df=CHAR_MIN_DF)
-        wvec = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=WORD_MIN_DF)
-        x = (hstack([vec.fit_transform(texts), wvec.fit_transform(texts)]) * _BLOCK).tocsr()
+        wvec = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=WORD_MIN_DF) if WORD_NGRAMS else None
 
-        def ngram_features(preprocessed: list[str]) -> Any:
-            return (hstack([vec.transform(preprocessed), wvec.transform(preprocessed)]) * _BLOCK).tocsr()
+        def ngram_features(preprocessed: list[str], fit: bool = False) -> Any:
+            char = vec.fit_transform(preprocessed) if fit else vec.transform(preprocessed)
+            if wvec is None:
+                return char.tocsr()
+            word = wvec.fit_transform(preprocessed) if fit else wvec.transform(preprocessed)
+            return (hstack([char, word]) * _BLOCK).tocsr()
+
+        x = ngram_features(texts, fit=True)
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
         def model() -> Any:
@@ -451,8 +456,8 @@ class RiskClassifier:
         # Word n-grams take the columns after the char n-grams (one weight matrix, one idf array).
         n_char = len(vec.vocabulary_)
         return cls(vocabulary={k: int(v) for k, v in vec.vocabulary_.items()},
-                   word_vocabulary={k: n_char + int(v) for k, v in wvec.vocabulary_.items()},
-                   idf=np.concatenate([vec.idf_, wvec.idf_]).astype(np.float64),
+                   word_vocabulary={k: n_char + int(v) for k, v in wvec.vocabulary_.items()} if wvec else {},
+                   idf=np.concatenate([vec.idf_, *([wvec.idf_] if wvec else [])]).astype(np.float64),
                    head_coef=head_coef, head_intercept=head_intercept, head_names=list(HEADS),
                    cat_coef=cat_coef, cat_intercept=cat_intercept, cat_classes=cat_classes,
                    thresholds=thresholds, meta=meta, joint=joint, embedder=embedder)

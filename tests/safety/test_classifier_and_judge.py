@@ -327,3 +327,21 @@ def test_a_request_needs_the_strict_joint_threshold(classifier, monkeypatch) -> 
     assert screen_conversation(user(text), classifier).requests
     monkeypatch.setattr(classifier.joint, "strong_request", 1.0)
     assert not screen_conversation(user(text), classifier).requests
+
+
+def test_char_only_features_still_train_and_score(monkeypatch, tmp_path) -> None:
+    """WORD_NGRAMS = None (the comparison in benchmarks/safety_lowo.py-style runs): character n-grams
+    alone, unscaled, saved and reloaded the same. A small real training run, no embedder."""
+    from psycollm.safety import classifier as clf_module
+
+    monkeypatch.setattr(clf_module, "WORD_NGRAMS", None)
+    rows = load_training_rows()[:800]
+    model = RiskClassifier.train(rows)
+    assert model.word_vocabulary == {} and len(model.idf) == len(model.vocabulary)
+    cols, vals = model._vector("I have the pills saved up for tonight")
+    assert cols.max() < len(model.vocabulary) and np.isclose(np.linalg.norm(vals), 1.0)
+    model.meta["cache_key"] = "charonly"
+    model.save(tmp_path)
+    again = RiskClassifier.load(tmp_path, "charonly")
+    text = "I have the pills saved up for tonight"
+    assert again.predict_one(text).heads == pytest.approx(model.predict_one(text).heads)
