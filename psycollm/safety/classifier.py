@@ -555,7 +555,11 @@ def char_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
     """Sparse (columns, values) of the char n-gram TF-IDF vector: exactly what the TfidfVectorizer of
     `train` computes (log tf + 1, idf, l2 norm), by hand because scikit-learn's per-call overhead was
     ~0.4 ms a message."""
-    t = preprocess(text)
+    return _char_tfidf(preprocess(text), vocabulary, idf, ngrams)
+
+
+def _char_tfidf(t: str, vocabulary: dict[str, int], idf: np.ndarray,
+                ngrams: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     # map/Counter instead of a loop with dict updates: 2-3x faster, the same features.
     grams = [t[i:i + n] for n in range(ngrams[0], ngrams[1] + 1) for i in range(len(t) - n + 1)]
     return _tfidf(Counter(j for j in map(vocabulary.get, grams) if j is not None), idf)
@@ -566,10 +570,11 @@ def ngram_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
     """The risk classifier's n-gram features: the char block and the word block, each unit norm, each
     scaled by 1/sqrt(2) (what `train`'s hstack of the two TfidfVectorizers computes). No
     ``word_vocabulary``: the char block alone, unscaled (a model trained before word n-grams)."""
-    cols, vals = char_vector(text, vocabulary, idf)
+    t = preprocess(text)
+    cols, vals = _char_tfidf(t, vocabulary, idf, NGRAMS)
     if not word_vocabulary:
         return cols, vals
-    words = Counter(j for j in map(word_vocabulary.get, word_ngrams(preprocess(text))) if j is not None)
+    words = Counter(j for j in map(word_vocabulary.get, word_ngrams(t)) if j is not None)
     wcols, wvals = _tfidf(words, idf)
     return np.concatenate([cols, wcols]), np.concatenate([vals, wvals]) * _BLOCK
 
