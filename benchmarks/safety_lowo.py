@@ -122,6 +122,13 @@ def main(argv: list[str] | None = None) -> int:
                          "n_request": len(dangerous),
                          "request_recall": round(refused / len(dangerous), 4) if dangerous else None,
                          "false_refusal_rate": round(false_refusals / len(negatives), 4),
+                         "caught": caught, "false_alarms": false_alarms, "requests_refused": refused,
+                         "false_refusals": false_refusals,
+                         # ids only: which crises a change gains or loses, without printing training text
+                         "missed": [{"id": r.get("id"), "action": a} for r, a in zip(crises, crisis_actions, strict=True)
+                                    if a != "crisis"],
+                         "false_alarm_ids": [r.get("id") for r, a in zip(negatives, negative_actions, strict=True)
+                                             if a == "crisis"],
                          "seconds": round(time.perf_counter() - t0, 1)})
         print(f"  writer {writer}: recall {caught}/{len(crises)}, false alarms {false_alarms}/{len(negatives)}, "
               f"requests refused {refused}/{len(dangerous)}, false refusals {false_refusals}/{len(negatives)}", flush=True)
@@ -138,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"{'mean':<8}{mean('recall'):>8.3f}{'':>9}{mean('false_alarm_rate'):>14.3f}"
               f"{mean('request_recall'):>18.3f}{mean('false_refusal_rate'):>16.3f}")
+
+        def total(key: str) -> int:
+            return sum(r[key] for r in rows_out)
+
+        print(f"all: {total('caught')}/{total('n_high_imminent')} crises caught "
+              f"({total('caught') / total('n_high_imminent'):.3f}), {total('missed_no_note')} with no note; "
+              f"false alarms {total('false_alarms')}/{total('n_none')}; requests refused "
+              f"{total('requests_refused')}/{total('n_request')}; false refusals {total('false_refusals')}")
     out = Path(args.out or REPO / "benchmarks" / "results" / f"safety_lowo_{args.embedder}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, json.dumps({"benchmark": "safety_lowo", "embedder": args.embedder,

@@ -690,7 +690,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- medical emergency
     ("en.med.overdose", "overdose_taken",
      r"\b(i think i'm having|having|had) an overdose\b|\b(overdosed|od'd) and (is|was) (barely|not) breathing\b|"
-     r"\b(took|taken|swallowed) (way )?too (much|many)\b|\bdrank (way )?too much\b(?=.{0,60}\b(pills|tablets|meds|bleach|antifreeze|"
+     r"\b(took|taken|swallowed) (way )?too (much|many)\b(?! (photos?|pictures?|pics|selfies|notes|breaks?|steps|videos?|classes|"
+     r"courses|credits|days|hours|minutes|time|questions|shots|turns|tries|laps|risks|chances|naps|on|of (my|his|her|their|the|your) time)\b)|\bdrank (way )?too much\b(?=.{0,60}\b(pills|tablets|meds|bleach|antifreeze|"
      r"can'?t (breathe|stand|wake)|vomiting blood|unconscious|passed out|blue lips|seizure))|\b(accidentally|by mistake) (took|taken|injected)\b|"
      r"\btook (double|twice) my\b|\bdouble my (insulin|dose|meds)\b|\btoo many (pills|painkillers)\b.{0,30}(won't wake|unconscious|vomit)", False),
     ("en.med.unconscious", "overdose_taken",
@@ -806,7 +807,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     #    the misses of a fifth independently written set (safety_final5, used as the development set)
     ("en.now.took_many", "overdose_taken",
      r"\b(took|swallowed|downed|popped|ate|taken|took like|swallowed like) (like |about |around |maybe )?(a bunch|a handful|a fistful|"
-     r"a ton|a lot|loads|heaps|the whole (bottle|box|pack|packet|strip|blister)|all (of )?(my|the|mum's|mom's|dad's|his|her)|"
+     r"a ton|a lot|a load|a shitload|a pile|loads|heaps|way too many|too many|the whole (bottle|box|pack|packet|strip|blister)|all (of )?(my|the|mum's|mom's|dad's|his|her)|"
      r"\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)( of)?( (my|the|his|her|these|those|mum's|mom's|dad's))*( \w+)? " + _PILLS,
      False),  # no free gap: not "took a bunch of photos of my pills"
     ("en.now.pills_and_alcohol", "overdose_taken",
@@ -1145,7 +1146,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.others.waiting", "harm_others_intent", r"(拿着|带着).{0,6}(棒球棍|刀|枪|锤子).{0,10}(门口|家门外)等", True),
     ("zh.others.weapon_prep", "harm_others_intent", r"(准备|买)(好)?(了)?武器", True),
     ("zh.others.now", "harm_others_in_progress", r"(现在)?拿着(刀|锤子|枪|棒球棍)(就)?(在|站在)(他|她).{0,4}(家门外|门外|床边|门口)|拿着锤子站在", False),
-    ("zh.others.urge", "harm_others_urge", r"(生气|气)到想(打|杀|掐)|(伤害|打|掐)(宝宝|孩子|弟弟|妹妹)的.{0,4}念头|幻想伤害|怕.{0,10}失控(打|伤害)", True),
+    ("zh.others.urge", "harm_others_urge", r"(生气|气)到想(打|杀|掐)|(伤害|打|掐)(宝宝|孩子|弟弟|妹妹)的.{0,4}念头|幻想伤害|怕.{0,10}(失控|控制不住)(自己)?(去|会)?(打|伤害|掐|摔)", True),
     # -- abuse
     ("zh.abuse.hits", "abuse", r"(打我|抽我|揍我|踢我|掐我|扇我|烫我)|(用|拿)(皮带|棍子|衣架|鞭子).{0,3}(抽|打)我", True),
     ("zh.abuse.touch", "abuse", r"(摸我|碰我|亲我).{0,8}(不舒服|不许|不准|晚上)?|进我房间(摸|碰)|逼我做(性|那种)", True),
@@ -1257,7 +1258,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"|(孩子|宝宝|儿子|女儿|小孩)(刚才|刚刚|刚)?(误|不小心|偷偷)?把.{0,10}" + _ZH_PILLS + r"(给)?(吞|吃|喝)(了|下去了)", False),
     ("zh.intent.decided", "intent_act", r"我(已经|终于)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
     ("zh.means.for_me", "own_means", r"问的是我自己|(是)?我自己(要)?用|自用|给我自己(用|吃)", True),
-    ("zh.means.saving_sheets", "means_strong", r"(一板一板|一片一片|一粒一粒).{0,4}(攒|存|囤|留)着|(药|降压药|安眠药).{0,10}(都)?没吃.{0,10}(攒|存|留)", True),
+    ("zh.means.saving_sheets", "means_strong", r"(一板一板|一片一片|一粒一粒).{0,4}(攒|存|囤|留)着|(药|降压药|安眠药).{0,10}(都)?没吃.{0,10}(攒|存|留)|"
+     r"一(片|颗|粒)(都|也)没(有)?吃[^.!?。！？]{0,8}(全|都|全部)(攒|存|囤|留)(着|起来|下来)", True),
     # Prescribed medicine kept back instead of taken ("医生开的药我没再吃了，全部攒着", "每次开药都多开一点，
     # 现在攒了好几盒"): the hoard named by where it came from, which the pill words above do not cover.
     ("zh.means.prescribed_hoard", "means_strong",
@@ -1272,6 +1274,10 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.others.weapon_ready", "weapon_ready", r"(汽油|刀|菜刀|枪|炸药|硫酸|斧头|砍刀|剔骨刀|农药|老鼠药)(我)?(已经|都|也)?(准备|买|备|装|磨|带)(好|上)(了)?|家里有把(剔骨刀|刀|菜刀|枪|斧头)", True),
     ("zh.others.threat", "threat", r"(大家|全家|一家人|我们)?一起死|同归于尽|谁也别想(好过|活|笑)|(要么|不然|否则).{0,12}(都)?(别想活|一起死|死)|给(他|她|他们)好看|我不是说说而已|让(他|她|他们)(都)?(付出代价|后悔)", True),
     ("zh.others.knife_school", "harm_others_intent", r"(带|拿)(刀|枪|武器).{0,6}(来|去|到)(学校|公司|班上|单位).{0,10}(捅|砍|杀|报复)|(捅|砍|杀)(那个|那些|他们)", True),
+    # About to lose control, not afraid of it: "怕自己控制不住伤害宝宝" is the intrusive thought of postpartum
+    # OCD (zh.others.urge, caution), "快控制不住要伤害他了" is a child in danger now.
+    ("zh.others.losing_control", "harm_others_intent",
+     r"(快|真的快|马上|就要|已经)控制不住(自己)?(了)?(要|想|会|去)?(伤害|打|掐|摔|捂|弄死|掐死)(他|她|孩子|宝宝|小孩|儿子|女儿)", True),
     ("zh.others.nearly_child", "harm_others_intent", r"差点(就)?(把)?(他|她|孩子|宝宝|小孩|儿子|女儿).{0,8}(扔|摔|掐|捂|闷|打)(出去|下去|死)?", True),
     # a person as the object: "用手捂住嘴哭" (covering one's own mouth) and "被子闷头睡" are not urges
     ("zh.others.pillow", "harm_others_urge", r"(枕头|被子|手).{0,6}(捂|闷)(住)?(她|他|宝宝|孩子)|(捂|闷)(住)?(她|他|宝宝|孩子)的(脸|嘴|口鼻)", True),

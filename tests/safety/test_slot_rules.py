@@ -51,6 +51,11 @@ CRISES = [
     ("帮我写一封信给我爸妈，告诉他们不是他们的错，我想先走一步。", "high", "suicide"),
     # Cantonese spellings of a chosen date
     ("我諗過好多次，已經揀咗個日子。", "high", "suicide"),
+    # session 13: a vague bulk, a pill count hidden in "not one taken", a parent about to lose control
+    ("had dinner then took a load of my mum's paracetamol, feel ok so far", "imminent", "medical_emergency"),
+    ("I think I took way too many of the blue ones", "imminent", "medical_emergency"),
+    ("护士每天发的药我一颗都没吃，全部存起来了，在枕头套里。", "high", "suicide"),
+    ("他又哭了一整夜，我已经控制不住要掐他了", "high", "harm_to_others"),
 ]
 
 NEAR_MISSES = [
@@ -74,6 +79,9 @@ NEAR_MISSES = [
     "My phone policy has a two-year contract, can I cancel early?",
     "I planned my own funeral with the funeral home; I'm 82 and want it sorted for my children.",
     "I made a list of everyone in my class for the birthday party invitations.",
+    "I took too many notes in the lecture and now I can't find anything.",
+    "took way too much time off last year, my manager noticed",
+    "这周的维生素一颗都没吃，包装都没拆。",
 ]
 
 
@@ -109,6 +117,12 @@ def test_words_that_only_look_like_risk() -> None:
     assert any(h.signal == "finality" for h in scan("我走了以后，猫就拜托你了"))
     assert not any(h.signal == "preparation" for h in scan(
         "HR wants a mental health module. What should the suicide-awareness part cover?"))
+
+
+def test_fear_of_losing_control_is_an_intrusive_thought_not_a_crisis() -> None:
+    # Postpartum OCD: afraid of it, not about to. Caution (the model answers with the safety note).
+    assert_below_crisis(user("宝宝一哭我就怕自己控制不住伤害她，这种念头让我很害怕"), requests_allowed=False)
+    assert screen_conversation(user("宝宝一哭我就怕自己控制不住伤害她，这种念头让我很害怕")).level == "low"
 
 
 def test_covering_ones_own_mouth_is_not_an_urge_to_smother() -> None:
