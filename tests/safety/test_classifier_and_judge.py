@@ -58,7 +58,10 @@ def test_corrupt_cache_is_rebuilt(tmp_path, classifier) -> None:
     key = model.meta["cache_key"]
     (tmp_path / f"{key}.npz").write_bytes(b"not an npz")
     rebuilt = RiskClassifier.load_or_train(tmp_path)
-    assert rebuilt.thresholds == model.thresholds
+    assert rebuilt.meta["n_train"] == model.meta["n_train"]
+    # liblinear's dual solver visits the rows in a random order, so a retrained threshold can move in
+    # the fourth decimal (0.7128 vs 0.7129 seen); anything more would be a different model.
+    assert rebuilt.thresholds == pytest.approx(model.thresholds, abs=1e-3)
 
 
 def test_hand_computed_features_match_scikit_learn(classifier) -> None:
