@@ -674,7 +674,16 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(he|she|they|dad|father|mom|mum|mother|stepdad|stepfather|stepmom|stepmum|uncle|aunt|brother|sister|boyfriend|girlfriend|"
      r"husband|wife|partner|teacher|coach|grandpa|grandma|carer|caregiver)( really| always| still| sometimes| often)? hurts me\b", True),
     ("en.abuse.belt", "abuse", r"\b(hits?|beats?) me with (a |his |her )?(belt|stick|cane|hanger|wire)\b", True),
-    ("en.abuse.touches", "abuse", r"\b(touches|touched|touching) me\b|\bcomes into my room at night\b", True),
+    ("en.abuse.touches", "abuse", r"\b(touches|touched|touching) me\b", True),
+    ("en.abuse.night_room", "abuse", r"\bcomes into my room at night\b", True),
+    # Told by someone else: an adult touching a child "in ways that aren't okay", or a man who is not the
+    # child's parent coming into her room at night.
+    ("en.abuse.touches_child", "abuse",
+     r"\btouch\w* (my|her|his|their|the) (little |younger |baby |kid |\d+ ?(yo|year old) )?(sister|brother|daughter|son|niece|nephew|"
+     r"granddaughter|grandson|student|pupil|girl|boy|kid|child)\b.{0,20}\b(inappropriately|in ways? that (aren'?t|are not|isn'?t|wasn'?t) "
+     r"(ok|okay|right|appropriate)|where (she|he) (doesn'?t|does not) want)|"
+     r"\b(step ?dad|stepfather|(mum|mom|mother)'?s (new )?(boyfriend|partner)|uncle|cousin)\b.{0,30}\b(comes?|came|goes|sneaks?|snuck|creeps?) "
+     r"into (her|his) (bed)?room (at night|when (she|he)'?s (asleep|in bed))", True),
     ("en.abuse.sexual", "abuse",
      r"\b(forces?|forced|makes|made) me (to )?(do )?(sexual|sex)|\bsends? me (sexual|nude|naked)\b|\bsexual(ly)? abus\w*", True),
     ("en.abuse.locks", "abuse", r"\blocks? me (in|out)\b.{0,40}(without food|basement|for days)?|\bdon't feed me\b|\bwithout food\b", True),
@@ -1124,11 +1133,11 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- self-harm
     # Not an urge or a fear ("想要伤害自己", "害怕自己会做出伤害自己的行为"), not "规划自己".
     ("zh.sh.cut", "self_harm_act", r"(?<!想)(?<!要)(?<!出)(?<!能)(?<!规)(?<!计)(?<!策)(?<!筹)(?<!谋)(?<!刻)(割|划|划伤|割伤|烫|烧|(?<!会)伤害|抓伤|打)(了)?(自己|手臂|手腕|胳膊|大腿|手)|割手|用(打火机|烟头|刀).{0,6}(烫|割|划)", True),
-    ("zh.sh.cut_times", "self_harm_act", r"(割|划)了.{0,4}次(手|自己|手臂|手腕)?", True),
+    ("zh.sh.cut_times", "self_harm_act", r"(割|划)了[^,，。.!?！？]{0,4}次(手|自己|手臂|手腕)?", True),
     # "我今晚又割了，" with no object: "cut again" told with a time or a relapse word and ending the
     # clause (or followed by a count of cuts). Not "又被割韭菜了", "划了一遍重点", "割了一茬麦子".
     ("zh.sh.cut_again", "self_harm_act",
-     r"(?<!被)(忍不住|没忍住|又|今晚|昨晚|刚才|刚刚)(又)?(偷偷)?(割|划)了(?=[，。,.!！？?…~ ]|$|一下|几下|好几|[\d一两三四五六七八九十几]+(刀|道|下|次))", True),
+     r"(?<!被)(忍不住|没忍住|又|今晚|昨晚|刚才|刚刚|第[\d一两三四五六七八九十几]+次|又(去|跑去|躲(在|进)?)(厕所|卫生间|洗手间|浴室|房间|宿舍|楼梯间))(又)?(偷偷)?(割|划)了(?=[，。,.!！？?…~ ]|$|越来越|一下(?!午)|几下|好几|[\d一两三四五六七八九十几]+(刀|道|下|次))", True),
     ("zh.sh.self_harm", "self_harm_act", r"(开始|又|一直在?|还在|复发.{0,4})(自残|自伤)|自残(了|过后)?.{0,4}(越来越|每天|又)|就自残", True),
     ("zh.sh.head_wall", "self_harm_act", r"(?<!想)(?<!想拿头)(?<!想用头)(用头)?撞墙.{0,6}(流血|出血)?|把皮肤抓(到|得)(流血|出血)|捶墙", True),
     ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
@@ -1231,11 +1240,14 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.now.lying_wait", "in_progress", r"(躺着|在这)等(死|着|结束)|现在(好|很)?(困|想睡).{0,6}(不要|别)(找|叫)", False),
     ("zh.now.over_rail", "in_progress", r"(翻|爬)(过|出)(了)?(栏杆|护栏|窗户|阳台)|(在|站在|坐在)(楼顶|天台|顶楼|桥上|窗台)(上|边)?[,，。]?(了|呢)?$", False),
     ("zh.now.charcoal_lit", "in_progress", r"(炭|炭盆|炭火)(已经)?(点|烧)(着|上|起来)了|车窗(都)?(关|封)(死|好|紧)", False),
-    ("zh.sh.nightly", "self_harm_act", r"(每天|每晚|天天)(晚上)?都?(要)?(划|割|割手|划手)|没地方(下刀|划|割)|(每天都有|又多了)新的(伤|口子)|自己(划|割)的", True),
+    ("zh.sh.nightly", "self_harm_act", r"(每天|每晚|天天)(晚上)?都?(要|在)?(划|割|割手|划手)(?!水|船|算|拳|重点|线|卡|分|掉|过|开)|没地方(下刀|划|割)|(每天都有|又多了)新的(伤|口子)|自己(划|割)的", True),
     ("zh.others.bought_knife", "harm_others_intent", r"(买|准备)(好|了)(了)?(刀|菜刀|匕首|枪|汽油).{0,12}(等他|等她|等着他|找他|找她|校门口|门口|放学)", True),
     ("zh.others.poison_cup", "harm_others_intent", r"(放|倒|下)(进|到|在)?(他|她|他们)?的?(水杯|杯子|饭|碗|水)里", True),
     ("zh.others.fight", "harm_others_intent", r"(就)?(跟|和)(他|她|他们)拼了|菜刀.{0,6}(枕头|床)(底下|下面)|先下手为强", True),
     ("zh.abuse.step_room", "abuse", r"(继父|爸爸|父亲|叔叔|舅舅|哥哥|老师|教练).{0,8}(晚上)?(总|经常|老是)?(进|来)我(的)?房间|(让|叫)我(别|不要)告诉(妈妈|我妈|别人|任何人)", True),
+    # Told by a teacher, sibling or neighbour: a man who is not the child's parent comes into her room at night.
+    ("zh.abuse.night_room", "abuse",
+     r"(男朋友|男友|继父|后爸|叔叔|舅舅|姑父|姨父|表哥|堂哥|姐夫).{0,8}(晚上|半夜|夜里)(总|经常|老是|会|都)?(偷偷)?(进|钻进|溜进|摸进|来)(她|他|我)(的)?(房间|被窝|床上)", True),
     ("zh.abuse.dv_now", "abuse", r"(又|在)(打|砸|摔).{0,4}(我妈|妈妈|我|门|东西).{0,8}(现在|还在)|(现在|还)在砸门|喝醉了(又)?打", True),
     ("zh.psy.hints", "psychosis", r"(电视|广播|手机|主持人|邻居).{0,8}(在|一直)?(暗示|指示|命令)我|(窃听器|监控|摄像头).{0,12}(害我|监视我)|(他们|邻居)要害我", True),
     ("zh.psy.no_sleep_days", "psychosis", r"([三四五六七八九十几\d])(天|夜)(没|没有|不)(睡|合眼).{0,12}(不困|精神|伟大|发明|救世|取出|全部)", True),
@@ -1381,6 +1393,11 @@ _EN_ACCIDENT = (r"\b((cat|kitten|dog|puppy|rabbit|hamster|parrot) (scratched|bit
 _FICTION = (r"\bi'?m writing (a|my) ([\w-]+ ){0,2}(novel|story|screenplay|script|book|fanfic|play) (where|in which|about|whose)\b|"
             r"在写(一个|一部|一篇)?.{0,12}(小说|短篇|剧本|故事).{0,20}(主角|角色|人物)|在写.{0,6}(主角|角色|人物)")
 BENIGN_CONTEXT: dict[str, str] = {
+    # session 14: a cut with no object, or a child or pet at night, told for an ordinary reason
+    "zh.sh.cut_times": r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉",
+    "zh.sh.cut_again": r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉",
+    "en.abuse.night_room": r"\b(toddler|baby|kids?|son|daughter|[2-9] ?(yo|year old)|cat|kitten|dog|puppy|nightmares?|"
+                           r"scared of the dark|wet the bed|sleepwalk\w*|to check on)\b",
     "zh.means.charcoal_bought": _ZH_BBQ,
     # session 9 (test_in_progress_rules.py): the same situations, told for an ordinary reason
     "zh.now.took_count": _ZH_PATIENT,
