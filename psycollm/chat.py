@@ -95,10 +95,10 @@ class TurnSink(Protocol):
 class SafetyNotice:
     """What the UI shows as a banner when the safety layer intervened."""
 
-    kind: str  # "crisis" | "refused" | "caution" | "replaced" | "failure"
+    kind: str  # "crisis" | "refused" | "caution" | "support" | "replaced" | "failure"
     level: str
     categories: list[str] = field(default_factory=list)
-    resources: str = ""  # caution: one fixed line with the crisis line, shown under the reply
+    resources: str = ""  # caution, support: one fixed line with the crisis line, shown under the reply
 
 
 @dataclass
@@ -270,10 +270,11 @@ class Counselor:
         model = self.model_name
 
         def record(reply: str, status: str, *, sources: Sequence[Source] = (), iv: InputVerdict | None = None,
-                   ov: OutputVerdict | None = None, raw: str | None = None, error: str | None = None) -> None:
+                   ov: OutputVerdict | None = None, raw: str | None = None, error: str | None = None,
+                   by: str = model) -> None:
             if self.sink is None:
                 return
-            rec = TurnRecord(turn_id=turn_id, session_id=session_id, user_text=text, reply=reply, model=model,
+            rec = TurnRecord(turn_id=turn_id, session_id=session_id, user_text=text, reply=reply, model=by,
                              status=status, lang=lang, sources=list(sources),
                              input_verdict=iv.to_dict() if iv else None,
                              output_verdict=ov.to_dict() if ov else None, raw_reply=raw if raw is not None else reply,
@@ -290,12 +291,13 @@ class Counselor:
             status = "crisis" if verdict.action == Action.CRISIS else "refused"
             kind = "failure" if verdict.failed else status
             notice = SafetyNotice(kind=kind, level=str(verdict.level), categories=list(verdict.categories))
-            record(reply, status, iv=verdict, error="safety screen failed" if verdict.failed else None)
+            # Stored as answered by the safety layer, as shown: the model was not asked.
+            record(reply, status, iv=verdict, error="safety screen failed" if verdict.failed else None, by="safety")
             yield TurnEvent(reply, done=True, model="safety", notice=notice, status=status, turn_id=turn_id)
             return
         notice = None
-        if verdict is not None and verdict.action == Action.CAUTION:
-            notice = SafetyNotice(kind="caution", level=str(verdict.level), categories=list(verdict.categories),
+        if verdict is not None and verdict.action in (Action.CAUTION, Action.SUPPORT):
+            notice = SafetyNotice(kind=str(verdict.action), level=str(verdict.level), categories=list(verdict.categories),
                                   resources=verdict.resources or "")
 
         # 2. Retrieval: evidence is optional; a broken index degrades to no evidence, loudly in the log.

@@ -98,6 +98,11 @@ class SafetySettings:
     caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "
                                  "line under the model's reply, once per conversation. Most crises the screen "
                                  "misses land at caution, so this puts the number in front of them anyway.")
+    after_crisis: str = _f("support", "After a crisis reply, a turn whose own message brings no new high risk: "
+                           "support (the model answers under a crisis-support note, with the crisis line "
+                           "under every reply; the conversation stays at high risk) or fixed (the short "
+                           "fixed crisis reply again, every turn). Danger in progress (imminent) always gets "
+                           "the fixed reply.")
 
 
 @dataclass

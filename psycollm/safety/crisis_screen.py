@@ -290,6 +290,11 @@ def _is_risk_question(text: str) -> bool:
                if p.signal == "risk_question")
 
 
+def is_risk_question(text: str) -> bool:
+    """Did this assistant turn ask about suicide or self-harm?"""
+    return _is_risk_question(text)
+
+
 def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, str], set[str], list[str],
                                                               list[MessageRisk]]:
     """Level, category->level, requests, reasons and per-message results, from the lexicon alone."""

@@ -8,8 +8,9 @@
 Actions: high/imminent risk -> CRISIS (fixed, warm, localized reply with crisis resources; the model is
 not asked); a dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) -> REFUSE
 with a redirect; low risk -> CAUTION (the model answers with a safety addendum to its system prompt, and
-`resources` holds one fixed line with the crisis line to show under the reply);
-otherwise ALLOW. Every verdict carries each layer's contribution (`layers`) for the clinicians' log.
+`resources` holds one fixed line with the crisis line to show under the reply); after a crisis reply, a
+message that brings no new high risk -> SUPPORT (`safety.after_crisis`: the model answers under a
+crisis-support addendum, the crisis line under every reply); otherwise ALLOW. Every verdict carries each layer's contribution (`layers`) for the clinicians' log.
 
 Fail closed: any exception inside a screen returns the `fail_closed` verdict (crisis resources, marked
 `failed`), so the user is never left without help; `psycollm.chat.Counselor` adds the timeout.
@@ -18,14 +19,21 @@ Fail closed: any exception inside a screen returns the `fail_closed` verdict (cr
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from psycollm.backends.base import ChatBackend, Message
 from psycollm.config import Settings
 from psycollm.errors import ConfigError
-from psycollm.safety import replies
-from psycollm.safety.crisis_screen import LearnedLayer, lexicon_layer, screen_conversation
+from psycollm.safety import lexicon, replies
+from psycollm.safety.crisis_screen import (
+    RANK,
+    LearnedLayer,
+    is_risk_question,
+    lexicon_layer,
+    screen_conversation,
+)
 from psycollm.safety.output_screen import Problem, SentenceBuffer, check_reply, replacement_text
 from psycollm.safety.resources import DEFAULT_LOCALE_FOR_LANG, resolve_locale
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
@@ -34,15 +42,25 @@ log = logging.getLogger(__name__)
 
 JUDGES = ("classifier", "llm", "none")
 ESCALATIONS = ("agreement", "joint")
+AFTER_CRISIS = ("support", "fixed")
+# An assistant turn asking whether the person is safe now, and an answer that says no or is unsure (both
+# on lexicon.normalize'd text). Written for the crisis-support turns, whose note asks the model to ask.
+SAFETY_QUESTION = re.compile(r"\b(are|do) you (feel(ing)? )?safe\b|\bkeep (yourself )?safe\b|(现在|此刻|今晚)?(是否|还)?安全(吗|么|嘛|不)|安不安全")
+UNSAFE_ANSWER = re.compile(r"^\W*(no|nope|nah|not (really|sure|safe|at all|very)|i'?m not|idk|i don'?t know|don'?t know|"
+                           r"i can'?t|barely|hardly)\b|^\W*(不|没有?|不太|不知道|说不好|不确定|不好说|难说|不算)|"
+                           r"不安全|不太安全|not safe|unsafe")
 
 
 class Guard:
     """Implements `psycollm.safety.types.SafetyGuard`."""
 
     def __init__(self, locale: str = "auto", learned: LearnedLayer | None = None,
-                 caution_resources: bool = True, reply_classifier: Any = None) -> None:
+                 caution_resources: bool = True, reply_classifier: Any = None, after_crisis: str = "support") -> None:
         resolve_locale(locale, "en")  # a misconfigured locale is reported at start-up, not mid-crisis
+        if after_crisis not in AFTER_CRISIS:
+            raise ConfigError(f"safety.after_crisis '{after_crisis}' is unknown; use one of {', '.join(AFTER_CRISIS)}.")
         self.locale = locale
+        self.after_crisis = after_crisis
         self.learned = learned
         self.caution_resources = caution_resources
         # `ReplyClassifier` (or anything with `check(reply) -> list[Problem]`): the output screen's
@@ -61,6 +79,9 @@ class Guard:
         if settings.safety.escalation.strip().lower() not in ESCALATIONS:
             raise ConfigError(f"safety.escalation '{settings.safety.escalation}' is unknown; "
                               f"use one of {', '.join(ESCALATIONS)}.")
+        if settings.safety.after_crisis.strip().lower() not in AFTER_CRISIS:
+            raise ConfigError(f"safety.after_crisis '{settings.safety.after_crisis}' is unknown; "
+                              f"use one of {', '.join(AFTER_CRISIS)}.")
 
     @classmethod
     def from_settings(cls, settings: Settings, backend: ChatBackend | None = None) -> Guard:
@@ -85,7 +106,7 @@ class Guard:
             except Exception:  # the patterns still check every reply
                 log.exception("safety: the reply classifier could not be loaded; the output screen uses its patterns alone")
         return cls(locale=settings.safety.locale, learned=learned, caution_resources=settings.safety.caution_resources,
-                   reply_classifier=reply_classifier)
+                   reply_classifier=reply_classifier, after_crisis=settings.safety.after_crisis.strip().lower())
 
     def _locale(self, lang: str) -> str:
         try:
@@ -108,6 +129,13 @@ class Guard:
         categories = list(dict.fromkeys([*result.categories, *result.requests]))
         layers: dict[str, Any] = {**result.layers, "locale": locale}
         if level in (RiskLevel.HIGH, RiskLevel.IMMINENT):
+            if not result.requests and self._support_turn(messages, level):
+                log.warning("safety: crisis support turn (level=%s, categories=%s)", level, categories)
+                return InputVerdict(level, Action.SUPPORT, categories,
+                                    [*result.reasons, "after a crisis reply: the latest message alone is below high risk"],
+                                    system_addendum=replies.support_addendum(lang, locale, result.categories),
+                                    resources=replies.caution_resources(lang, locale, result.categories or ["suicide"]),
+                                    layers={**layers, "after_crisis": "support"})
             prev = next((m["content"] for m in reversed(messages[:-1]) if m.get("role") == "assistant"), "")
             reply = replies.crisis_reply(lang, locale, str(level), result.categories,
                                          repeat=replies.is_crisis_reply(prev))
@@ -125,6 +153,35 @@ class Guard:
                                 layers=layers)
         return InputVerdict(level, Action.ALLOW, categories, result.reasons, layers=layers)
 
+    def _support_turn(self, messages: Sequence[Message], level: RiskLevel) -> bool:
+        """`after_crisis = support`: the person was already given a crisis reply in this conversation,
+        the danger is not in progress, and their latest message on its own (screened alone, by every
+        layer) brings no high risk. Then the model answers, as a crisis-support companion, instead of
+        the same fixed text turn after turn, which reads as being brushed off (and locks a person the
+        screen misread out of the conversation). New high risk, or imminent risk anywhere, gets the
+        fixed reply again."""
+        if self.after_crisis != "support" or level != RiskLevel.HIGH or not messages:
+            return False
+        if not any(m.get("role") == "assistant" and replies.is_crisis_reply(str(m.get("content", "")))
+                   for m in messages[:-1]):
+            return False
+        latest = messages[-1]
+        if latest.get("role") != "user":
+            return False
+        prev = next((m for m in reversed(messages[:-1]) if m.get("role") == "assistant"), None)
+        question = str(prev.get("content", "")) if prev is not None else ""
+        answer = lexicon.normalize(str(latest.get("content", "")))
+        # After a crisis, "no" to "are you safe right now?" and "yes" to "are you thinking of killing
+        # yourself?" are new high risk (in a first conversation the screen reads the second as low).
+        if SAFETY_QUESTION.search(lexicon.normalize(question)) and UNSAFE_ANSWER.search(answer):
+            return False
+        after_reply = prev is None or replies.is_crisis_reply(question)  # the fixed reply asks nothing
+        alone = screen_conversation([latest] if after_reply else [prev, latest], self.learned)  # type: ignore[list-item]
+        if not after_reply and is_risk_question(question) and any(
+                h.signal == "affirmative" for h in lexicon.scan(answer)):
+            return False
+        return RANK[alone.level] < RANK["high"] and not alone.requests
+
     # -- output ---------------------------------------------------------------------------------
     def check_reply(self, reply: str) -> list[Problem]:
         """Every unsafe statement in a reply: the patterns, and the reply classifier where they find none."""
@@ -140,7 +197,9 @@ class Guard:
                 return OutputVerdict(ok=True, text=reply)
             text = replacement_text(lang)
             level, _, _, _, _ = lexicon_layer(messages)
-            if level != "none":  # the conversation carried risk: the replacement carries the resources
+            crisis_before = any(m.get("role") == "assistant" and replies.is_crisis_reply(str(m.get("content", "")))
+                                for m in messages)
+            if level != "none" or crisis_before:  # the conversation carried risk: the replacement carries the resources
                 text += "\n\n" + replies.crisis_reply(lang, self._locale(lang), "high", ["suicide"], repeat=True)
             categories = list(dict.fromkeys(p.category for p in problems))
             log.warning("safety: replaced a model reply (%s)", ", ".join(categories))

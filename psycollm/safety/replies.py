@@ -129,6 +129,22 @@ _ADDENDUM = {
           "professional help, and mention crisis lines if it fits: {lines}.",
 }
 
+# After a crisis reply (`safety.after_crisis = support`): the person keeps talking, and the model answers,
+# but as someone staying with a person at risk. What it asks for follows the usual crisis-line practice:
+# stay, ask about safety now, one small next step; never means, doses or a promise of secrecy.
+_SUPPORT_ADDENDUM = {
+    "zh": "【危机支持】对方在这段对话中早些时候说出了危及安全的情况（{cats}），已经看到了危机求助热线。请温和、平静地"
+          "陪着对方，回应对方此刻说的话；温和地问对方现在是否安全，是否已经联系、或能够联系热线或一位信任的人；"
+          "和对方一起想一个很小的下一步（找人陪着、把危险物品放远、拨打热线）。不提供任何伤害方式、药物剂量或诊断，"
+          "不承诺保密，不争辩、不说教。热线：{lines}。",
+    "en": "[Crisis support] Earlier in this conversation the person said something that puts their safety at risk "
+          "({cats}) and was shown crisis lines. Stay with them, warmly and calmly, and respond to what they say now; "
+          "gently ask whether they are safe right now and whether they have reached, or can reach, a crisis line or "
+          "someone they trust; help with one small next step (having someone with them, putting means out of reach, "
+          "calling a line). Never give methods, medication doses or diagnoses, never promise secrecy, and do not "
+          "argue or lecture. Lines: {lines}.",
+}
+
 _CATEGORY_ORDER = ("medical_emergency", "suicide", "self_harm", "harm_to_others", "abuse", "psychosis_mania")
 
 
@@ -174,6 +190,14 @@ def caution_addendum(lang: str, locale: str, categories: Sequence[str]) -> str:
     lang = _lang(lang)
     lines = ", ".join(f"{r.name} {r.number}" for r in resources_for(locale, categories)[:3])
     return _ADDENDUM[lang].format(cats=", ".join(categories) or "distress", lines=lines)
+
+
+def support_addendum(lang: str, locale: str, categories: Sequence[str]) -> str:
+    """The system-prompt addition for a turn after a crisis reply (`Action.SUPPORT`)."""
+    lang = _lang(lang)
+    cats = [c for c in _CATEGORY_ORDER if c in categories] or ["suicide"]
+    lines = ", ".join(f"{r.name} {r.number}" for r in resources_for(locale, cats)[:3])
+    return _SUPPORT_ADDENDUM[lang].format(cats=", ".join(cats), lines=lines)
 
 
 _CAUTION_LINE = {

@@ -29,6 +29,10 @@ class Action(StrEnum):
     CAUTION = "caution"  # the model answers with a safety-aware system prompt addition
     CRISIS = "crisis"  # fixed, localized crisis reply; the model is not asked
     REFUSE = "refuse"  # dangerous request: fixed refusal with a helpful redirect; the model is not asked
+    # After a crisis reply, a turn that brings no new high risk: the model answers under a crisis-support
+    # system note, the crisis line is shown under the reply, the turn is logged at the conversation's
+    # level (`safety.after_crisis`).
+    SUPPORT = "support"
 
 
 @dataclass
@@ -38,8 +42,8 @@ class InputVerdict:
     categories: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     reply: str | None = None  # set for CRISIS and REFUSE
-    system_addendum: str | None = None  # set for CAUTION
-    resources: str | None = None  # CAUTION: one fixed line with the crisis line, shown under the reply
+    system_addendum: str | None = None  # set for CAUTION and SUPPORT
+    resources: str | None = None  # CAUTION, SUPPORT: one fixed line with the crisis line, shown under the reply
     layers: dict[str, Any] = field(default_factory=dict)  # each layer's contribution
     failed: bool = False  # True when produced by the fail-closed path
 

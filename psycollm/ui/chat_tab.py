@@ -307,7 +307,7 @@ def _notice_from_events(events: list[dict[str, Any]], status: str, resources: st
         return None
     e = events[-1]
     kind = "failure" if e.get("failed") else {"crisis": "crisis", "refuse": "refused", "caution": "caution",
-                                              "replaced": "replaced"}.get(e.get("action", ""), "caution")
+                                              "support": "support", "replaced": "replaced"}.get(e.get("action", ""), "caution")
     return {"kind": kind, "level": e.get("level", ""), "categories": list(e.get("categories", [])),
             "resources": resources}
 
@@ -343,8 +343,10 @@ def render(state: ChatState, lang: str | None = None) -> list[dict[str, Any]]:
             reply = (reply + "\n\n" if reply else "") + t(lang, "error_reply", error=escape(turn.error or ""))
         # The crisis-line line of a caution turn, once per conversation (again only if it changes):
         # caution carries over to every later turn, and the same line under every reply reads as noise.
+        # After a crisis reply (support turns) it stays under every reply.
         line = (turn.notice or {}).get("resources") or ""
-        if line and line not in lines_shown and turn.status != "streaming":
+        support = (turn.notice or {}).get("kind") == "support"
+        if line and (support or line not in lines_shown) and turn.status != "streaming":
             lines_shown.add(line)
             reply += "\n\n*" + escape(line) + "*"
         if turn.model and turn.status != "streaming":

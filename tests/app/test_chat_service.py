@@ -124,6 +124,35 @@ def test_a_caution_turn_shows_the_crisis_line_under_the_reply_and_after_reloadin
     assert render(reopened, "en") == render(state, "en")
 
 
+class SupportGuard(ToyGuard):
+    """The toy guard, plus a crisis-support turn (after a crisis reply) on the word 'still'."""
+
+    def screen_input(self, messages, lang):
+        if "still" in messages[-1]["content"]:
+            return InputVerdict(RiskLevel.HIGH, Action.SUPPORT, ["suicide"], system_addendum="stay with them",
+                                resources="Lines: 988, any time.")
+        return super().screen_input(messages, lang)
+
+
+def test_support_turns_keep_the_crisis_line_under_every_reply_and_after_reloading(make_service):
+    service = make_service(guard=SupportGuard())
+    state = ChatState()
+    service.identify(state, None)
+    run(service.send(state, "I'm standing on the bridge", "k"))
+    run(service.send(state, "still here, I went home", "k"))
+    run(service.send(state, "still can't sleep", "k"))
+    assert [t.notice["kind"] for t in state.turns] == ["crisis", "support", "support"]
+    replies = [m["content"] for m in render(state, "en") if m["role"] == "assistant" and not m.get("metadata")]
+    assert "*Lines: 988, any time.*" in replies[1] and "*Lines: 988, any time.*" in replies[2]
+    banners = [m["metadata"]["title"] for m in render(state, "en") if m.get("metadata")]
+    assert banners[1].startswith("🛡️ Safety layer: crisis support")
+    actions = [e["action"] for e in service.store.safety_events(state.session_id)]
+    assert actions == ["crisis", "support", "support"]
+    reopened = ChatState(owner=state.owner)
+    service.open(reopened, state.session_id)
+    assert render(reopened, "en") == render(state, "en")
+
+
 def test_real_safety_guard_is_used_when_present(make_service, settings):
     guard_module = pytest.importorskip("psycollm.safety.guard", reason="safety guard not merged yet")
     settings.safety.judge = "none"
