@@ -27,13 +27,7 @@ from psycollm.backends.base import ChatBackend, Message
 from psycollm.config import Settings
 from psycollm.errors import ConfigError
 from psycollm.safety import lexicon, replies
-from psycollm.safety.crisis_screen import (
-    RANK,
-    LearnedLayer,
-    is_risk_question,
-    lexicon_layer,
-    screen_conversation,
-)
+from psycollm.safety.crisis_screen import LearnedLayer, is_risk_question, lexicon_layer, screen_conversation
 from psycollm.safety.output_screen import Problem, SentenceBuffer, check_reply, replacement_text
 from psycollm.safety.resources import DEFAULT_LOCALE_FOR_LANG, resolve_locale
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
@@ -132,7 +126,7 @@ class Guard:
             if not result.requests and self._support_turn(messages, level):
                 log.warning("safety: crisis support turn (level=%s, categories=%s)", level, categories)
                 return InputVerdict(level, Action.SUPPORT, categories,
-                                    [*result.reasons, "after a crisis reply: the latest message alone is below high risk"],
+                                    [*result.reasons, "after a crisis reply: the latest message alone carries no risk"],
                                     system_addendum=replies.support_addendum(lang, locale, result.categories),
                                     resources=replies.caution_resources(lang, locale, result.categories or ["suicide"]),
                                     layers={**layers, "after_crisis": "support"})
@@ -156,7 +150,7 @@ class Guard:
     def _support_turn(self, messages: Sequence[Message], level: RiskLevel) -> bool:
         """`after_crisis = support`: the person was already given a crisis reply in this conversation,
         the danger is not in progress, and their latest message on its own (screened alone, by every
-        layer) brings no high risk. Then the model answers, as a crisis-support companion, instead of
+        layer, with the assistant turn before it) carries no risk signal. Then the model answers, as a crisis-support companion, instead of
         the same fixed text turn after turn, which reads as being brushed off (and locks a person the
         screen misread out of the conversation). New high risk, or imminent risk anywhere, gets the
         fixed reply again."""
@@ -180,7 +174,12 @@ class Guard:
         if not after_reply and is_risk_question(question) and any(
                 h.signal == "affirmative" for h in lexicon.scan(answer)):
             return False
-        return RANK[alone.level] < RANK["high"] and not alone.requests
+        # No risk signal at all, not merely below high: after a crisis, a message read as low is often
+        # the danger told quietly ("help is coming but I'm bleeding a lot", "dad's coming but it's too
+        # late"). On 299 follow-ups written for this (benchmarks/after_crisis.py), "below high" let 19
+        # of 120 dangerous ones through to the model; "none" lets 3, at the cost of a fixed reply to
+        # most protective follow-ups that still carry some distress.
+        return alone.level == "none" and not alone.requests
 
     # -- output ---------------------------------------------------------------------------------
     def check_reply(self, reply: str) -> list[Problem]:
