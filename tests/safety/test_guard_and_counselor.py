@@ -15,6 +15,7 @@ import pytest
 from psycollm.backends.scripted import ScriptedBackend
 from psycollm.chat import Counselor
 from psycollm.errors import ConfigError
+from psycollm.safety.crisis_screen import screen_conversation
 from psycollm.safety.guard import Guard
 from psycollm.safety.types import Action, RiskLevel
 
@@ -421,3 +422,12 @@ def test_an_unsafe_reply_on_a_support_turn_is_replaced_with_the_resources(make_c
     final = run(counselor, "My brother is here with me now. Can we talk about something else?", history=history)
     assert final.status == "replaced" and "1500" not in final.text and "988" in final.text
     assert sink.records[-1].input_verdict["action"] == "support"
+
+
+def test_a_follow_up_with_any_risk_signal_gets_the_fixed_reply(guard) -> None:
+    """Support turns need the latest message to read as no risk at all: read alone, a passive wish is
+    only low, but after a crisis reply it is not the moment to hand the conversation to the model."""
+    text = "ok. I still wish I could just go to sleep and never wake up"
+    assert screen_conversation(user(text), guard.learned).level == "low"
+    v = guard.screen_input(_after_crisis(guard, text), "en")
+    assert v.action == Action.CRISIS and v.reply.startswith("I'm still here")
