@@ -297,8 +297,8 @@ class Counselor:
             return
         notice = None
         if verdict is not None and verdict.action in (Action.CAUTION, Action.SUPPORT):
-            notice = SafetyNotice(kind=str(verdict.action), level=str(verdict.level), categories=list(verdict.categories),
-                                  resources=verdict.resources or "")
+            notice = SafetyNotice(kind=str(verdict.action), level=str(verdict.level),
+                                  categories=list(verdict.categories), resources=verdict.resources or "")
 
         # 2. Retrieval: evidence is optional; a broken index degrades to no evidence, loudly in the log.
         sources: list[Source] = []

@@ -9,8 +9,9 @@ Actions: high/imminent risk -> CRISIS (fixed, warm, localized reply with crisis 
 not asked); a dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) -> REFUSE
 with a redirect; low risk -> CAUTION (the model answers with a safety addendum to its system prompt, and
 `resources` holds one fixed line with the crisis line to show under the reply); after a crisis reply, a
-message that brings no new high risk -> SUPPORT (`safety.after_crisis`: the model answers under a
-crisis-support addendum, the crisis line under every reply); otherwise ALLOW. Every verdict carries each layer's contribution (`layers`) for the clinicians' log.
+message with no risk signal -> SUPPORT (`safety.after_crisis`: the model answers under a crisis-support
+addendum, the crisis line under every reply); otherwise ALLOW. Every verdict carries each layer's
+contribution (`layers`) for the clinicians' log.
 
 Fail closed: any exception inside a screen returns the `fail_closed` verdict (crisis resources, marked
 `failed`), so the user is never left without help; `psycollm.chat.Counselor` adds the timeout.
@@ -150,14 +151,13 @@ class Guard:
     def _support_turn(self, messages: Sequence[Message], level: RiskLevel) -> bool:
         """`after_crisis = support`: the person was already given a crisis reply in this conversation,
         the danger is not in progress, and their latest message on its own (screened alone, by every
-        layer, with the assistant turn before it) carries no risk signal. Then the model answers, as a crisis-support companion, instead of
-        the same fixed text turn after turn, which reads as being brushed off (and locks a person the
-        screen misread out of the conversation). New high risk, or imminent risk anywhere, gets the
-        fixed reply again."""
+        layer, with the assistant turn before it) carries no risk signal. Then the model answers, as a
+        crisis-support companion, instead of the same fixed text turn after turn, which reads as being
+        brushed off (and locks a person the screen misread out of the conversation). Any risk signal,
+        or imminent risk anywhere, gets the fixed reply again."""
         if self.after_crisis != "support" or level != RiskLevel.HIGH or not messages:
             return False
-        if not any(m.get("role") == "assistant" and replies.is_crisis_reply(str(m.get("content", "")))
-                   for m in messages[:-1]):
+        if not replies.crisis_reply_shown(messages[:-1]):
             return False
         latest = messages[-1]
         if latest.get("role") != "user":
@@ -170,13 +170,13 @@ class Guard:
         if SAFETY_QUESTION.search(lexicon.normalize(question)) and UNSAFE_ANSWER.search(answer):
             return False
         after_reply = prev is None or replies.is_crisis_reply(question)  # the fixed reply asks nothing
-        alone = screen_conversation([latest] if after_reply else [prev, latest], self.learned)  # type: ignore[list-item]
         if not after_reply and is_risk_question(question) and any(
                 h.signal == "affirmative" for h in lexicon.scan(answer)):
             return False
+        alone = screen_conversation([latest] if after_reply else [prev, latest], self.learned)  # type: ignore[list-item]
         # No risk signal at all, not merely below high: after a crisis, a message read as low is often
         # the danger told quietly ("help is coming but I'm bleeding a lot", "dad's coming but it's too
-        # late"). On 299 follow-ups written for this (benchmarks/after_crisis.py), "below high" let 19
+        # late"). On 299 follow-ups written for this (benchmarks/after_crisis.py), "below high" let 18
         # of 120 dangerous ones through to the model; "none" lets 3, at the cost of a fixed reply to
         # most protective follow-ups that still carry some distress.
         return alone.level == "none" and not alone.requests
@@ -196,9 +196,7 @@ class Guard:
                 return OutputVerdict(ok=True, text=reply)
             text = replacement_text(lang)
             level, _, _, _, _ = lexicon_layer(messages)
-            crisis_before = any(m.get("role") == "assistant" and replies.is_crisis_reply(str(m.get("content", "")))
-                                for m in messages)
-            if level != "none" or crisis_before:  # the conversation carried risk: the replacement carries the resources
+            if level != "none" or replies.crisis_reply_shown(messages):  # the replacement carries the resources
                 text += "\n\n" + replies.crisis_reply(lang, self._locale(lang), "high", ["suicide"], repeat=True)
             categories = list(dict.fromkeys(p.category for p in problems))
             log.warning("safety: replaced a model reply (%s)", ", ".join(categories))

@@ -236,6 +236,11 @@ def is_crisis_reply(text: str) -> bool:
     return crisis_reply_category(text) is not None
 
 
+def crisis_reply_shown(messages: Sequence[dict[str, str]]) -> bool:
+    """Did an assistant turn of this conversation give one of our fixed crisis replies?"""
+    return any(m.get("role") == "assistant" and is_crisis_reply(str(m.get("content", ""))) for m in messages)
+
+
 def crisis_reply_category(text: str) -> str | None:
     """The category of one of our fixed crisis replies ("" for the short repeat); None for any other text."""
     text = text.strip()

@@ -306,8 +306,8 @@ def _notice_from_events(events: list[dict[str, Any]], status: str, resources: st
     if not events:
         return None
     e = events[-1]
-    kind = "failure" if e.get("failed") else {"crisis": "crisis", "refuse": "refused", "caution": "caution",
-                                              "support": "support", "replaced": "replaced"}.get(e.get("action", ""), "caution")
+    kinds = {"crisis": "crisis", "refuse": "refused", "caution": "caution", "support": "support", "replaced": "replaced"}
+    kind = "failure" if e.get("failed") else kinds.get(e.get("action", ""), "caution")
     return {"kind": kind, "level": e.get("level", ""), "categories": list(e.get("categories", [])),
             "resources": resources}
 
