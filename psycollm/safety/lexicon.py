@@ -1392,10 +1392,12 @@ _EN_ACCIDENT = (r"\b((cat|kitten|dog|puppy|rabbit|hamster|parrot) (scratched|bit
 # Fiction framed as fiction ("a novel where the killer..."), not "I'm writing a novel. The noose is tied."
 _FICTION = (r"\bi'?m writing (a|my) ([\w-]+ ){0,2}(novel|story|screenplay|script|book|fanfic|play) (where|in which|about|whose)\b|"
             r"在写(一个|一部|一篇)?.{0,12}(小说|短篇|剧本|故事).{0,20}(主角|角色|人物)|在写.{0,6}(主角|角色|人物)")
+# What else gets cut: a harvest, surgery, a haircut, a stock sold at a loss, meat.
+_ZH_ORDINARY_CUT = r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉"
 BENIGN_CONTEXT: dict[str, str] = {
     # session 14: a cut with no object, or a child or pet at night, told for an ordinary reason
-    "zh.sh.cut_times": r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉",
-    "zh.sh.cut_again": r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉",
+    "zh.sh.cut_times": _ZH_ORDINARY_CUT,
+    "zh.sh.cut_again": _ZH_ORDINARY_CUT,
     "en.abuse.night_room": r"\b(toddler|baby|kids?|son|daughter|[2-9] ?(yo|year old)|cat|kitten|dog|puppy|nightmares?|"
                            r"scared of the dark|wet the bed|sleepwalk\w*|to check on)\b",
     "zh.means.charcoal_bought": _ZH_BBQ,
