@@ -130,11 +130,12 @@ def _as_third_party(hit: Hit) -> Hit:
 # one history cue must not discount it. A time word in the act's own clause, or the clause just before
 # it ("Last night, I cut again"), wins; one elsewhere in the sentence does not ("两年前我吃药自杀过，
 # 现在在做心理治疗，只是这周特别难熬" stays history).
+# An anniversary ("三年前的今天", "three years ago today") is not recent.
 _RECENT = re.compile(
-    r"\b(tonight|today|this (morning|afternoon|evening|week)|last (night|week)|yesterday|earlier today|"
+    r"\b(tonight|(?<!ago )today|this (morning|afternoon|evening|week)|last (night|week)|yesterday|earlier today|"
     r"right now|just (now|took|swallowed|cut|tried|did|drank|overdosed|od'?d)|"
     r"(an?|one|two|three|a few|a couple of|\d+) (hours?|hrs?|minutes?|mins?|days?) ago)\b|"
-    r"今晚|今天|今早|今夜|昨晚|昨天|昨夜|前天|刚才|刚刚|刚(?=[吃割划喝吞试跳服把])|这(几天|周|星期|礼拜)|"
+    r"今晚|(?<!年前的)今天|今早|今夜|昨晚|昨天|昨夜|前天|刚才|刚刚|刚(?=[吃割划喝吞试跳服把])|这(几天|周|星期|礼拜)|"
     r"上(周|星期|礼拜)|([几两三四五六七八九十\d]+|半)(天|个?小时|分钟)(之)?前")
 _ACTS = ("attempt", "self_harm_act", "overdose_taken")
 _CLAUSE_BOUND = re.compile(r"[,，、.!?。！？；;\n]")

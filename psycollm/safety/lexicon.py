@@ -216,7 +216,7 @@ def _traditional_chars() -> frozenset[str] | None:
 # written: OpenCC converts scripts, not vocabulary, and no offline Cantonese-Mandarin package exists.
 _CANTONESE = {
     "唔想": "不想", "唔会": "不会", "唔好": "不要", "唔使": "不用", "唔系": "不是", "唔": "不", "冇": "没有",
-    "咗": "了", "系": "是", "嘅": "的", "佢": "他", "佢哋": "他们", "我哋": "我们", "而家": "现在", "依家": "现在",
+    "咗": "了", "𠝹": "割", "系": "是", "嘅": "的", "佢": "他", "佢哋": "他们", "我哋": "我们", "而家": "现在", "依家": "现在",
     "听日": "明天", "琴日": "昨天", "今晚夜": "今晚", "瞓": "睡", "食": "吃", "饮": "喝", "嚟": "来", "搵": "找",
     "睇": "看", "俾": "给", "畀": "给", "嘢": "东西", "边度": "哪里", "点解": "为什么", "乜": "什么", "咁": "这么",
     "撑落去": "撑下去", "捱落去": "撑下去", "揸": "拿", "攞": "拿", "喺": "在", "企": "站", "跳落去": "跳下去",
@@ -795,7 +795,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.enough_q", "means_strong", r"\b(is|think) (that'?s|that is|this is|it's) enough\?", True),
     ("en.means.hose", "in_progress", r"\b(hose|pipe|tube) (from|on|in) the exhaust\b|\b(car|engine)('s| is)? running in (the|a) (closed|shut)? ?garage\b|\bgarage door (is )?(shut|closed).{0,30}(engine|car)", False),
     ("en.prep.letters", "preparation", r"\b(letters?|notes?) (are )?(written|done|finished|in my desk)|\b(wrote|written|writing) (the|my|goodbye)? ?(letters|notes)\b", True),
-    ("en.prep.rehomed", "preparation", r"\b(rehomed|gave away|found a home for|dropped off) (my )?(cat|dog|pets?|rabbit|hamster)\b|\b(dog|cat)('s| is) with my\b", True),
+    ("en.prep.rehomed", "preparation", r"\b(rehomed|gave away|found a home for|found a new home for|surrendered|dropped off) (my )?(cat|dog|pets?|rabbit|hamster|guinea pigs?|parrot)\b|\b(find|found) my (cat|dog|rabbit|parrot) a (new )?home\b|\b(dog|cat)('s| is) with my\b", True),
     ("en.prep.bills_paid", "preparation", r"\b(rent|bills|debts) (is |are )?paid (through|until|off)\b|\btransfer (my|all my) (account|accounts|stuff|things)\b.{0,40}\b(when i'?m gone|after i'?m gone|won't need)", True),
     ("en.final.wont_hear", "finality", r"\byou (won't|will not|wont) (hear from|see|talk to) me\b|\bwon't be (my|a) problem\b|\bnot (my|gonna be my) problem (anymore|after)\b|\bbetter this way\b", True),
     ("en.final.not_for_long", "finality", r"\bnot for (much )?long(er)?\b|\bi'?ll (be )?(sleep|asleep) soon\b|\bwaiting for the (weekend|night|end)\b", True),
@@ -950,7 +950,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.mod.history", "history",
      r"\b(years ago|when i was (a |\d+|young|little|in|at)|in (19|20)\d\d|(tried to|attempted|the first time i)\b.{0,30}\bat (1[0-9]|[2-9][0-9])\b(?!:| ?(am|pm|o'?clock))|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
      r"used to|haven't (in|for) (\d+|two|three|four|five|a few|many) (years|months)|\d+ years clean|"
-     r"(\d+|two|three|four|five|ten) years ago)\b", False),
+     r"(\d+|two|three|four|five|ten) (years|yrs) ago)\b", False),
     ("en.mod.professional", "professional",
      r"\b(as a (school )?(counsel+or|teacher|nurse|doctor|clinician|therapist|psychologist|social worker|volunteer|student)|"
      r"my (client|patient|student)s?|for (my|a) (thesis|training|course|class|paper|research)|i (work|volunteer) (at|for|on) a|"
@@ -1011,6 +1011,106 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(severe|awful|terrible) (cramp\w*|pain))\b", False),
     ("en.now.before_jump", "in_progress",
      r"\bbefore i jump\b(?! (in|into|on|onto|to|ship|ahead|the gun|at|right in|back|through|over to|online))", False),
+    # Session 15, written from the crises that training writers t, u and v wrote and that got no note
+    # or only caution with their writer left out: the aftermath of an attempt told through its treatment
+    # or its rescue, self-harm told in texting shorthand, and warning signs anyone would call for.
+    ("en.attempt.treated", "attempt",
+     r"\b(i |i've |i had |had |got |get |getting )(my )?stomach pumped\b|"
+     r"\b(had to )?(drink|drank|given|gave me|drinking) (the |some )?(activated )?charcoal (after|for|because of)\b|"
+     r"\b(on|hooked up to|attached to) (the |a )?drip\b.{0,30}\b(paracetamol|tylenol|acetaminophen|overdose|od)\b|"
+     r"\b(icu|intensive care|resus)\b.{0,30}\b(overdose|od)\b|\b(overdose|od) (ting|thing)\b", True),
+    ("en.attempt.rescued", "attempt",
+     r"\b(talked|pulled|brought|got|dragged|coaxed) me (down |back )?(off|from|home from|away from) (the|a) "
+     r"(bridge|ledge|roof|edge|tracks|railings?|cliff|multi-?storey|car park roof|balcony|parapet)\b|"
+     r"\b(police|cops|paramedics|a stranger|a passer-?by)\b.{0,30}\btalked me down\b|"
+     r"\btried to (jump|throw myself) (off|from) (a |the |my )?(bridge|building|roof|balcony|cliff|car park|multi-?storey|tower|overpass|flyover|block)\b|"
+     r"\btried to (jump|throw myself) in front of (a |the )?(train|bus|lorry|truck|car|tube)\b", True),
+    ("en.attempt.tried_day", "attempt",
+     r"\btried (on |last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|night|weekend|yesterday)\b.{0,30}"
+     r"\b(didn'?t work|failed|woke up|hospital|discharged|a&e)\b", True),
+    ("en.attempt.after_pills", "attempt",
+     r"\b(out( cold)?|unconscious|passed out) for (like |about |nearly |almost |over )?\w+ (hours|days)\b.{0,20}\bafter (the|my|those|all the|what i took|what i) ?(pills|tablets|overdose|od)?\b|"
+     r"\bwoke up in (hospital|a&e|the er|icu|resus)\b.{0,40}\b(pills|tablets|overdose|od|what i took)\b", True),
+    ("en.attempt.watch", "attempt",
+     r"\b(on|put on|still on) (suicide watch|(15|fifteen)[- ]?min(ute)? obs|1:1 obs|one[- ]to[- ]one obs|constant obs(ervation)?s?|close obs)\b|"
+     r"\b(they|staff|the nurses|nurses|the ward) took (away )?my (shoe)?laces\b", True),
+    ("en.sh.cutting_now", "self_harm_in_progress",
+     r"\b(cutting|cut|burning myself) (rn|right now|atm)\b(?! (the|some|a|an|my|his|her|onions?|hair|wood|paper|back|down|out|off|costs?|carbs|sugar|calories)\b)", True),
+    ("en.sh.too_deep", "self_harm_in_progress",
+     r"\b(went|cut|gone|go) (way |much |a bit )?too deep\b.{0,40}\b(pouring|bleeding|blood|dizzy|faint|won'?t stop|can'?t stop|gushing)\b", False),
+    ("en.sh.cuts_care", "self_harm_act",
+     r"\b(my|fresh|new|old) cuts\b.{0,40}\b(infected|oozing|pus|red and hot|won'?t heal|hide|hiding|cover them|sleeves?|plasters?)\b|"
+     r"\b(ran|run|running) out of (plasters|bandages|band-?aids|steri-?strips)\b.{0,30}\bcuts\b|"
+     r"\b(bled|bleeding) through (my )?(sleeves?|jeans|trousers|tights|leggings|jumper|hoodie)\b|"
+     r"\b(thighs?|wrists?) (are |is )?(a mess|all cut up|covered in cuts)\b|\b(arms?|legs?|stomach) (are |is )?(all cut up|covered in cuts)\b", True),
+    ("en.med.lips_blue", "medical_danger", r"\blips (are |going |turning |gone |look )(blue|purple|grey|gray)\b", False),
+    ("en.abuse.shaking_baby", "abuse",
+     r"\b(shaking|shook|shakes) (the|my|our|his|her|their) (baby|newborn|infant)\b(?!'s| gently| softly| to sleep| rattle)", True),
+    ("en.abuse.old_injuries", "abuse",
+     r"\b(fractures|breaks|broken bones|bruises|burns)\b.{0,50}\b(different stages of healing|different ages|at different stages|old and new)\b|"
+     r"\b(cigarette|cig) burns on (him|her|the (child|kid|boy|girl|baby)|(his|her) (arms?|legs?|back|hands?))\b", True),
+    ("en.abuse.left_alone", "abuse",
+     r"\b(leaves?|left|leaving) (her|his|their|the|my) (baby|babies|newborn|toddler|infant|\d+[- ]?(month|year|yr)[- ]old)\b.{0,20}"
+     r"\balone\b.{0,10}\b(all day|all night|for hours|overnight|for days|every day)\b", True),
+    ("en.others.poison_in_drink", "harm_others_intent",
+     r"\b(antifreeze|rat poison|weed ?killer|bleach|pesticide|cyanide|arsenic)\b.{0,6}\bin(to)? (his|her|their|my (husband|wife|partner|ex|boss|mum|mom|dad|"
+     r"stepdad|stepmum|flatmate|roommate)'?s?) (wine|drink|tea|coffee|food|dinner|beer|water|smoothie|juice|lunch|meal)\b", True),
+    ("en.now.goodbye_car", "in_progress", r"\b(goodbye|bye|last) (text|message|note)s?\b.{0,30}\bcar('s| is) (running|on)\b", False),
+    ("en.prep.covert_goodbye", "preparation",
+     r"\bsaid (bye|goodbye|my goodbyes) to (everyone|everybody|them all|all of them|my (family|friends|mum|mom|dad|parents|kids))\b.{0,30}"
+     r"\b(without (them|anyone|any of them) (knowing|realising|realizing|noticing)|for the last time|in my head)\b|\b(secretly|quietly) (said|saying) (goodbye|bye)\b", True),
+    ("en.plan.body_found", "plan",
+     r"\bhow long (until|till|til|before|for) (a |my |the )?body (gets |is |to be )?(found|discovered|noticed)\b|"
+     r"\b(want|need) (the landlord|a stranger|the police|the cleaner) to (be the one to )?find me\b(?! (a|an|some|the|on|at|in))|"
+     r"\b(don'?t|do not) want my (kids|children|son|daughter|mum|mom|family|wife|husband|parents) to (be the ones? to )?find me\b(?! like| drunk| crying| in (this|that) state| passed out| asleep| (a|an|some|the|on|at|in)\b)", True),
+    ("en.attempt.end_it", "attempt",
+     r"\b(tried|attempted|trying) to end it( all)?\b(?! (with|between|off|early|nicely|properly|amicably|on good terms|there|here|now))|"
+     r"\b(hanged|hung) myself\b(?! upside)|(?<!years )(?<!year )(?<!months )(?<!month )\b(after|since) (the|my) (overdose|od|attempt)\b|\bthe (pills|overdose|od) thing\b", True),
+    ("en.now.back_on", "in_progress", r"\bback (on|at|up on) the (bridge|ledge|roof|tracks|cliff|railings?|edge)\b|\brope'?s? (is )?back up\b", False),
+    ("en.sh.wrists_bleeding", "self_harm_in_progress", r"\b(my )?wrists? (are |is |keeps? |won'?t stop |keep )?bleeding\b", False),
+    ("en.sh.starving_cutting", "self_harm_act", r"\b(cutting|burning) (and|&) (starving|purging)\b|\b(starving|purging) (and|&) (cutting|burning)\b", True),
+    ("en.sh.banged_head", "self_harm_act",
+     r"(?<!want to )(?<!wanted to )(?<!wanna )\b(banged|smashed|smashing) my head (against|on|into) the (wall|door|floor)\b", True),
+    ("en.abuse.threw_child", "abuse",
+     r"\b(threw|thrown|throw|chucked|flung|hurled) (my |the |our |his |her )?(baby|toddler|son|daughter|kid|child|newborn|infant)\b.{0,20}"
+     r"\b(at|against|across|into|onto|on) (the )?(bed|wall|floor|cot|crib|sofa|couch|door)\b|"
+     r"\b(shook|shaken) (her|him)\b.{0,40}\bhead (flopped|flopping|lolled|wobbled|snapped)\b", True),
+    ("en.abuse.withheld_meds", "abuse",
+     r"\bstopped giving (him|her|them|dad|mum|mom|my (dad|mum|mom|nan|gran|grandad|grandma|husband|wife|son|daughter)) (his|her|their) "
+     r"(heart |blood pressure |epilepsy |diabetes )?(tablets|meds|medication|medicine|insulin|pills)\b", True),
+    ("en.med.floppy", "medical_danger",
+     r"\b(floppy|limp)\b.{0,40}\b(not waking|won'?t wake|unresponsive|can'?t wake)\b|\b(not waking up|won'?t wake up|can'?t wake (him|her))\b.{0,40}\b(floppy|limp)\b", False),
+    ("en.others.pillow_over", "harm_others_intent",
+     r"\b(put|putting|hold|holding|press|pressing) (a |the )?pillow over (him|her|them|his face|her face|the baby|the baby'?s face)\b", True),
+    ("en.plan.look_accident", "plan",
+     r"\b(make|making|made) it look like an? (accident|car crash|crash)\b|\binsurance\b.{0,60}\b(looks? like|made to look like) an? (accident|car crash|crash)\b", True),
+    ("en.prep.goodnight_forever", "preparation", r"\bgood ?night forever\b", True),
+    ("en.now.gas_on", "in_progress", r"\bgas('s| is) (on|turned on)\b.{0,3}\b(the )?(windows?|doors?) (are |is )?(closed|shut|sealed|taped)\b", False),
+    ("en.now.jumped_off", "in_progress",
+     r"\b(just )?jumped (off|from|out of) (the |a |her |his |my )?([\w-]+ )?(balcony|roof|bridge|window|building|car park|multi-?storey)\b", False),
+    ("en.others.just_shot", "harm_others_in_progress",
+     r"\bjust (shot|stabbed) (my (husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|brother|sister|son|daughter|neighbou?r|"
+     r"roommate|flatmate)|him|her|someone|a (man|guy|woman))\b(?!'s| (portrait|photo|picture|wedding|headshot|video|film))", False),
+    ("en.others.hurt_baby", "harm_others_intent",
+     r"\b(gonna|going to|will|i'?ll|i'?m going to) (hurt|shake|smother|throw|hit) (my|the|this) (baby|son|daughter|kid|child|toddler|newborn)\b.{0,40}"
+     r"\b(if|unless|swear|so close|i mean it)\b", True),
+    ("en.med.child_got_into", "overdose_taken",
+     r"\b(\d+ ?(yo|y/o|year old|yr old|month old)|toddler|son|daughter|baby|kid|child|little one)\b.{0,10}\b(got into|ate|swallowed|chewed|got hold of) "
+     r"(my|all my|all the|a bunch of|some of my|grandma'?s|grandad'?s|nan'?s|mum'?s|mom'?s|dad'?s) (meds|pills|tablets|medicine|medication|iron tablets|sleeping pills)\b|"
+     r"\b(toddler|son|daughter|baby|kid|child|little one)\b.{0,10}\bgot into the (medicine|bathroom) (cabinet|cupboard)\b", False),
+    ("en.attempt.jump_stopped", "attempt",
+     r"\btried to jump\b.{0,40}\b(pulled (me )?back|talked (me )?down|stopped me|grabbed me|got pulled|got stopped)\b", True),
+    ("en.abuse.beating_parent", "abuse",
+     r"\b(dad|father|stepdad|mum|mom|mother|he|she)('s| is) (beating|hitting|punching|strangling|choking|kicking) "
+     r"(mum|mom|dad|her|him|my (sister|brother|mum|mom|dad|nan|gran))\b(?! (at|in|by|on) )", True),
+    ("en.abuse.kid_bruises", "abuse",
+     r"\b(kid|child|boy|girl|son|daughter|toddler|baby)\b.{0,20}\b(always|constantly|keeps|often|every week)\b.{0,10}"
+     r"\b(has|having|got|turns up with|turning up with|shows up with|comes? (in|to school) with) (new |fresh )?(bruises|burns|marks)\b", True),
+    ("en.abuse.take_us_out", "abuse",
+     r"\b(said|says|threatened|threatens) (he'?d|she'?d|he would|she would|he'?ll|she'?ll|he will|she will|to) (take us all out|kill us all|kill everyone|kill the lot of us)\b", True),
+    ("en.means.pharmacies", "means_strong",
+     r"\b(different|several|multiple|three|four|five|six) (pharmacies|chemists|shops|supermarkets)\b.{0,60}\b(packs?|boxes|paracetamol|codeine|pills|tablets|tylenol)\b|"
+     r"\ba different (pharmacy|chemist|shop|supermarket) (every|each) (day|time)\b", True),
     ("en.mod.affirmative", "affirmative", r"^\W*(yes|yeah|yep|yup|i have|i do|sometimes|kind of|a bit|maybe|often|every day|all the time)\b", False),
     ("en.mod.denial", "denial", r"^\W*(no|nope|not really|never|i don't|i'm not)\b", False),
 ]
@@ -1019,7 +1119,8 @@ _ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这�
 # Poisons people drink in China (paraquat, dichlorvos and tetramine are the classic rural ones).
 _ZH_POISONS = r"(农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|杀虫剂|防冻液|毒药|漂白剂)"
 _ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|防冻液|毒药|药片|布洛芬|"
-             r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀)")
+             r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀|碳酸锂|锂盐|氯硝西泮|阿普唑仑|"
+             r"艾司唑仑|佐匹克隆|喹硫平|奥氮平|曲马多|可待因)")
 # A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
 _ZH_MANY = r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|一整板|整板|好几板|几板|几十|[二三四五六七八九]?十[一二三四五六七八九]?多?|\d{2,}多?)"
 
@@ -1226,7 +1327,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.active.take_child", "harm_others_intent", r"(带着|带上|和)(孩子|女儿|儿子|宝宝).{0,4}(一起)(走|死|去死|跳)", True),
     ("zh.means.charcoal_bought", "means_strong", r"炭(和|跟|、)?.{0,6}(都|也)?(已经)?(买|准备|备|到货)|(买|下单)(了)?.{0,6}(炭|木炭)", True),
     ("zh.means.seal", "means_strong", r"(门窗|窗户|门缝).{0,4}(封死|封好|封住|贴死)|宽胶带", True),
-    ("zh.means.counted", "means_strong", _ZH_PILLS + r".{0,12}(攒|存|囤)(了)?.{0,8}(个月|周|天|片|粒)|(数|算)了(一下)?.{0,6}(有)?.{0,4}(片|粒).{0,6}(够了|应该够)", True),
+    ("zh.means.counted", "means_strong", _ZH_PILLS + r".{0,12}(攒|存|囤)(了)?.{0,8}(个月|周|天|片|粒|颗)|(数|算)了(一下)?.{0,6}(有)?.{0,4}(片|粒).{0,6}(够了|应该够)", True),
     ("zh.means.enough_q", "means_strong", r"(应该|大概|估计)?够(了)?吧.{0,2}$|够不够(死|用)", True),
     ("zh.means.poison_bought", "means_strong", r"(买|下单)(了|好)?.{0,6}(老鼠药|农药|毒鼠强|百草枯|敌敌畏)", True),
     ("zh.means.noose_hung", "means_strong", r"(绳|🪢).{0,6}(挂|系|绑)(在|好)|(已经)?(挂|系)在(阳台|门|梁|窗)", True),
@@ -1357,6 +1458,41 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.now.before_jump", "in_progress", r"(?<!蹦极)(?<!蹦)跳(下去|楼)?之前|我(要|准备)?跳(下去)?了[,，。!！]?(再见|拜拜|谢谢)", False),
     ("zh.now.bulk_with_time", "overdose_taken",
      r"(一整|整|一)(瓶|盒|板)" + _ZH_PILLS + r".{0,10}(小时前|分钟前|刚刚|刚才|已经)(吃|吞|服|喝)?", False),
+    # Session 15 (see the English block): an attempt told through its treatment or its rescue, cuts
+    # counted in strokes, a child's old injuries, an old woman beaten in front of neighbours, blue lips.
+    ("zh.attempt.treated", "attempt", r"洗了?胃|洗过胃", True),
+    ("zh.attempt.recent_act", "attempt",
+     r"((\d+|[一二两三四五六七八九十几])(天|个星期|周)前|前几天|大前天|上个?(星期|礼拜)[一二三四五六日天]?|上周末|那天晚上)(我)?(又)?(上吊|割腕|跳楼|跳河|跳江|跳海|跳湖|吞药|烧炭|喝农药|喝了农药)", True),
+    ("zh.attempt.rescued", "attempt",
+     r"(跳河|跳江|跳海|跳湖|跳水库|跳楼|跳桥)(被|后|之后)?.{0,12}(捞上来|救上来|拉上来|救起来?|拉回来|劝下来|拽回来)|"
+     r"(从|在)(天台|楼顶|桥上|桥边|江边|河边|窗台|阳台外).{0,6}(被)?(劝|拉|拽|抱)(了)?(下来|回来)", True),
+    ("zh.sh.strokes", "self_harm_act",
+     r"(?<![被纸枝])(又|今天|昨晚|刚|刚刚|刚才|老子|我)(整|划|割|弄)了(一|两|几|三|四|五|好几|十几)道(?![题菜线杠横竖门关工序])", True),
+    ("zh.abuse.old_injuries", "abuse", r"(骨折|伤).{0,20}(愈合(程度|情况|时间)(都)?不一样|新旧不一)", True),
+    ("zh.abuse.beating", "abuse",
+     r"(拖着|揪着|拽着|按着|薅着)(她|他|孩子|老人|老太太|老太|老头|奶奶|爷爷|我妈|妈妈|媳妇|老婆)的?(头发)?(打|揍|踢|往.{0,4}撞)|(揪|扯|薅)(着)?(她|他)的头发(打|往)", True),
+    ("zh.med.lips_blue", "medical_danger", r"嘴唇(发紫|发青|发绀|青紫|都紫了|紫了)", False),
+    ("zh.now.pills_alcohol", "overdose_taken",
+     r"(安眠药|药|药片)(加|和|配|混)(着|上)?(白酒|酒|啤酒|红酒).{0,6}(刚|已经|都)?(喝|吃|吞|灌)(完|了|下)", False),
+    ("zh.sh.years", "self_harm_act",
+     r"(割|划|自残|自伤)(了)?(快|差不多|将近|有)?(一|两|三|几|半|\d+)(年|个月)(了)?.{0,6}(一直|还在|没停|停不下来)", True),
+    ("zh.sh.cut_strokes", "self_harm_act", r"(割|划)了(一|两|几|好几|三|四|五)下(?![子午])", True),
+    ("zh.abuse.beats_child", "abuse",
+     r"(拿|用)(衣架|皮带|棍子|鞭子|擀面杖|晾衣杆|电线|藤条|针)(抽|打|扎)(他|她)?(家)?(的)?(孩子|儿子|女儿|老[大二三]|娃|小孩|小朋友|不听话的孩子)|"
+     r"(烟头|烙铁|开水)(烫|浇)(他|她)?(的)?(儿子|女儿|孩子|小孩|娃|手|背)", True),
+    ("zh.abuse.groping", "abuse",
+     r"(对|跟)(我)?(的)?(外甥女|侄女|女儿|妹妹|继女|孙女|外孙女|学生|小女孩|孩子|外甥|侄子|儿子)动手动脚", True),
+    ("zh.final.goodnight_forever", "preparation", r"晚安.{0,3}永远(的那种)?|永远的晚安", True),
+    ("zh.med.child_bit", "overdose_taken",
+     r"(孩子|儿子|女儿|宝宝|小孩|娃|[一二两三四五六七八九\d]岁).{0,12}(咬破|偷吃|翻出|翻到|误吞|误食).{0,12}(药|片|颗|粒|胶囊|碳酸锂|安眠药)", False),
+    ("zh.abuse.kid_injuries", "abuse", r"(小孩|孩子|男孩|女孩|儿子|女儿).{0,6}(身上)?(老|总|经常|总是|天天|每次)(是|有)(新)?(伤|淤青|青一块紫一块|烫伤)", True),
+    ("zh.abuse.kill_family", "abuse",
+     r"(说|威胁)(要)?把(我们|我们家|全家|我们全家|一家人|我们一家)(都|全)?(杀了|弄死|砍死|炸了|烧了|杀掉)", True),
+    ("zh.means.hoard_more", "means_strong",
+     _ZH_PILLS + r"\s?(都|全)(存|攒|囤|藏)(起来|着)|(攒|存|囤)了.{1,8}的" + _ZH_PILLS, True),
+    ("zh.means.pharmacies", "means_strong", r"(分|跑)了?(好几|几|三|四|五|多|不同的?)家(药店|药房)", True),
+    ("zh.prep.new_owner", "preparation",
+     r"(狗|猫|鹦鹉|宠物|兔子|仓鼠|猫咪|狗狗)(已经)?(找好|找到)(了)?(新)?(主人|人家|领养人)|给(我的)?(狗|猫|鹦鹉|宠物|兔子|仓鼠|猫咪|狗狗)找好(了)?(新)?(主人|人家|领养人)", True),
     ("zh.mod.affirmative", "affirmative", r"^\W*(有(?![点些人的])|是的|是|对|嗯|想过|有过|偶尔|有时候|经常)", False),
     ("zh.mod.denial", "denial", r"^\W*(没有|没|不是|不会|从来没)", False),
 ]
@@ -1395,6 +1531,33 @@ _FICTION = (r"\bi'?m writing (a|my) ([\w-]+ ){0,2}(novel|story|screenplay|script
 # What else gets cut: a harvest, surgery, a haircut, a stock sold at a loss, meat.
 _ZH_ORDINARY_CUT = r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉"
 BENIGN_CONTEXT: dict[str, str] = {
+    "en.now.jumped_off": r"\b(bungee|bungy|parachut\w*|skydiv\w*|base jump\w*|zip ?line|paraglid\w*|holiday|vacation|swim\w*|lake|sea|river|pool|tombstoning|cliff jump\w*|dare|kids?|children|summer|dock|pier)\b",
+    "en.others.just_shot": r"\b(camera|photo\w*|film\w*|lens|portrait|shoot|nerf|paintball|water gun|game|video)\b",
+    "en.others.hurt_baby": r"\b(scared|afraid|worried|terrified|what if|intrusive|ocd|fear|never would)\b",
+    "en.abuse.kid_bruises": r"\b(football|rugby|soccer|sport\w*|climb\w*|play\w*|skate\w*|bike|clumsy|hockey|karate|judo|trampoline)\b",
+    "zh.abuse.kid_injuries": r"踢球|运动|打球|摔|磕|调皮|玩",
+    "zh.prep.new_owner": r"过敏|房东|怀孕|宝宝|搬家|出国|留学|(因为|准备|马上|下个月|下周|快)(要)?(去)?(外地|国外)|工作调动|救助|领养日|寄养|流浪",
+    "en.prep.rehomed": r"\b(landlord|allerg\w*|no pets|pet-?free|mov(e|ing|ed)|new (flat|house|job|baby)|can'?t afford|vet|behaviou?r|aggressive|"
+                       r"shelter|rescue|foster\w*|kittens|litter|puppies|deploy\w*|travel\w*|abroad|care home)\b",
+    "en.now.back_on": r"\b(fix\w*|repair\w*|tiles?|gutters?|solar|aerial|antenna|builder|scaffold\w*|shift|train ?spott\w*|photos?|camera|"
+                      r"climb\w*|abseil\w*|tent|camping|washing|swing|tree ?house)\b",
+    "en.sh.wrists_bleeding": _EN_ACCIDENT + r"|\b(handcuffs?|cuffs|rope burn|eczema|dermatitis|scratch\w*|bracelet|watch ?strap|fell|fall|bike|skateboard)\b",
+    "en.abuse.withheld_meds": r"\b(gp|doctor|consultant|nurse|hospice|palliative|pharmacist|specialist|told (us|me) to|advised|on advice)\b",
+    "en.plan.look_accident": _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series|game|mission)\b",
+    "zh.sh.cut_strokes": _ZH_ORDINARY_CUT,
+    "zh.abuse.beats_child": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里",
+    # session 15: care staff talking about patients, diets, pets, the cold, fiction
+    "en.attempt.treated": r"\b(patients?|my (shift|ward|unit)|i work|i'm a (nurse|doctor|paramedic)|as a (nurse|doctor|paramedic)|dog|cat|puppy|kitten|chocolate|mushrooms?|food poisoning|"
+                          r"tequila|vodka|drunk|alcohol|shots|freshers|stag|hen do|booze|wasted|pissed)\b",
+    "en.sh.cutting_now": r"\b(bulk\w*|calories|carbs|macros|diet\w*|gym|protein|lean|weight|kcal|deficit|lifting|shred\w*)\b",
+    "en.sh.too_deep": _EN_ACCIDENT,
+    "en.sh.cuts_care": r"\b(budget|funding|price|tax|spending|staff|job|pay|service|council|tattoo\w*|piece|artist|ink|inked|piercing|wax\w*|blood test)\b|" + _EN_ACCIDENT,
+    "en.med.lips_blue": r"\b(cold|swim\w*|sea|lake|winter|ice|freezing|lipstick|make-?up|slush\w*|raspberry|lolly|lollipop|sweets?|candy|costume|paint|dye|blueberr\w*|filter)\b",
+    "en.plan.body_found": _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series)\b",
+    "zh.attempt.treated": r"猫|狗|宠物|病人|患者|护士|医生|村医|卫生室|值班|科室|食物中毒|误食|误服|农场|牛|羊|给.{1,10}洗(了)?胃",
+    "zh.sh.strokes": r"被|不小心|猫|狗|树枝|纸|玻璃|荆棘|摔",
+    "zh.abuse.beating": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里",
+    "zh.med.lips_blue": r"冷|冻|游泳|冬天|口红|唇膏|颜料|蓝莓|滤镜",
     # session 14: a cut with no object, or a child or pet at night, told for an ordinary reason
     "zh.sh.cut_times": _ZH_ORDINARY_CUT,
     "zh.sh.cut_again": _ZH_ORDINARY_CUT,
@@ -1464,7 +1627,7 @@ BENIGN_CONTEXT: dict[str, str] = {
 
 _COVER_STORY = re.compile(
     r"\b(actually|really|truth is|truthfully|honestly|secretly|pretend\w*|excuse|they think|(he|she) thinks?|"
-    r"told (him|her|them|everyone|my \w+) (i'?m|i was|it'?s)|so (nobody|no one|they|he|she) (won'?t|doesn'?t|don'?t))\b|"
+    r"told (him|her|them|everyone|my \w+|the (new )?\w+) (that )?(i'?m|i was|it'?s)|(i'?m|i am) not (really |actually )?(moving|going) (anywhere|abroad|away)|\bi'?m not( really| actually)?\W*$|so (nobody|no one|they|he|she) (won'?t|doesn'?t|don'?t))\b|"
     r"\b(say|said|tell|told|pretend\w*)\b.{0,20}\b(the (cat|dog)|an accident|it was an accident)|"
     r"\b(doesn'?t|don'?t|do not|does not) know (yet|about)|haven'?t told|without telling|nobody knows|no one knows\b|"
     r"其实|以为|骗|假装|借口|说是|是不是要|问我是不是|跟.{1,6}说我|不会回来|(还|都)不知道|没告诉|瞒着|没人知道|"
