@@ -434,8 +434,9 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             for cat in cats:
                 levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
             level = verdict.level
+        latest = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
         if verdict.requests and not requests and (lexicon_level != "none" or learned.max_from_none != "low"
-                                                  or verdict.requests_vouched):
+                                                  or verdict.requests_vouched) and lexicon.asks_something(latest):
             requests = set(verdict.requests)
             layers[learned.name]["raised"] = True
             reasons.append(f"{learned.name}: dangerous request ({', '.join(verdict.requests)})")

@@ -1498,6 +1498,31 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
 ]
 
 
+# A message that asks for something: a question mark, a question word, or an imperative an assistant
+# would act on. The learned layer's dangerous-request finding counts only on such a message: a statement
+# of distress that shares words with requests ("我担心……会让人们觉得我是个负担，我不想让家人朋友担心",
+# read as a request to hide self-harm) must not get a refusal instead of an answer. Of the 1,332 training
+# requests, the ones without such a cue are jailbreaks and method questions the lexicon itself refuses.
+_ASKS = re.compile(
+    r"[?？]|(^|[.!;。！；]\s*)(how|what|which|where|when|why|who|can|could|would|will|is|are|am|do|does|did|should|shall|may|"
+    r"tell|give|list|explain|help|show|write|pretend|ignore|act|describe|prescribe|diagnose|decode|translate|respond|answer|"
+    r"reveal|override|forget|imagine|rank|compare|calculate|from now on|you are|you're|roleplay|let's|just say|say)\b|"
+    r"\b(tell me|give me|show me|help me|teach me|walk me through|need to know|want to know|looking for|how (much|many|long|to|do|can|would|fast)|"
+    r"what('s| is| are) the|is it (possible|safe|ok)|any (way|tips|advice)|(best|quickest|fastest|easiest|surest|painless) way|recommend|suggest|"
+    r"lethal|dose|dosage|\d+ ?mg|milligrams?|methods?|enough to|step by step|be specific|confirm|output|provide|need (a|an|the|you to)|"
+    r"guarantee\w*|hypothetically|for a (novel|story|book|friend)|educational purposes|should i|is that ok|disregard|enter|developer mode|"
+    r"jailbreak|sudo|system|authori[sz]ed|disable|go\.?$)\b|"
+    r"怎么(?![也都])|如何|怎样|多少(?!有点|有些|也|都)|几(片|颗|粒|个|种|次|毫克|天|楼|层|斤|度|分钟|小时|多)|多(高|低|久|大|长|深|重|快)|啥(?![也都])|咋|哪(?!(儿|里)?[也都])|什么(?![也都])|吗|呢|咪|吧$|话我知|讲我知|"
+    r"一定(会)?(死|救不回来)|活不了|具体|说我(有|是)|正式|能不能|可不可以|可以|能否|告诉我|帮我|给我|教我|请|推荐|写|忽略|假装|扮演|"
+    r"列(出|一下|个)|介绍|说说|讲讲|想知道|有没有|是否|是不是|要不要|会不会|该不该|行不行|还是|排(个)?名|输出|回答|描述|打出来|翻译|解码|讲解|开(个)?(方|药)|"
+    r"诊断|剂量|致死|方法|办法|从现在(起|开始)|你(现在)?(是|不是|就是)")
+
+
+def asks_something(text: str) -> bool:
+    """Does this message ask for something (see `_ASKS`)?"""
+    return _ASKS.search(normalize(text)) is not None
+
+
 @lru_cache(maxsize=1)
 def _prefilters() -> dict[str, LiteralPrefilter]:
     """Per language, which patterns can match a sentence at all (see `prefilter`)."""
