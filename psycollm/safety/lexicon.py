@@ -1501,8 +1501,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
 # A message that asks for something: a question mark, a question word, or an imperative an assistant
 # would act on. The learned layer's dangerous-request finding counts only on such a message: a statement
 # of distress that shares words with requests ("我担心……会让人们觉得我是个负担，我不想让家人朋友担心",
-# read as a request to hide self-harm) must not get a refusal instead of an answer. Of the 1,332 training
-# requests, the ones without such a cue are jailbreaks and method questions the lexicon itself refuses.
+# read as a request to hide self-harm) must not get a refusal instead of an answer. One of the 1,332 training
+# requests has no such cue (a wife "curious" about her husband's warfarin), and the lexicon gives it the crisis reply.
 _ASKS = re.compile(
     r"[?？]|(^|[.!;。！；]\s*)(how|what|which|where|when|why|who|can|could|would|will|is|are|am|do|does|did|should|shall|may|"
     r"tell|give|list|explain|help|show|write|pretend|ignore|act|describe|prescribe|diagnose|decode|translate|respond|answer|"
