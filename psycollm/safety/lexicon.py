@@ -1555,7 +1555,11 @@ _FICTION = (r"\bi'?m writing (a|my) ([\w-]+ ){0,2}(novel|story|screenplay|script
             r"在写(一个|一部|一篇)?.{0,12}(小说|短篇|剧本|故事).{0,20}(主角|角色|人物)|在写.{0,6}(主角|角色|人物)")
 # What else gets cut: a harvest, surgery, a haircut, a stock sold at a loss, meat.
 _ZH_ORDINARY_CUT = r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|痔疮|割肉|止损|猪|羊|鸡|肉"
+# A story, a film or a game told about (Chinese), and a crime story (English): exceptions several rules share.
+_ZH_FICTION = _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里"
+_EN_CRIME_STORY = _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series)\b"
 BENIGN_CONTEXT: dict[str, str] = {
+    # session 15: care staff talking about patients, diets, pets, the cold, fiction, sport, a landlord, an allergy
     "en.now.jumped_off": r"\b(bungee|bungy|parachut\w*|skydiv\w*|base jump\w*|zip ?line|paraglid\w*|holiday|vacation|swim\w*|lake|sea|river|pool|tombstoning|cliff jump\w*|dare|kids?|children|summer|dock|pier)\b",
     "en.others.just_shot": r"\b(camera|photo\w*|film\w*|lens|portrait|shoot|nerf|paintball|water gun|game|video)\b",
     "en.others.hurt_baby": r"\b(scared|afraid|worried|terrified|what if|intrusive|ocd|fear|never would)\b",
@@ -1568,20 +1572,19 @@ BENIGN_CONTEXT: dict[str, str] = {
                       r"climb\w*|abseil\w*|tent|camping|washing|swing|tree ?house)\b",
     "en.sh.wrists_bleeding": _EN_ACCIDENT + r"|\b(handcuffs?|cuffs|rope burn|eczema|dermatitis|scratch\w*|bracelet|watch ?strap|fell|fall|bike|skateboard)\b",
     "en.abuse.withheld_meds": r"\b(gp|doctor|consultant|nurse|hospice|palliative|pharmacist|specialist|told (us|me) to|advised|on advice)\b",
-    "en.plan.look_accident": _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series|game|mission)\b",
+    "en.plan.look_accident": _EN_CRIME_STORY + r"|\b(game|mission)\b",
     "zh.sh.cut_strokes": _ZH_ORDINARY_CUT,
-    "zh.abuse.beats_child": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里",
-    # session 15: care staff talking about patients, diets, pets, the cold, fiction
+    "zh.abuse.beats_child": _ZH_FICTION,
     "en.attempt.treated": r"\b(patients?|my (shift|ward|unit)|i work|i'm a (nurse|doctor|paramedic)|as a (nurse|doctor|paramedic)|dog|cat|puppy|kitten|chocolate|mushrooms?|food poisoning|"
                           r"tequila|vodka|drunk|alcohol|shots|freshers|stag|hen do|booze|wasted|pissed)\b",
     "en.sh.cutting_now": r"\b(bulk\w*|calories|carbs|macros|diet\w*|gym|protein|lean|weight|kcal|deficit|lifting|shred\w*)\b",
     "en.sh.too_deep": _EN_ACCIDENT,
     "en.sh.cuts_care": r"\b(budget|funding|price|tax|spending|staff|job|pay|service|council|tattoo\w*|piece|artist|ink|inked|piercing|wax\w*|blood test)\b|" + _EN_ACCIDENT,
     "en.med.lips_blue": r"\b(cold|swim\w*|sea|lake|winter|ice|freezing|lipstick|make-?up|slush\w*|raspberry|lolly|lollipop|sweets?|candy|costume|paint|dye|blueberr\w*|filter)\b",
-    "en.plan.body_found": _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series)\b",
+    "en.plan.body_found": _EN_CRIME_STORY,
     "zh.attempt.treated": r"猫|狗|宠物|病人|患者|护士|医生|村医|卫生室|值班|科室|食物中毒|误食|误服|农场|牛|羊|给.{1,10}洗(了)?胃",
     "zh.sh.strokes": r"被|不小心|猫|狗|树枝|纸|玻璃|荆棘|摔",
-    "zh.abuse.beating": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里",
+    "zh.abuse.beating": _ZH_FICTION,
     "zh.med.lips_blue": r"冷|冻|游泳|冬天|口红|唇膏|颜料|蓝莓|滤镜",
     # session 14: a cut with no object, or a child or pet at night, told for an ordinary reason
     "zh.sh.cut_times": _ZH_ORDINARY_CUT,
