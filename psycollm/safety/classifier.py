@@ -57,7 +57,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v14"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v15"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -92,6 +92,12 @@ SINGLE_TARGET_FPR = {"high": 0.02, "imminent": 0.02, "any": CAUTION_TARGET_FPR, 
 # reservoir with the garden hose in the back seat", the char model at p(any)=0.68). Leaving one writer
 # out: +0-1.6 points of recall per writer, +0-0.3 points of false alarms; development sets unchanged.
 STRONG_TARGET_FPR = 0.002
+# A message is "calm" (LayerVerdict.detail["calm"]) where its p(high) is below what 99 % of the training
+# crises score out of fold: the model all but rules out high risk, whatever its any-risk head says. After
+# a crisis reply, a follow-up the lexicon finds nothing in and the classifier calls calm is answered by
+# the model (`Guard._support_turn`). On the 299 written follow-ups (session 16), no dangerous follow-up
+# read as low scored below the 1 % point (the lowest 0.12); the 5 % point (~0.33) would have let 2 through.
+CALM_CRISIS_SHARE = 0.01
 # Features: character 1-4 grams (seen in at least 2 training messages) and word 1-2 grams (jieba words
 # for Chinese, Snowball-stemmed words for English; also >= 2 messages), each block TF-IDF with its own
 # unit norm, scaled by 1/sqrt(2) so the whole n-gram vector keeps unit norm. Until session 12 the
@@ -298,6 +304,8 @@ class RiskClassifier:
         unvouched = False  # the joint model saw high risk the char model did not (escalation=agreement)
         sure_alone = False  # ... and vouched anyway, at its STRONG_TARGET_FPR threshold
         worst = {h: 0.0 for h in self.head_names}
+        calm_at = {"char": self.meta.get("calm_high"), "joint": self.meta.get("joint_calm_high")}
+        calm = bool(preds)  # every turn below the calm point of the model that scored it (see CALM_CRISIS_SHARE)
         for i, pred in enumerate(preds):
             # An older turn keeps the joint score it got when it was the latest (cached in this
             # process), so a crisis the joint model saw does not fade after two more turns.
@@ -317,6 +325,7 @@ class RiskClassifier:
                 msg_level = _level(p, self.thresholds)
             for h in worst:
                 worst[h] = max(worst[h], p[h])
+            calm = calm and calm_at[model] is not None and p["high"] < calm_at[model]
             agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
             sure = jp is not None and jp.get("whole_high", jp["high"]) >= self.joint.strong  # type: ignore[union-attr]
             if model == "joint" and RANK[msg_level] >= RANK["high"]:
@@ -351,7 +360,8 @@ class RiskClassifier:
         return LayerVerdict(level=level, categories=categories, requests=requests, reasons=reasons,
                             detail={**{f"max_p_{k}": round(v, 3) for k, v in worst.items()},
                                     **({"char_model_disagrees": True} if unvouched else {}),
-                                    **({"joint_model_sure": True} if sure_alone else {})}, vouched=vouched,
+                                    **({"joint_model_sure": True} if sure_alone else {}),
+                                    **({"calm": True} if calm else {})}, vouched=vouched,
                             vouched_turns=vouched_turns, requests_vouched=requests_vouched)
 
     # -- training and the cache -----------------------------------------------------------------------
@@ -416,6 +426,8 @@ class RiskClassifier:
                 thresholds[head] = round(_threshold_for_fpr(oof[negative], targets[head]), 4)
                 if head in ("high", "request"):  # see STRONG_TARGET_FPR
                     stats[f"{prefix}strong_{head}"] = round(_threshold_for_fpr(oof[negative], STRONG_TARGET_FPR), 4)
+                if head == "high":  # see CALM_CRISIS_SHARE
+                    stats[f"{prefix}calm_high"] = round(float(np.quantile(oof[y == 1], CALM_CRISIS_SHARE)), 4)
                 stats[f"{prefix}cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
                 stats[f"{prefix}cv_fpr_{head}"] = round(float((oof[negative] >= thresholds[head]).mean()), 3)
                 if part_features is not None:

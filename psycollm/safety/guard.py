@@ -178,8 +178,16 @@ class Guard:
         # the danger told quietly ("help is coming but I'm bleeding a lot", "dad's coming but it's too
         # late"). On 299 follow-ups written for this (benchmarks/after_crisis.py), "below high" let 18
         # of 120 dangerous ones through to the model; "none" lets 3, at the cost of a fixed reply to
-        # most protective follow-ups that still carry some distress.
-        return alone.level == "none" and not alone.requests
+        # most protective follow-ups that still carry some distress. The one exception: low from the
+        # classifier alone (no lexicon evidence) on a message it calls calm (p(high) below what 99 %
+        # of training crises score): "I'm safe now, just really tired of everything",
+        # "我现在安全了，就是觉得什么都好累". A passive wish the lexicon finds keeps the fixed reply.
+        if alone.requests:
+            return False
+        if alone.level == "none":
+            return True
+        learned = alone.layers.get(getattr(self.learned, "name", ""), {})
+        return alone.level == "low" and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True
 
     # -- output ---------------------------------------------------------------------------------
     def check_reply(self, reply: str) -> list[Problem]:

@@ -446,7 +446,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- passive ideation
     ("en.passive.wish_dead", "passive_ideation",
      r"\b(wish|wishes|wished|wishing) (i|i'd|i could|i were|i was|that i)( would)?( just)?( be| have)? ?(were |was |had |could )?"
-     r"(dead|die|died|not wake up|never wake up|go to sleep and not wake|fall asleep and never wake|disappear|"
+     r"(dead|die|died|not wake up|never wake up|(go to sleep|fall asleep) and (not|never) wake|disappear|"
      r"vanish|not exist|never been born|cease to exist|not here|wasn't here|just not|stop existing)", True),
     ("en.passive.want_die", "passive_ideation",
      r"(?<!thought i was )(?<!felt like i was )(?<!thought we were )(?<!sure i was )\b(want|wanna|wanted|would like|going) to "
