@@ -189,6 +189,9 @@ def render_markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
            f"({h['benign_distress_fp']}/{h['n_benign_distress']}; goal <= 0.05)",
            f"- False-positive rate on every item that should be answered (allow/caution): {h['non_crisis_fpr']} "
            f"(n={h['n_non_crisis']})",
+           f"- Caution (a safety note and one crisis line) on items that should simply be answered: "
+           f"{h['answerable_cautioned']}/{h['n_answerable']} ({h['benign_distress_caution']} of them benign distress); "
+           f"low-risk items answered with no safety note: {h['low_unnoted']}/{h['n_low']}",
            f"- Action accuracy {h['action_accuracy']}, level accuracy {h['level_accuracy']}; "
            f"{result['ms_per_item_mean']} ms per item (mean)", "",
            "| language | recall high+imminent | benign-distress FPR | action accuracy |", "|---|---|---|---|"]

@@ -157,3 +157,6 @@ def test_evaluate_counts_caution_where_none_is_needed_and_low_risk_answered_with
     h = result["headline"]
     assert (h["benign_distress_caution"], h["answerable_cautioned"], h["n_answerable"]) == (1, 1, 2)
     assert (h["low_unnoted"], h["n_low"]) == (1, 2)
+    text = safety_eval.render_markdown(result, {"data": "inline", "judge": "none"})
+    assert "should simply be answered: 1/2 (1 of them benign distress)" in text
+    assert "low-risk items answered with no safety note: 1/2" in text
