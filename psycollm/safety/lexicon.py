@@ -1609,7 +1609,7 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.means.rope": r"攀岩|登山|露营|帐篷|晾衣|跳绳|拔河|搬家|捆|绑(箱子|行李)|船|秋千|吊床|遛狗|狗绳|健身|课",
     "zh.prep.will": r"律师(朋友)?(建议|说(很)?正常)|公证员说|手术|(刚|宝宝|孩子|女儿|儿子)(出生|生了)|生了(女儿|儿子|宝宝)|(帮|给|替|和|跟)(爸妈|父母|我妈|我爸|老人|他们)|"
                     r"(外公|外婆|爷爷|奶奶|姥姥|姥爷|爸爸|妈妈|我妈|我爸|他|她|老人家)的(遗嘱|后事)|(外公|外婆|爷爷|奶奶|姥姥|姥爷)(周.|上周|昨天)?(走了|去世|过世)|"
-                    r"趁(大家|我们)?(都)?(还)?健康|乌鸦嘴",
+                    r"趁(大家|我们)?(都)?(还)?健康|乌鸦嘴|(爸妈|父母|我妈|我爸|老人|老两口)[^。！？，,]{0,4}[六七八九]十[^。！？]{0,4}(说|想|要|打算|准备)[^。！？]{0,10}(遗嘱|后事|安排)",
     "zh.prep.gave_away": r"搬家|搬去|(因为|准备|马上|下个月|下周|快)(要)?(去)?(出国|留学)|出国前|要去.{0,6}(工作|读书|上学)|断舍离|大扫除|"
                          r"清空了工位|离职|换工作|卖房|房子(挂出去)?卖|旧手机|用不着了?的|闲置|二手",
     "en.prep.gave_away": r"\b(mov(e|ing|ed) (to|house|abroad|out)|relocat\w*|emigrat\w*|declutter\w*|marie kondo|downsiz\w*|"
@@ -1621,7 +1621,7 @@ BENIGN_CONTEXT: dict[str, str] = {
                        r"last day at)\b",
     "zh.final.last": r"(公司|单位|工位|交接|离职|试用期|实习|学校|毕业|上班|合同|租房|房东|搬家|假期|暑假|寒假|度假|旅行).{0,12}最后|"
                      r"最后一(天|次|晚).{0,12}(公司|单位|交接|离职|试用期|实习|上班|合同|假期|旅行|宿舍|搬家)",
-    "en.final.last": r"\b(maternity|paternity|leave|job|work|contract|school|term|semester|internship|holiday|vacation|trip|lease)\b",
+    "en.final.last": r"\b(maternity|paternity|leave|job|work|contract|school|term|semester|internship|holiday|vacation|trip|lease|retir\w*)\b",
     "zh.now.poison": _ZH_PATIENT,
     "zh.now.took_many": _ZH_PATIENT,
     "zh.now.swallowed_all": _ZH_PATIENT,
@@ -1637,7 +1637,7 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
-    "en.sh.until_bleeds": _EN_ACCIDENT,
+    "en.sh.until_bleeds": _EN_ACCIDENT + r"|^(?![\s\S]*\bon purpose\b)[\s\S]*\b(eczema|dermatitis|psoriasis|chicken ?pox|hives|mosquito|bites)\b",
     "en.sh.bite_scratch": _EN_ACCIDENT,
     "en.med.overdose": r"\b(coffee|caffeine|espresso|energy drinks?|red bull|monster|tea|water|soda|coke|sugar|candy)\b",
     # Old age and faith: "I'm ready whenever the Lord wants me" is acceptance, not a plan (caution still).
@@ -1648,6 +1648,10 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.attempt.tried": _FICTION,
     "en.abuse.sexual": r"(?s)^(?!.*\b(still|keeps|every (night|day|week|time)|right now|tonight|currently|won'?t stop|is (abusing|touching))\b)"
                        r".*\b(history of|survivor|survived|past|as a (child|kid|teen)|childhood|years ago|flashbacks?|triggers?|ptsd)\b",
+    # session 17: patients counted by the staff who treated them, a scene in a script, a date asked for
+    "zh.means.drink_poison_plan": _ZH_PATIENT + r"|[一二三四五六七八九十两几\d]+(个|位|名|例)(喝|吃|服|吞)(了)?[^,，。、]{0,8}的",
+    "zh.now.on_edge": _ZH_FICTION,
+    "en.active.end_it": r"\bask(ing)? (her|him|them) out\b|\bpropos(e|ing) to\b|\bpop(ping)? the question\b",
     "en.now.doing_it": r"\b(glad|relieved|happy|proud|pleased) (that )?it's done\b|\b(bankruptcy|taxes|tax return|paperwork|"
                        r"exam|essay|thesis|assignment|homework|interview|mortgage|surgery|operation|tattoo|marathon|renovation)\b",
 }
