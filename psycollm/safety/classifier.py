@@ -5,10 +5,10 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 13,158 messages written for this project
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 13,954 messages written for this project
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
 sets) and `train_retired_sets.jsonl` (1,016 messages of five earlier evaluation sets, retired from
-tests/data/ once they had been used for tuning); 14,174 in all, 51 % Chinese, labels none / low / high /
+tests/data/ once they had been used for tuning); 14,970 in all, 51 % Chinese, labels none / low / high /
 imminent / request, separate from the test sets in tests/data/ (tested). Training takes ~60-150 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
