@@ -1621,7 +1621,7 @@ BENIGN_CONTEXT: dict[str, str] = {
                        r"last day at)\b",
     "zh.final.last": r"(公司|单位|工位|交接|离职|试用期|实习|学校|毕业|上班|合同|租房|房东|搬家|假期|暑假|寒假|度假|旅行).{0,12}最后|"
                      r"最后一(天|次|晚).{0,12}(公司|单位|交接|离职|试用期|实习|上班|合同|假期|旅行|宿舍|搬家)",
-    "en.final.last": r"\b(maternity|paternity|leave|job|work|contract|school|term|semester|internship|holiday|vacation|trip|lease|retir\w*)\b",
+    "en.final.last": r"\b(maternity|paternity|leave|job|work|contract|school|term|semester|internship|holiday|vacation|trip|lease)\b|\bretir(e|es|ed|ing|ement)\b(?! from (life|this|it all|everything|existence|the world))",
     "zh.now.poison": _ZH_PATIENT,
     "zh.now.took_many": _ZH_PATIENT,
     "zh.now.swallowed_all": _ZH_PATIENT,
@@ -1637,7 +1637,7 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
-    "en.sh.until_bleeds": _EN_ACCIDENT + r"|^(?![\s\S]*\bon purpose\b)[\s\S]*\b(eczema|dermatitis|psoriasis|chicken ?pox|hives|mosquito|bites)\b",
+    "en.sh.until_bleeds": _EN_ACCIDENT + r"|^(?![\s\S]*\bon purpose\b)[\s\S]*\b(eczema|dermatitis|psoriasis|chicken ?pox|hives|mosquito)\b",
     "en.sh.bite_scratch": _EN_ACCIDENT,
     "en.med.overdose": r"\b(coffee|caffeine|espresso|energy drinks?|red bull|monster|tea|water|soda|coke|sugar|candy)\b",
     # Old age and faith: "I'm ready whenever the Lord wants me" is acceptance, not a plan (caution still).

@@ -88,6 +88,14 @@ def test_a_cover_story_voids_the_excuse(text: str) -> None:
     assert_reaches(user(text), "high", "suicide")
 
 
+@pytest.mark.parametrize("text", ["I'm retiring from life. This is my last message.",
+                                  "My daughter bites her arms until they bleed."])
+def test_a_look_alike_of_the_reason_is_no_excuse(text: str) -> None:
+    """Session 17's excuses read a retirement and a skin condition, not "retiring from life" or a bitten arm."""
+    assert any(h.pattern in ("en.final.last", "en.sh.until_bleeds") for h in lexicon.scan(text))
+    assert not any(h.excused for h in lexicon.scan(text)), lexicon.scan(text)
+
+
 def test_every_benign_context_names_a_pattern() -> None:
     ids = {p.id for lang in ("en", "zh") for p in lexicon.compiled_patterns()[lang]}
     assert set(lexicon.BENIGN_CONTEXT) <= ids, set(lexicon.BENIGN_CONTEXT) - ids
