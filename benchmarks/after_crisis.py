@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/after_crisis.py                        # trains the classifier in a temp dir
     .venv/bin/python benchmarks/after_crisis.py --cache-dir ~/.cache/psycollm --show
+    .venv/bin/python benchmarks/after_crisis.py --cache-dir ~/.cache/psycollm --after-crisis support_calm
 
 `safety.after_crisis = support` (the default) lets the model answer, as crisis support, a message that
 brings no new high risk after a crisis reply; anything else gets the fixed reply again. This puts each
@@ -10,7 +11,7 @@ protective or neutral follow-ups labelled none/low, "my sister is on her way", "
 flatmate"; and danger with help on its way labelled high/imminent, "the ambulance is coming, I took them
 an hour ago") after a crisis message (three per language, in turn) and the guard's own crisis reply,
 and screens the conversation with the default guard. Wanted: support for the first group, the fixed
-reply for the second. No message of that file is in the classifier's training data. Prints a table,
+reply for the second (`--after-crisis support_calm` measures the opt-in calm exception). No message of that file is in the classifier's training data. Prints a table,
 writes benchmarks/results/after_crisis.json.
 """
 
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(REPO / "tests" / "data" / "followups_after_crisis.jsonl"))
     parser.add_argument("--cache-dir", default="", help="Classifier cache (default: a fresh temp dir).")
     parser.add_argument("--show", action="store_true", help="Print the follow-ups that got the unwanted action.")
+    parser.add_argument("--after-crisis", default="support", choices=("support", "support_calm"),
+                        help="The guard's safety.after_crisis mode.")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "after_crisis.json"))
     args = parser.parse_args(argv)
 
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [json.loads(line) for line in Path(args.data).read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         clf = RiskClassifier.load_or_train(Path(args.cache_dir or tmp) / "safety")
-    guard = Guard(learned=clf)
+    guard = Guard(learned=clf, after_crisis=args.after_crisis)
     first = {}
     for lang, openers in OPENERS.items():
         for text in openers:
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {u['id']} [{u['label']} -> {u['action']}] {u['text']}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, json.dumps({"benchmark": "after_crisis", "data": args.data, "rows": table,
+    atomic_write_text(out, json.dumps({"benchmark": "after_crisis", "after_crisis": args.after_crisis, "data": args.data, "rows": table,
                                        "unwanted": unwanted}, ensure_ascii=False, indent=2))
     print(f"wrote {out}")
     return 0

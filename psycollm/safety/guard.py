@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 JUDGES = ("classifier", "llm", "none")
 ESCALATIONS = ("agreement", "joint")
-AFTER_CRISIS = ("support", "fixed")
+AFTER_CRISIS = ("support", "support_calm", "fixed")
 # An assistant turn asking whether the person is safe now, and an answer that says no or is unsure (both
 # on lexicon.normalize'd text). Written for the crisis-support turns, whose note asks the model to ask.
 SAFETY_QUESTION = re.compile(r"\b(are|do) you (feel(ing)? )?safe\b|\bkeep (yourself )?safe\b|(现在|此刻|今晚)?(是否|还)?安全(吗|么|嘛|不)|安不安全")
@@ -155,7 +155,7 @@ class Guard:
         crisis-support companion, instead of the same fixed text turn after turn, which reads as being
         brushed off (and locks a person the screen misread out of the conversation). Any risk signal,
         or imminent risk anywhere, gets the fixed reply again."""
-        if self.after_crisis != "support" or level != RiskLevel.HIGH or not messages:
+        if self.after_crisis not in ("support", "support_calm") or level != RiskLevel.HIGH or not messages:
             return False
         if not replies.crisis_reply_shown(messages[:-1]):
             return False
@@ -182,12 +182,16 @@ class Guard:
         # classifier alone (no lexicon evidence) on a message it calls calm (p(high) below what 99 %
         # of training crises score): "I'm safe now, just really tired of everything",
         # "我现在安全了，就是觉得什么都好累". A passive wish the lexicon finds keeps the fixed reply.
+        # That exception is opt-in (`support_calm`) since session 17: the classifier also called
+        # "ok she's coming over but I still keep thinking about how I'd do it" calm (p(high) 0.02),
+        # and a dangerous message must not reach the model.
         if alone.requests:
             return False
         if alone.level == "none":
             return True
         learned = alone.layers.get(getattr(self.learned, "name", ""), {})
-        return alone.level == "low" and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True
+        return (self.after_crisis == "support_calm" and alone.level == "low"
+                and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True)
 
     # -- output ---------------------------------------------------------------------------------
     def check_reply(self, reply: str) -> list[Problem]:
