@@ -5,10 +5,10 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 13,954 messages written for this project
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 13,950 messages written for this project
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
-sets) and `train_retired_sets.jsonl` (1,016 messages of five earlier evaluation sets, retired from
-tests/data/ once they had been used for tuning); 14,970 in all, 51 % Chinese, labels none / low / high /
+sets) and `train_retired_sets.jsonl` (1,010 messages of five earlier evaluation sets, retired from
+tests/data/ once they had been used for tuning); 14,960 in all, 51 % Chinese, labels none / low / high /
 imminent / request, separate from the test sets in tests/data/ (tested). Training takes ~60-150 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
@@ -580,9 +580,8 @@ def char_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
 
 def _char_tfidf(t: str, vocabulary: dict[str, int], idf: np.ndarray,
                 ngrams: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    # map/Counter instead of a loop with dict updates: 2-3x faster, the same features.
     grams = [t[i:i + n] for n in range(ngrams[0], ngrams[1] + 1) for i in range(len(t) - n + 1)]
-    return _tfidf(Counter(j for j in map(vocabulary.get, grams) if j is not None), idf)
+    return _tfidf(_known(grams, vocabulary), idf)
 
 
 def ngram_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
@@ -594,9 +593,17 @@ def ngram_vector(text: str, vocabulary: dict[str, int], idf: np.ndarray,
     cols, vals = _char_tfidf(t, vocabulary, idf, NGRAMS)
     if not word_vocabulary:
         return cols, vals
-    words = Counter(j for j in map(word_vocabulary.get, word_ngrams(t)) if j is not None)
-    wcols, wvals = _tfidf(words, idf)
+    wcols, wvals = _tfidf(_known(word_ngrams(t), word_vocabulary), idf)
     return np.concatenate([cols, wcols]), np.concatenate([vals, wvals]) * _BLOCK
+
+
+def _known(grams: list[str], vocabulary: dict[str, int]) -> Counter:
+    """Counts of the grams' vocabulary columns, in first-seen order. Counting in C (map/Counter, then
+    dropping the unknown grams' None) instead of a filtering generator: ~2x faster, the same counts in
+    the same order, so the same floating-point features."""
+    counts = Counter(map(vocabulary.get, grams))
+    counts.pop(None, None)
+    return counts
 
 
 def _tfidf(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
