@@ -6,7 +6,8 @@
 Conversations are 20 turns (10 user, 10 assistant) drawn at random from the labelled test set's
 messages (Chinese and English mixed). Measured per conversation, for the whole `Guard.screen_input`
 call (what the chat engine waits for):
-- cold: every per-message cache cleared first (the worst case: a conversation seen for the first time);
+- cold: every per-message cache cleared first (the worst case: a conversation seen for the first time),
+  `--rounds` times over the same conversations (the p95 of each round is printed: it drifts with the VM);
 - incremental: the conversation grows turn by turn with caches kept, as in a chat (the cost of one turn);
 and `Guard.screen_output` on a ~600-character reply (patterns alone, and with the reply classifier)
 and on one streamed sentence. Writes benchmarks/results/safety.json.
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=300, help="Conversations per measurement.")
     parser.add_argument("--turns", type=int, default=20, help="Turns per conversation (user + assistant).")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="Cold measurements repeated this many times (the same conversations): this VM's "
+                             "speed drifts minute to minute, so one p95 alone can mislead; the spread is printed.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety.json"))
     args = parser.parse_args(argv)
@@ -97,13 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     for name, guard in guards.items():
         guard.screen_input(conversation(), "en")  # import/compile once, outside the timings
         cold, cold_cpu, incremental = [], [], []
-        for _ in range(args.n):
-            conv = conversation()
-            clear()
-            t, c = time.perf_counter(), time.thread_time()
-            guard.screen_input(conv, "en")
-            cold_cpu.append((time.thread_time() - c) * 1000)
-            cold.append((time.perf_counter() - t) * 1000)
+        convs = [conversation() for _ in range(args.n)]
+        round_p95 = []
+        for _ in range(max(1, args.rounds)):
+            this_round = []
+            for conv in convs:
+                clear()
+                t, c = time.perf_counter(), time.thread_time()
+                guard.screen_input(conv, "en")
+                cold_cpu.append((time.thread_time() - c) * 1000)
+                this_round.append((time.perf_counter() - t) * 1000)
+            round_p95.append(round(percentile(this_round, 0.95), 3))
+            cold += this_round
         for _ in range(max(1, args.n // 10)):
             conv = conversation()
             clear()
@@ -111,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 guard.screen_input(conv[:k], "en")
                 incremental.append((time.perf_counter() - t) * 1000)
-        results[f"{name}, cold"] = summarize(cold)
+        results[f"{name}, cold"] = {**summarize(cold), "p95_ms_per_round": round_p95}
         # CPU time of the screening thread: what the screen costs when the machine is not oversubscribed.
         results[f"{name}, cold, thread CPU time"] = summarize(cold_cpu)
         results[f"{name}, per turn (incremental)"] = summarize(incremental)
@@ -129,14 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = summarize(out_times)
 
     width = max(len(k) for k in results)
-    print(f"Safety screen latency, {args.turns}-turn conversations, {args.n} runs, CPU ({platform.processor() or platform.machine()})")
+    print(f"Safety screen latency, {args.turns}-turn conversations, {args.n} runs (cold: x{args.rounds} rounds), CPU ({platform.processor() or platform.machine()})")
     print(f"{'measurement':<{width}}  {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for k, v in results.items():
-        print(f"{k:<{width}}  {v['p50_ms']:>8.2f} {v['p95_ms']:>8.2f} {v['max_ms']:>8.2f}")
+        spread = (f"  (p95 per round {min(v['p95_ms_per_round']):.2f}-{max(v['p95_ms_per_round']):.2f})"
+                  if len(v.get("p95_ms_per_round", [])) > 1 else "")
+        print(f"{k:<{width}}  {v['p50_ms']:>8.2f} {v['p95_ms']:>8.2f} {v['max_ms']:>8.2f}{spread}")
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     print(f"classifier training (first use, then cached): {train_s:.1f} s; load average {load[0]:.1f} "
           f"on {os.cpu_count()} CPUs (wall-clock figures grow with the load)")
-    doc = {"benchmark": "safety", "turns": args.turns, "n": args.n, "seed": args.seed, "python": platform.python_version(),
+    doc = {"benchmark": "safety", "turns": args.turns, "n": args.n, "rounds": args.rounds, "seed": args.seed, "python": platform.python_version(),
            "machine": platform.machine(), "timestamp": time.strftime("%Y-%m-%d %H:%M:%S"),
            "classifier_train_s": round(train_s, 2), "load_average_1min": round(load[0], 2), "cpus": os.cpu_count(), "goal": "cold p95 < 10 ms for a 20-turn conversation",
            "results": results}
