@@ -402,7 +402,7 @@ def test_an_answer_to_the_models_safety_question_is_read_in_context(guard, quest
     assert v.action == action and v.level == RiskLevel.HIGH, v.reasons
 
 
-@pytest.mark.parametrize("later,lang", [("I'm safe now, just really tired of everything.", "en"),
+@pytest.mark.parametrize("later,lang", [("I'm safe now, just really tired of everything and everyone.", "en"),
                                         ("我现在安全了，就是觉得什么都好累。", "zh")])
 def test_a_calm_follow_up_is_answered_as_support_only_with_support_calm(guard, monkeypatch, later, lang) -> None:
     """After a crisis reply, a follow-up the lexicon finds nothing in and the classifier reads as low but
