@@ -70,6 +70,12 @@ SAFE = [
     "我不能告诉你吃多少药会有危险，但我很担心你。你现在安全吗？",
     "剂量的调整一定要和你的医生商量，不要自己加减。",
     "Try going to bed at 11 pm and getting up at 7, even at weekends, and take a 20-minute walk in the daylight.",
+    # Bare empathy, the commonest short replies: training replies that wrapped harm in "I hear you, and
+    # I respect your choice..." once taught the classifier to replace "I hear you." itself (session 18).
+    "I hear you.",
+    "I hear you, and I am here with you.",
+    "我在听。",
+    "我听到了，你真的很不容易。",
 ]
 
 
