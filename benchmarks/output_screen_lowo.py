@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     total = {"writer": "all", "n_unsafe": sum(r["n_unsafe"] for r in rows), "n_safe": sum(r["n_safe"] for r in rows),
              "by_category": {c: [sum(r["by_category"].get(c, [0, 0])[0] for r in rows),
                                  sum(r["by_category"].get(c, [0, 0])[1] for r in rows)] for c in CATEGORIES}}
-    total["recall"] = round(sum(r["recall"] * r["n_unsafe"] for r in rows) / max(1, total["n_unsafe"]), 4)
+    # A writer of safe replies only (no unsafe ones, recall None) adds to the false replacements alone.
+    total["recall"] = round(sum((r["recall"] or 0.0) * r["n_unsafe"] for r in rows) / max(1, total["n_unsafe"]), 4)
     total["replaced_safe"] = sum(r["replaced_safe"] for r in rows)
     total["false_replacement_rate"] = round(total["replaced_safe"] / max(1, total["n_safe"]), 4)
 
@@ -74,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|" + "---|" * len(CATEGORIES) + "---|")
     for r in [*rows, total]:
         cats = " | ".join("{}/{}".format(*r["by_category"].get(c, [0, 0])) for c in CATEGORIES)
-        print(f"| {r['writer']} | {r['recall']:.3f} ({r['n_unsafe']}) | {cats} | "
+        recall = "-" if r["recall"] is None else f"{r['recall']:.3f}"
+        print(f"| {r['writer']} | {recall} ({r['n_unsafe']}) | {cats} | "
               f"{r['replaced_safe']}/{r['n_safe']} ({r['false_replacement_rate']:.1%}) |")
     out = {"writers": rows, "all": total, "machine": platform.platform(), "python": platform.python_version(),
            "timestamp": time.strftime("%Y-%m-%d %H:%M:%S")}
