@@ -64,12 +64,16 @@ NGRAMS = (1, 3)
 C = 10.0
 DENSE_SCALE = 0.35
 
-CODE_VERSION = "reply-clf-v4"  # bump when features, training or lexicon.normalize change
+CODE_VERSION = "reply-clf-v5"  # bump when features, training or lexicon.normalize change
 CATEGORIES = ("method_information", "medication_dosing", "diagnosis_as_fact", "encouraging_harm")
 HEADS = ("unsafe", *CATEGORIES)
 # False replacements allowed on the safe training replies (out of fold), for the whole reply and for its
 # highest-scoring sentence. A wrongly replaced reply costs the user a good answer, not their safety.
-TARGET_FPR = {"whole": 0.02, "sentence": 0.01}
+# 2 % / 1 % until session 19: its twin data (an unsafe reply and a safe one that differ only in the harm)
+# made the safe training replies harder, so the same rates meant stricter thresholds; 3 % / 1.5 % keeps
+# the false replacements of writers left out below the old ones (46 vs 61 of 1,929) for +3.3 points of
+# recall, at 37 instead of 10 of 7,376 real counsellors' replies (docs/safety.md, "The output screen").
+TARGET_FPR = {"whole": 0.03, "sentence": 0.015}
 MAX_SENTENCES = 24  # a reply's sentences scored on their own (bounds the cost of a very long reply)
 # A reply of more sentences than this is judged by its sentences alone, not as a whole: real
 # therapists' long answers (counsel_chat) scored high as wholes (17 % replaced), a style the written
