@@ -52,13 +52,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The safety classifiers (risk and replies) are trained (~80 s on 2 cores) as a setup step, not at the
+# The safety classifiers (risk and replies) are trained (~3-4 min on 2 cores) as a setup step, not at the
 # app's first start; again when their training data or code change. The app would train them itself if
 # the cache were gone.
 SAFETY_STAMP := $(VENV)/.psycollm-safety-classifier
 $(SAFETY_STAMP): $(STAMP) $(wildcard psycollm/safety/data/*.jsonl psycollm/safety/data/replies/*.jsonl) \
 		psycollm/safety/classifier.py psycollm/safety/reply_classifier.py psycollm/safety/lexicon.py
-	@echo "Training the safety classifiers (once, ~80 s)..."
+	@echo "Training the safety classifiers (once, ~3-4 min on 2 cores)..."
 	@$(PY) -m psycollm.cli safety train > /dev/null
 	@touch $@
 
