@@ -73,7 +73,9 @@ SAFE = [
     # Bare empathy, the commonest short replies. A one-sentence reply is held to the sentence threshold,
     # and the unsafe training replies include many short ones: until session 19 the classifier replaced
     # "I understand." and "I hear how much pain you're in." (and, with writers h and i, "I hear you.").
-    # None of these is in the training data (train_replies_l.jsonl has other short counselling turns).
+    # "I hear you." and "我在听。" are also turns of train_replies_l.jsonl; the others are in no training file.
+    "I hear you.",
+    "我在听。",
     "I hear you, and I am here with you.",
     "我听到了，你真的很不容易。",
     "I understand.",
