@@ -130,6 +130,7 @@ class ReplyScore:
     p_sentence: float  # highest sentence (0.0 for a reply of one sentence)
     part: str  # the text that decided (the whole reply or its worst sentence)
     model: str  # "joint" | "char"
+    margin: float = 0.0  # how far the deciding score is above (>= 0: unsafe) or below its threshold
 
 
 class ReplyClassifier:
@@ -171,11 +172,12 @@ class ReplyClassifier:
         whole_bar = (heads.thresholds["whole"] if 1 < len(parts) <= 1 + WHOLE_MAX_SENTENCES else
                      heads.thresholds["sentence"] if len(parts) == 1 else float("inf"))
         by_whole, by_sentence = whole[0] >= whole_bar, bool(k_best) and p_sentence >= heads.thresholds["sentence"]
+        margin = max(float(whole[0]) - whole_bar, p_sentence - heads.thresholds["sentence"] if k_best else -1.0)
         decider = probs[k_best] if by_sentence and not by_whole else whole
         unsafe = bool(by_whole or by_sentence)
         category = CATEGORIES[int(np.argmax(decider[1:]))] if unsafe else "none"
         return ReplyScore(unsafe, category, float(whole[0]), p_sentence,
-                          parts[k_best] if by_sentence and not by_whole else reply, model)
+                          parts[k_best] if by_sentence and not by_whole else reply, model, margin)
 
     def check(self, reply: str) -> list[Any]:
         """The output screen's contract: a list of `output_screen.Problem` (empty = safe)."""

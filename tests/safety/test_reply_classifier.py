@@ -102,6 +102,15 @@ def test_safe_replies_pass(reply_classifier, reply: str) -> None:
     assert Guard(reply_classifier=reply_classifier).check_reply(reply) == []
 
 
+def test_the_margin_is_the_decision(reply_classifier) -> None:
+    """`ReplyScore.margin` (used by the leave-one-writer-out benchmark to compare trainings at equal cost)
+    is at least 0 exactly when the reply is judged unsafe, whether as a whole or by a sentence."""
+    long_safe = " ".join(s for s in SAFE if isinstance(s, str))
+    for reply in [*UNSAFE, *(s for s in SAFE if isinstance(s, str)), long_safe, "That sounds exhausting. " + UNSAFE[0]]:
+        score = reply_classifier.score(reply)
+        assert score.unsafe == (score.margin >= 0), reply
+
+
 def test_the_guard_replaces_the_reply_and_the_stream_never_shows_the_sentence(reply_classifier) -> None:
     guard = Guard(reply_classifier=reply_classifier)
     unsafe = "That sounds exhausting. " + UNSAFE[0] + " Sleep well."
