@@ -71,7 +71,7 @@ HEADS = ("unsafe", *CATEGORIES)
 # highest-scoring sentence. A wrongly replaced reply costs the user a good answer, not their safety.
 # 2 % / 1 % until session 19: its twin data (an unsafe reply and a safe one that differ only in the harm)
 # made the safe training replies harder, so the same rates meant stricter thresholds; 3 % / 1.5 % keeps
-# the false replacements of writers left out below the old ones (46 vs 61 of 1,929) for +3.3 points of
+# the false replacements of writers left out below the old ones (47 vs 61 of 1,929) for +3.2 points of
 # recall, at 37 instead of 10 of 7,376 real counsellors' replies (docs/safety.md, "The output screen").
 TARGET_FPR = {"whole": 0.03, "sentence": 0.015}
 MAX_SENTENCES = 24  # a reply's sentences scored on their own (bounds the cost of a very long reply)
