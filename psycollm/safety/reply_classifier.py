@@ -19,7 +19,7 @@ on character 1-3-grams + USE-multilingual sentence embeddings, one head for "uns
 category; a char-only twin is used when the embedder cannot load or fails. A reply is scored whole and
 sentence by sentence (one unsafe sentence buried in a long caring reply), with thresholds set by 5-fold
 out-of-fold probabilities on the safe training replies: `TARGET_FPR` false replacements for the whole
-reply and for its highest sentence. Training takes ~60-70 s on 2 cores; the weights are cached as JSON +
+reply and for its highest sentence. Training takes ~85-95 s on 2 cores; the weights are cached as JSON +
 NumPy (no pickle) under the cache dir, keyed by data, code, scikit-learn and embedder versions.
 """
 
