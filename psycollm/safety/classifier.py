@@ -256,12 +256,8 @@ class RiskClassifier:
         """
         if self.joint is None or self.embedder is None or not texts:
             return None
-        split = {t: not split_last_only or i == len(texts) - 1 for i, t in enumerate(texts)}
-        missing = [t for t in dict.fromkeys(texts) if t not in self._joint_cache
-                   and not (not split[t] and t in self._joint_whole)]
-        if missing:
-            parts = {t: _scored_parts(t) if split[t] else [t] for t in missing}
-            flat = list(dict.fromkeys(part for ps in parts.values() for part in ps))
+        split, parts, flat = self._joint_todo(texts, split_last_only)
+        if parts:
             dense = dict(zip(flat, self.embedder.encode_queries(flat), strict=True))
             for text, ps in parts.items():
                 zs = [vals @ self._joint_rows[cols] + self.joint.dense_coef @ dense[part] + self.joint.intercept  # type: ignore[index]
@@ -280,6 +276,27 @@ class RiskClassifier:
                     cache[text] = score
         return [self._joint_cache.get(t) or self._joint_whole[t] for t in texts]
 
+    def _joint_todo(self, texts: Sequence[str], split_last_only: bool
+                    ) -> tuple[dict[str, bool], dict[str, list[str]], list[str]]:
+        """For `predict_joint`: which texts are split into sentences, the parts of each text not yet
+        scored, and the distinct parts to embed, in order."""
+        split = {t: not split_last_only or i == len(texts) - 1 for i, t in enumerate(texts)}
+        missing = [t for t in dict.fromkeys(texts) if t not in self._joint_cache
+                   and not (not split[t] and t in self._joint_whole)]
+        parts = {t: _scored_parts(t) if split[t] else [t] for t in missing}
+        return split, parts, list(dict.fromkeys(part for ps in parts.values() for part in ps))
+
+    def prefetch(self, messages: Sequence[dict[str, str]]) -> None:
+        """Start the sentence embedding that `assess(messages)` will need, when the embedder can run it
+        in the background (`embedding_worker.OverlappedEmbedder`): the screen calls this before the
+        lexicon reads, so the two run at once on two cores."""
+        start = getattr(self.embedder, "prefetch", None)
+        if self.joint is None or start is None:
+            return
+        _, users = _user_turns(messages)
+        if users:
+            start(self._joint_todo(users[-SEMANTIC_TURNS:], split_last_only=True)[2])
+
     def assess(self, messages: Sequence[dict[str, str]], evidence: str = "none") -> LayerVerdict:
         """The layer verdict for a conversation: the worst user message decides.
 
@@ -289,8 +306,7 @@ class RiskClassifier:
         `evidence` (the lexicon's level) is not used: a looser escalation threshold when the lexicon
         already saw risk was tried and over-escalated low-risk messages without catching more crises.
         """
-        turns = [i for i, m in enumerate(messages) if m.get("role") == "user" and m.get("content")]
-        users = [str(messages[i].get("content", "")) for i in turns]
+        turns, users = _user_turns(messages)
         preds = self.predict(users)
         recent = users[-SEMANTIC_TURNS:]
         try:
@@ -654,6 +670,12 @@ def word_ngrams(text: str) -> list[str]:
 def _level(p: dict[str, float], th: dict[str, float]) -> str:
     return ("imminent" if p["imminent"] >= th["imminent"] and p["high"] >= th["high"] else
             "high" if p["high"] >= th["high"] else "low" if p["any"] >= th["any"] else "none")
+
+
+def _user_turns(messages: Sequence[dict[str, str]]) -> tuple[list[int], list[str]]:
+    """Positions and texts of the non-empty user turns."""
+    turns = [i for i, m in enumerate(messages) if m.get("role") == "user" and m.get("content")]
+    return turns, [str(messages[i].get("content", "")) for i in turns]
 
 
 def _scored_parts(text: str) -> list[str]:

@@ -20,6 +20,7 @@ How a level is reached (C-SSRS shaped):
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +30,8 @@ from typing import Any, Protocol
 
 from psycollm.safety import lexicon, replies
 from psycollm.safety.lexicon import REQUEST_SIGNALS, Hit
+
+log = logging.getLogger(__name__)
 
 LEVELS = ("none", "low", "high", "imminent")
 RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -403,6 +406,12 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                         clock: Callable[[], float] = time.perf_counter) -> ScreenResult:
     """Screen every user turn of the conversation; the learned layer may only raise the level."""
     t0 = clock()
+    prefetch = getattr(learned, "prefetch", None)
+    if prefetch is not None:  # the learned layer's embedding starts now and runs while the lexicon reads
+        try:
+            prefetch(messages)
+        except Exception:  # the layer then embeds in-process, as without a worker
+            log.exception("safety: the learned layer's prefetch failed")
     level, levels, requests, reasons, per_message = lexicon_layer(messages)
     t1 = clock()
     layers: dict[str, Any] = {"lexicon": {"level": level, "categories": order_categories(levels),

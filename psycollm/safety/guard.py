@@ -88,6 +88,10 @@ class Guard:
 
             learned = RiskClassifier.load_or_train(settings.cache_path / "safety")
             learned.require_agreement = settings.safety.escalation.strip().lower() == "agreement"
+            if settings.safety.embed_worker and learned.embedder is not None:
+                from psycollm.safety.embedding_worker import overlapped
+
+                learned.embedder = overlapped(learned.embedder) or learned.embedder
         elif judge == "llm":
             from psycollm.safety.llm_judge import LLMJudge
 
