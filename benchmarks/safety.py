@@ -7,7 +7,7 @@ Conversations are 20 turns (10 user, 10 assistant) drawn at random from the labe
 messages (Chinese and English mixed). Three screens read the same conversations: the lexicon alone,
 lexicon + classifier with the sentence embedding in-process (`safety.embed_worker = false`), and the
 default, whose embedding runs in the child process of `psycollm/safety/embedding_worker.py` while the
-lexicon reads. Measured per conversation, for the whole `Guard.screen_input` call (what the chat
+lexicon reads (when three or more user turns are new: cold, not a chat turn). Measured per conversation, for the whole `Guard.screen_input` call (what the chat
 engine waits for):
 - cold: every per-message cache cleared first (the worst case: a conversation seen for the first time),
   `--rounds` times over the same conversations (the p95 of each round is printed: it drifts with the VM);

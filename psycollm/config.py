@@ -94,8 +94,8 @@ class SafetySettings:
                          "joint (the embedding model alone: 0-3 points more recall, twice the false alarms on "
                          "benign distress). Figures: docs/safety.md.")
     embed_worker: bool = _f(True, "Run the input screen's sentence embedding in a child process, on a second "
-                            "core, while the lexicon reads (cold 20-turn screen p95 about 40 % lower on 2 idle "
-                            "cores; the same verdicts). Off, or when the child fails: in-process.")
+                            "core, while the lexicon reads, for a conversation read for the first time (cold 20-turn screen p95 "
+                            "about a third lower on 2 idle cores; the same verdicts). Off, or when the child fails: in-process.")
     output_classifier: bool = _f(True, "Check the model's replies with the reply classifier trained in-project "
                                  "as well as the output screen's patterns (off: patterns only). Figures: docs/safety.md.")
     caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "

@@ -59,26 +59,52 @@ def test_only_the_prefetched_texts_are_taken_from_the_worker(use, worker) -> Non
     assert np.array_equal(emb.encode_queries(["z"]), use.encode_queries(["z"]))  # no prefetch: in-process
 
 
+def _labelled_conversations() -> list[list[dict[str, str]]]:
+    """Conversations of four user turns each, made of the labelled test set's messages in order (every
+    message once, so each conversation is read for the first time)."""
+    texts = []
+    for line in (Path(__file__).parents[1] / "data" / "safety_test.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        texts += [row["text"]] if "text" in row else [m["content"] for m in row["messages"] if m["role"] == "user"]
+    texts = list(dict.fromkeys(texts))
+    return [conversation(*[t for text in texts[i:i + 4] for t in (text, "Tell me more.")][:-1])
+            for i in range(0, len(texts) - 3, 4)]
+
+
 def test_a_screen_with_the_worker_gives_the_same_verdicts(classifier, classifier_cache, use, worker) -> None:
-    """The real classifier on labelled conversations, with and without the worker: equal verdicts and
-    equal joint-model probabilities, and the worker did the embedding."""
+    """The real classifier on conversations of labelled messages, with and without the worker: equal
+    verdicts and equal joint-model probabilities, and the worker did the embedding."""
     from psycollm.safety.classifier import RiskClassifier
     from psycollm.safety.guard import Guard
 
     with_worker = RiskClassifier.load_or_train(classifier_cache)  # the session's model, a second copy
     with_worker.embedder = OverlappedEmbedder(use, worker)
-    rows = [json.loads(line) for line in
-            (Path(__file__).parents[1] / "data" / "safety_test.jsonl").read_text(encoding="utf-8").splitlines()]
-    convs = [r["messages"] if "messages" in r else conversation(r["text"]) for r in rows[::6]]
+    convs = _labelled_conversations()[::3]
     for conv in convs:
         a = Guard(learned=classifier).screen_input(conv, "en")
         b = Guard(learned=with_worker).screen_input(conv, "en")
         assert (a.level, a.action, a.categories) == (b.level, b.action, b.categories)
         assert ({k: v for k, v in a.layers["classifier"].items() if k != "ms"} ==
                 {k: v for k, v in b.layers["classifier"].items() if k != "ms"})
-        latest = [m["content"] for m in conv if m["role"] == "user"][-1]
-        assert classifier.predict_joint([latest]) == with_worker.predict_joint([latest])  # unrounded
-    assert worker.served >= len(convs) // 2
+        recent = [m["content"] for m in conv if m["role"] == "user"][-2:]
+        assert classifier.predict_joint(recent, True) == with_worker.predict_joint(recent, True)  # unrounded
+    assert len(convs) >= 20 and worker.served == len(convs)
+
+
+def test_a_live_chat_turn_is_embedded_in_process(classifier_cache, use, worker) -> None:
+    """Only the newest turn is new: nothing to overlap with, so no round trip to the child."""
+    from psycollm.safety.classifier import RiskClassifier
+
+    model = RiskClassifier.load_or_train(classifier_cache)
+    model.embedder = OverlappedEmbedder(use, worker)
+    conv = _labelled_conversations()[1]
+    model.prefetch(conv)
+    model.assess(conv)  # read for the first time: through the worker
+    assert worker.served == 1
+    grown = [*conv, {"role": "assistant", "content": "I'm listening."}, {"role": "user", "content": "I am so tired of all this."}]
+    model.prefetch(grown)
+    model.assess(grown)
+    assert worker.served == 1 and "I am so tired of all this." in model._joint_cache  # noqa: SLF001
 
 
 def test_concurrent_screens_each_get_their_own_vectors(classifier, classifier_cache, use, worker) -> None:
@@ -86,13 +112,13 @@ def test_concurrent_screens_each_get_their_own_vectors(classifier, classifier_ca
 
     with_worker = RiskClassifier.load_or_train(classifier_cache)
     with_worker.embedder = OverlappedEmbedder(use, worker)
-    convs = [conversation(f"Message {i}: I keep thinking about the bridge on my way home.",
+    convs = [conversation(f"Message {i}: work has been awful.", "I see.",
+                          f"Message {i}: I keep thinking about the bridge on my way home.",
                           "Tell me more.", f"第{i}次了，我把绳子放在车里了。") for i in range(24)]
     expected = [classifier.assess(c).level for c in convs]
     got: dict[int, str] = {}
 
     def screen(i: int) -> None:
-        with_worker._joint_cache.clear()  # noqa: SLF001 (make every screen embed)
         with_worker.prefetch(convs[i])
         got[i] = with_worker.assess(convs[i]).level
 
@@ -102,6 +128,7 @@ def test_concurrent_screens_each_get_their_own_vectors(classifier, classifier_ca
     for t in threads:
         t.join()
     assert [got[i] for i in range(len(convs))] == expected
+    assert worker.served > 0
 
 
 def test_a_dead_worker_falls_back_in_process_and_restarts(use, worker, monkeypatch) -> None:
