@@ -9,7 +9,9 @@ n-grams run meanwhile; the joint model then collects the vectors. The child hold
 same model, so the vectors are bit-identical to the in-process ones (tested).
 
 Nothing depends on the child: until it is ready, when it is slow (`timeout_s`), or when it has died,
-the embedding is computed in-process as before (logged), and a dead child is started again later.
+the embedding is computed in-process as before (logged); a slow or dead child is stopped and started
+again after `RESTART_AFTER_S`. Used only for a conversation read for the first time
+(`classifier.PREFETCH_MIN_NEW_TURNS`): for one new chat turn there is nothing to overlap.
 
     python -m psycollm.safety.embedding_worker use-multilingual   # the child (started by OverlappedEmbedder)
 
@@ -212,8 +214,11 @@ class EmbeddingWorker:
                 with self._lock:
                     if rid in self._results:
                         continue
-                    self._abandoned.add(rid)  # its late reply is dropped when it arrives
-                raise TimeoutError(f"embedding worker: no reply within {self.timeout_s if timeout_s is None else timeout_s} s")
+                    # A hung child would cost every later screen this wait: stop it; it is started
+                    # again after RESTART_AFTER_S.
+                    waited = self.timeout_s if timeout_s is None else timeout_s
+                    self._fail(f"no reply within {waited} s")
+                raise TimeoutError(f"embedding worker: no reply within {waited} s")
 
     def abandon(self, rid: int) -> None:
         """The caller will not collect ``rid`` (its texts were not the ones needed after all)."""

@@ -167,6 +167,9 @@ def test_a_slow_worker_times_out_to_in_process(use) -> None:
         t = time.monotonic()
         assert np.array_equal(emb.encode_queries(TEXTS), use.encode_queries(TEXTS))
         assert time.monotonic() - t < 2.0 and worker.served == 0
+        assert worker.pid is None  # a hung child is stopped, not waited for again by every screen
+        emb.prefetch(TEXTS)  # and not restarted at once
+        assert worker.pid is None and np.array_equal(emb.encode_queries(TEXTS), use.encode_queries(TEXTS))
     finally:
         worker.close()
 
