@@ -7,8 +7,8 @@ Conversations are 20 turns (10 user, 10 assistant) drawn at random from the labe
 messages (Chinese and English mixed). Three screens read the same conversations: the lexicon alone,
 lexicon + classifier with the sentence embedding in-process (`safety.embed_worker = false`), and the
 default, whose embedding runs in the child process of `psycollm/safety/embedding_worker.py` while the
-lexicon reads (when three or more user turns are new: cold, not a chat turn). Measured per conversation, for the whole `Guard.screen_input` call (what the chat
-engine waits for):
+lexicon reads (when three or more user turns are new: cold, not a chat turn). Measured per
+conversation, for the whole `Guard.screen_input` call (what the chat engine waits for):
 - cold: every per-message cache cleared first (the worst case: a conversation seen for the first time),
   `--rounds` times over the same conversations (the p95 of each round is printed: it drifts with the VM);
 - incremental: the conversation grows turn by turn with caches kept, as in a chat (the cost of one turn);
@@ -61,8 +61,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="Cold measurements repeated this many times (the same conversations): this VM's "
                              "speed drifts minute to minute, so one p95 alone can mislead; the spread is printed.")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-embed-worker", dest="embed_worker", action="store_false",
-                        help="Measure the default row without the embedding worker (safety.embed_worker = false).")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety.json"))
     args = parser.parse_args(argv)
 
@@ -91,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         train_s = time.perf_counter() - t0
         classifier = RiskClassifier.load_or_train(Path(cache))  # the same model, loaded again
         replies = ReplyClassifier.load_or_train(Path(cache) / "replies")
-    worker = overlapped(classifier.embedder) if args.embed_worker else None
+    worker = overlapped(classifier.embedder)
     if worker is not None and worker.worker.wait_ready():
         classifier.embedder = worker  # as Guard.from_settings does with safety.embed_worker = true
     else:
