@@ -33,8 +33,9 @@ def use():
 
 @pytest.fixture
 def worker(use):
-    """A worker of its own (not the process-wide one), stopped after the test."""
-    w = EmbeddingWorker(use.name)
+    """A worker of its own (not the process-wide one), stopped after the test. A generous timeout: these
+    tests count what the child served, and a busy CI machine must not turn that into a fallback."""
+    w = EmbeddingWorker(use.name, timeout_s=10.0)
     assert w.wait_ready(), "the embedding worker did not start"
     yield w
     w.close()
