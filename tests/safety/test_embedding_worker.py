@@ -72,13 +72,18 @@ def _labelled_conversations() -> list[list[dict[str, str]]]:
             for i in range(0, len(texts) - 3, 4)]
 
 
-def test_a_screen_with_the_worker_gives_the_same_verdicts(classifier, classifier_cache, use, worker) -> None:
+def test_a_screen_with_the_worker_gives_the_same_verdicts(classifier_cache, use, worker) -> None:
     """The real classifier on conversations of labelled messages, with and without the worker: equal
-    verdicts and equal joint-model probabilities, and the worker did the embedding."""
+    verdicts and equal joint-model probabilities, and the worker did the embedding.
+
+    Two fresh copies of the session's model, so that both embed the same texts in the same batches: a
+    vector's last bits depend on what else is in its batch (BLAS blocking), in-process as much as in
+    the child, and a copy that cached earlier tests' turns would batch differently."""
     from psycollm.safety.classifier import RiskClassifier
     from psycollm.safety.guard import Guard
 
-    with_worker = RiskClassifier.load_or_train(classifier_cache)  # the session's model, a second copy
+    classifier = RiskClassifier.load_or_train(classifier_cache)
+    with_worker = RiskClassifier.load_or_train(classifier_cache)
     with_worker.embedder = OverlappedEmbedder(use, worker)
     convs = _labelled_conversations()[::3]
     for conv in convs:
