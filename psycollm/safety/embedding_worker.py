@@ -258,15 +258,19 @@ class OverlappedEmbedder:
             if rid is not None:
                 self._pending.request = (rid, tuple(texts))
 
-    def _drop_pending(self) -> None:
+    def _take_pending(self) -> tuple[int, tuple[str, ...]] | None:
+        """This thread's prefetched request (id, texts), now no longer pending."""
         pending = getattr(self._pending, "request", None)
         self._pending.request = None
+        return pending
+
+    def _drop_pending(self) -> None:
+        pending = self._take_pending()
         if pending is not None:
             self.worker.abandon(pending[0])
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        pending = getattr(self._pending, "request", None)
-        self._pending.request = None
+        pending = self._take_pending()
         if pending is not None:
             rid, sent = pending
             if sent == tuple(texts):
