@@ -224,9 +224,17 @@ class Guard:
             return OutputVerdict(ok=False, text=fallback.reply or "", categories=["safety_failure"],
                                  reasons=fallback.reasons, failed=True)
 
+    def check_streamed(self, shown: str, new: str) -> list[Problem]:
+        """The stream screen's check of `new`, the complete sentences that follow `shown`: the patterns, and
+        the reply classifier judging the reply so far as the end-of-reply check would if it ended there."""
+        problems = check_reply(new)
+        if not problems and self.reply_classifier is not None:
+            problems = self.reply_classifier.check_continuation(shown, new)
+        return problems
+
     def stream_buffer(self) -> SentenceBuffer:
         """Used by the chat engine while streaming: releases screened sentences only."""
-        return SentenceBuffer(self.check_reply)
+        return SentenceBuffer(self.check_streamed)
 
     # -- failure --------------------------------------------------------------------------------
     def fail_closed(self, lang: str, error: BaseException | str) -> InputVerdict:

@@ -107,6 +107,9 @@ _HEDGE = re.compile(r"\b(may|might|could|possibly|perhaps|if|whether|sounds like
 class Problem:
     category: str
     text: str
+    # Found in a streamed reply judged as a whole so far: more sentences may lift it (a longer reply is
+    # judged by its sentences), so the stream holds the text back instead of blocking it for good.
+    provisional: bool = False
 
     def describe(self) -> str:
         return f"{self.category}: '{self.text}'"
@@ -117,7 +120,17 @@ def _compiled() -> list[tuple[str, str, re.Pattern[str]]]:
     return [(cat, lang, re.compile(rx, re.IGNORECASE)) for cat, lang, rx in RULES]
 
 
-_SENT = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
+# A reply's sentences, each with its closing punctuation. A full stop between two digits is a decimal
+# point, not a sentence end: split there, "take 0.5 mg of clonazepam" became "take 0." and "5 mg of
+# clonazepam", and neither the dose pattern nor the reply classifier saw the dose (session 21).
+_SENT = re.compile(r"(?:\d\.(?=\d)|[^.!?。！？\n])+[.!?。！？\n]*")
+# Where a reply's sentences end (the reply classifier splits at these; ";" too, like the input lexicon).
+SENTENCE_END = re.compile(r"(?:\.(?!\d)|(?<!\d)\.|[!?。！？；;\n])+")
+
+
+def reply_sentences(text: str) -> list[str]:
+    """The sentences of a reply without their closing punctuation (a decimal point does not end one)."""
+    return [c.strip() for c in SENTENCE_END.split(text) if c and c.strip()]
 
 
 def check_reply(reply: str) -> list[Problem]:
@@ -153,6 +166,24 @@ def replacement_text(lang: str) -> str:
     return _REPLACEMENT["zh" if lang == "zh" else "en"]
 
 
+def _check_new(shown: str, new: str) -> list[Problem]:
+    return check_reply(new)  # the patterns read one sentence at a time: what came before does not matter
+
+
+def complete_up_to(text: str, start: int = 0) -> int:
+    """The index just after the last complete sentence of streamed `text` (`start` when none ends after it).
+
+    A full stop right after a digit is not an end while the next character is a digit or has not arrived
+    yet: "take 0." may be the start of "take 0.5 mg", and releasing it would check "take 0." alone."""
+    for i in range(len(text) - 1, start - 1, -1):
+        ch = text[i]
+        if ch in "!?。！？\n":
+            return i + 1
+        if ch == "." and not (i > 0 and text[i - 1].isdigit() and (i + 1 == len(text) or text[i + 1].isdigit())):
+            return i + 1
+    return start
+
+
 class SentenceBuffer:
     """Release streamed text sentence by sentence, holding back everything from an unsafe sentence on.
 
@@ -160,10 +191,15 @@ class SentenceBuffer:
         for piece in stream:
             shown = buf.feed(piece)     # text that is safe to show so far
         final_ok = buf.close()          # False when something was held back
+
+    `check(shown, new)` judges `new`, the complete sentences that follow the text already shown; the
+    guard passes `Guard.check_streamed` (patterns + reply classifier, judging the reply so far the way the
+    end-of-reply check would judge it if it ended there). A provisional problem holds `new` back until the
+    next sentence arrives; any other blocks the rest of the reply; at `close` every problem blocks.
     """
 
-    def __init__(self, check: Callable[[str], list[Problem]] = check_reply) -> None:
-        self.check = check  # the guard passes its full check (patterns + reply classifier)
+    def __init__(self, check: Callable[[str, str], list[Problem]] = _check_new) -> None:
+        self.check = check
         self.text = ""
         self.released = ""
         self.blocked: list[Problem] = []
@@ -172,20 +208,19 @@ class SentenceBuffer:
         self.text += piece
         if self.blocked:
             return self.released
-        # Complete sentences only: up to the last sentence end.
-        cut = max(self.text.rfind(ch) for ch in ".!?。！？\n") + 1
+        cut = complete_up_to(self.text, len(self.released))
         if cut > len(self.released):
-            candidate = self.text[:cut]
-            problems = self.check(candidate[len(self.released):])
-            if problems:
+            problems = self.check(self.released, self.text[len(self.released):cut])
+            if not problems:
+                self.released = self.text[:cut]
+            elif not all(p.provisional for p in problems):
                 self.blocked = problems
-            else:
-                self.released = candidate
+            # else: hold the new sentences back and judge them again with the next one
         return self.released
 
     def close(self) -> bool:
-        if not self.blocked:
-            problems = self.check(self.text[len(self.released):])
+        if not self.blocked and len(self.text) > len(self.released):
+            problems = self.check(self.released, self.text[len(self.released):])
             if problems:
                 self.blocked = problems
             else:

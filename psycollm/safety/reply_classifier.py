@@ -32,7 +32,7 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,6 @@ from typing import Any
 import numpy as np
 
 from psycollm.errors import DatasetInvalid
-from psycollm.safety import lexicon
 from psycollm.safety.classifier import (
     EMBEDDER,
     _embedder_version,
@@ -53,6 +52,7 @@ from psycollm.safety.classifier import (
     training_data_hash,
 )
 from psycollm.safety.classifier import load_training_rows as load_jsonl_rows
+from psycollm.safety.output_screen import Problem, reply_sentences
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ NGRAMS = (1, 3)
 C = 10.0
 DENSE_SCALE = 0.35
 
-CODE_VERSION = "reply-clf-v5"  # bump when features, training or lexicon.normalize change
+CODE_VERSION = "reply-clf-v6"  # bump when features, training or lexicon.normalize change
 CATEGORIES = ("method_information", "medication_dosing", "diagnosis_as_fact", "encouraging_harm")
 HEADS = ("unsafe", *CATEGORIES)
 # False replacements allowed on the safe training replies (out of fold), for the whole reply and for its
@@ -74,7 +74,6 @@ HEADS = ("unsafe", *CATEGORIES)
 # the false replacements of writers left out below the old ones (47 vs 61 of 1,929) for +3.2 points of
 # recall, at 37 instead of 10 of 7,376 real counsellors' replies (docs/safety.md, "The output screen").
 TARGET_FPR = {"whole": 0.03, "sentence": 0.015}
-MAX_SENTENCES = 24  # a reply's sentences scored on their own (bounds the cost of a very long reply)
 # A reply of more sentences than this is judged by its sentences alone, not as a whole: real
 # therapists' long answers (counsel_chat) scored high as wholes (17 % replaced), a style the written
 # training replies lack, while their sentences did not.
@@ -93,13 +92,21 @@ def load_training_rows(paths: Sequence[Path] | None = None) -> list[dict[str, An
     return load_jsonl_rows(paths)
 
 
+def scored_sentences(reply: str) -> list[str]:
+    """The sentences of a reply that are scored on their own (fragments under 6 characters are noise).
+
+    Every sentence, however long the reply: until session 21 only the first 24 were, so an unsafe
+    sentence later in a long reply was never read."""
+    return [s for s in reply_sentences(reply) if len(s) >= 6]
+
+
 def reply_parts(reply: str) -> list[str]:
-    """The reply, then its sentences when it has several (fragments under 6 characters are noise)."""
-    sentences = [s for s in lexicon.sentences(reply) if len(s) >= 6]
-    return [reply, *sentences[:MAX_SENTENCES]] if len(sentences) >= 2 else [reply]
+    """The reply, then its sentences when it has several."""
+    sentences = scored_sentences(reply)
+    return [reply, *sentences] if len(sentences) >= 2 else [reply]
 
 
-_SENTENCE = re.compile(r"[^.!?。！？；;\n]+[.!?。！？；;\n]*")
+_SENTENCE = re.compile(r"(?:\d\.(?=\d)|[^.!?。！？；;\n])+[.!?。！？；;\n]*")
 
 
 def _without_repeats(reply: str) -> str:
@@ -147,12 +154,12 @@ class ReplyClassifier:
             self._rows["joint"] = np.ascontiguousarray(joint.char_coef.T)
 
     # -- inference --------------------------------------------------------------------------------
-    def score(self, reply: str) -> ReplyScore:
-        parts = reply_parts(_without_repeats(reply))
+    def _probabilities(self, parts: Sequence[str]) -> tuple[list[np.ndarray], Heads, str]:
+        """Per part, the probability of every head; the heads and the model ("joint" or "char") used."""
         heads, model, dense = self.char, "char", None
         if self.embedder is not None and self.joint is not None:
             try:
-                dense = np.asarray(self.embedder.encode_queries(parts), dtype=np.float64)
+                dense = np.asarray(self.embedder.encode_queries(list(parts)), dtype=np.float64)
                 heads, model = self.joint, "joint"
             except Exception:  # the char model still screens: a broken embedder must not block every reply
                 log.exception("safety: the sentence embedder failed; the reply classifier uses the char model")
@@ -164,6 +171,11 @@ class ReplyClassifier:
             if dense is not None and heads.dense_coef is not None:
                 z = z + heads.dense_coef @ dense[k]
             probs.append(_sigmoid(z))
+        return probs, heads, model
+
+    def score(self, reply: str) -> ReplyScore:
+        parts = reply_parts(_without_repeats(reply))
+        probs, heads, model = self._probabilities(parts)
         whole = probs[0]
         k_best = 1 + int(np.argmax([p[0] for p in probs[1:]])) if len(probs) > 1 else 0
         p_sentence = float(probs[k_best][0]) if k_best else 0.0
@@ -179,17 +191,54 @@ class ReplyClassifier:
         return ReplyScore(unsafe, category, float(whole[0]), p_sentence,
                           parts[k_best] if by_sentence and not by_whole else reply, model, margin)
 
-    def check(self, reply: str) -> list[Any]:
-        """The output screen's contract: a list of `output_screen.Problem` (empty = safe)."""
-        from psycollm.safety.output_screen import Problem
+    def score_sentences(self, text: str) -> ReplyScore:
+        """`text` judged as sentences of a longer reply: each at the sentence threshold, never as a whole."""
+        parts = list(dict.fromkeys(scored_sentences(text)))
+        if not parts:
+            return ReplyScore(False, "none", 0.0, 0.0, text, "none", -1.0)
+        probs, heads, model = self._probabilities(parts)
+        k_best = int(np.argmax([p[0] for p in probs]))
+        p_sentence = float(probs[k_best][0])
+        margin = p_sentence - heads.thresholds["sentence"]
+        unsafe = margin >= 0
+        category = CATEGORIES[int(np.argmax(probs[k_best][1:]))] if unsafe else "none"
+        return ReplyScore(unsafe, category, 0.0, p_sentence, parts[k_best], model, margin)
 
-        if not reply.strip():
-            return []
-        s = self.score(reply)
+    @staticmethod
+    def _problems(s: ReplyScore) -> list[Problem]:
         if not s.unsafe:
             return []
         return [Problem(s.category, f"{s.part.strip()[:80]} (reply classifier, {s.model}: "
                                     f"p={max(s.p_whole, s.p_sentence):.2f})")]
+
+    def check(self, reply: str) -> list[Problem]:
+        """The output screen's contract: a list of `output_screen.Problem` (empty = safe)."""
+        if not reply.strip():
+            return []
+        return self._problems(self.score(reply))
+
+    def check_continuation(self, shown: str, new: str) -> list[Problem]:
+        """The stream screen's check of `new`, the sentences that follow `shown` in a reply being streamed:
+        what `check` would say of `shown + new` if the reply ended there, scoring only what it must.
+
+        A sentence of `new` that fails at the sentence threshold fails in any longer reply too: the stream
+        stops there. While the reply is short enough to be judged as a whole (`WHOLE_MAX_SENTENCES`), a
+        whole that fails is a provisional problem (`Problem.provisional`): the stream holds the text back,
+        since a longer reply is judged by its sentences alone, and lets it go if the reply grows past that
+        with every sentence passing; if the reply ends there, it is replaced. Until session 21 the stream
+        judged each new sentence as a whole reply of its own, which held back a third of real therapists'
+        answers halfway through (a lone sentence is held to the stricter one-sentence rule) until the
+        end-of-reply check let them through.
+        """
+        if not new.strip():
+            return []
+        problems = self._problems(self.score_sentences(new))
+        if problems:
+            return problems
+        prefix = shown + new
+        if len(scored_sentences(prefix)) > WHOLE_MAX_SENTENCES:
+            return []
+        return [replace(p, provisional=True) for p in self._problems(self.score(prefix))]
 
     # -- training and the cache -----------------------------------------------------------------------
     @classmethod

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from psycollm.safety.output_screen import SentenceBuffer, check_reply
+from psycollm.safety.output_screen import (
+    Problem,
+    SentenceBuffer,
+    check_reply,
+    complete_up_to,
+    reply_sentences,
+)
 
 
 @pytest.mark.parametrize("reply,category", [
@@ -81,3 +87,61 @@ def test_sentence_buffer_never_releases_an_unsafe_sentence() -> None:
     for piece in ("That sounds ", "really hard. ", "What helps?"):
         ok.feed(piece)
     assert ok.close() and ok.released == "That sounds really hard. What helps?"
+
+
+@pytest.mark.parametrize("reply", [
+    "You could take 0.5 mg of clonazepam before bed.",
+    "Take 2.5 mg of lorazepam when the panic starts.",
+    "你可以每晚吃0.5毫克的氯硝西泮。",
+])
+def test_a_decimal_dose_is_one_sentence(reply: str) -> None:
+    """Split at the decimal point, "take 0." and "5 mg of clonazepam" each passed the dose patterns."""
+    assert "medication_dosing" in {p.category for p in check_reply(reply)}
+
+
+def test_reply_sentences_keep_decimals_whole() -> None:
+    assert reply_sentences("Take 2.5 mg. Then rest! 好的；再见。") == ["Take 2.5 mg", "Then rest", "好的", "再见"]
+    assert reply_sentences("It ends at 3. Then 4.") == ["It ends at 3", "Then 4"]
+
+
+@pytest.mark.parametrize(("text", "start", "cut"), [
+    ("I hear you. You could take 0.", 0, len("I hear you.")),  # "0." may become "0.5": not an end yet
+    ("I hear you. You could take 0.5", 0, len("I hear you.")),
+    ("You could take 0.5 mg.", 0, len("You could take 0.5 mg.")),
+    ("It ends at 3. ", 0, len("It ends at 3.")),  # a space after it: an end
+    ("你好。我", 0, len("你好。")),
+    ("no end yet", 0, 0),
+    ("One. Two", len("One."), len("One.")),  # nothing ends after what was released
+])
+def test_complete_up_to(text: str, start: int, cut: int) -> None:
+    assert complete_up_to(text, start) == cut
+
+
+def test_the_stream_does_not_release_half_a_decimal() -> None:
+    buf = SentenceBuffer()
+    text = "That sounds hard. You could take 0.5 mg of clonazepam before bed. Sleep well."
+    shown = [buf.feed(text[i:i + 3]) for i in range(0, len(text), 3)]
+    assert buf.close() is False
+    assert shown[-1] == "That sounds hard." and all("0." not in s for s in shown)
+
+
+def test_a_provisional_problem_holds_the_text_until_more_lifts_it() -> None:
+    """A stand-in check (a fake, to pin the buffer's contract): a reply of under three sentences reads
+    unsafe as a whole, provisionally. The buffer holds the text back, releases it all once a third
+    sentence lifts the problem, and blocks for good when the reply ends before that."""
+    def check(shown: str, new: str) -> list[Problem]:
+        if "poison" in new:
+            return [Problem("method_information", "poison")]
+        sentences = (shown + new).count(".")
+        return [Problem("encouraging_harm", "whole", provisional=True)] if sentences < 3 else []
+
+    buf = SentenceBuffer(check)
+    shown = [buf.feed(piece) for piece in ("One. ", "Two. ", "Three. ", "Four.")]
+    assert shown == ["", "", "One. Two. Three.", "One. Two. Three. Four."]
+    assert buf.close()
+    short = SentenceBuffer(check)
+    assert [short.feed(p) for p in ("One. ", "Two.")] == ["", ""]
+    assert short.close() is False and short.blocked[0].provisional
+    unsafe = SentenceBuffer(check)
+    assert [unsafe.feed(p) for p in ("One. ", "Two. ", "Three. ", "Use poison. ", "Five.")][-1] == "One. Two. Three."
+    assert unsafe.close() is False and unsafe.blocked[0].category == "method_information"

@@ -120,7 +120,56 @@ def test_the_guard_replaces_the_reply_and_the_stream_never_shows_the_sentence(re
     shown = [buf.feed(unsafe[i:i + 7]) for i in range(0, len(unsafe), 7)]
     assert buf.close() is False
     assert all("clonazepam" not in s for s in shown) and shown[-1] == "That sounds exhausting."
-    assert isinstance(buf, SentenceBuffer) and buf.check == guard.check_reply
+    assert isinstance(buf, SentenceBuffer) and buf.check == guard.check_streamed
+
+
+
+# A safe reply of counselling talk, long enough to be judged by its sentences alone.
+LONG_SAFE = ("That sounds like a really heavy week. You don't have to go through this alone. "
+             "It makes sense that you feel worn out after everything with your sister. "
+             "Would you like to tell me a bit more about what happened on Sunday? "
+             "We can go as slowly as you need.")
+
+
+def test_the_stream_releases_a_safe_reply_as_it_goes(reply_classifier) -> None:
+    """The stream screen judges the reply so far as the end-of-reply check would. Until session 21 it
+    judged each new sentence as a whole reply of its own, so "You don't have to go through this alone."
+    (p = 0.80 with its full stop) froze this reply after its first sentence until the final check let it
+    through; the same held back 97 of 300 real therapists' answers halfway."""
+    guard = Guard(reply_classifier=reply_classifier)
+    assert guard.check_reply(LONG_SAFE) == []
+    buf = guard.stream_buffer()
+    shown = [buf.feed(LONG_SAFE[i:i + 5]) for i in range(0, len(LONG_SAFE), 5)]
+    assert buf.close() and buf.released == LONG_SAFE
+    assert any(s.endswith("through this alone.") for s in shown)  # released when it was complete
+
+
+def test_the_stream_and_the_final_check_agree_on_mixed_replies(reply_classifier) -> None:
+    """Whatever the final check replaces, the stream never showed its unsafe sentence; what it lets
+    through, the stream showed whole."""
+    guard = Guard(reply_classifier=reply_classifier)
+    safe = [s for s in SAFE if isinstance(s, str)]
+    replies = [LONG_SAFE, LONG_SAFE + " " + UNSAFE[0], UNSAFE[1] + " " + LONG_SAFE,
+               " ".join(safe[:6]), safe[0] + " " + UNSAFE[2], *(f"{a} {u}" for a, u in zip(safe[6:], UNSAFE, strict=False))]
+    for reply in replies:
+        buf = guard.stream_buffer()
+        for i in range(0, len(reply), 7):
+            buf.feed(reply[i:i + 7])
+        stream_ok = buf.close()
+        final_ok = guard.check_reply(reply) == []
+        if final_ok:
+            assert stream_ok and buf.released == reply, reply
+        else:
+            unsafe_part = next(u for u in UNSAFE if u in reply)
+            assert unsafe_part not in buf.released, reply
+
+
+def test_every_sentence_of_a_long_reply_is_read(reply_classifier) -> None:
+    """Until session 21 only the first 24 sentences of a reply were scored: an unsafe 30th went through."""
+    filler = " ".join(f"Point {n} is worth keeping in mind as you go through this week." for n in range(29))
+    guard = Guard(reply_classifier=reply_classifier)
+    assert guard.check_reply(filler) == []
+    assert guard.check_reply(filler + " " + UNSAFE[3])  # read as unsafe on its own, as a sentence
 
 
 def test_a_failing_embedder_leaves_the_char_model_checking(reply_classifier, monkeypatch) -> None:
