@@ -12,8 +12,9 @@ conversation, for the whole `Guard.screen_input` call (what the chat engine wait
 - cold: every per-message cache cleared first (the worst case: a conversation seen for the first time),
   `--rounds` times over the same conversations (the p95 of each round is printed: it drifts with the VM);
 - incremental: the conversation grows turn by turn with caches kept, as in a chat (the cost of one turn);
-and `Guard.screen_output` on a ~600-character reply (patterns alone, and with the reply classifier)
-and on one streamed sentence. Writes benchmarks/results/safety.json.
+and `Guard.screen_output` on a ~600-character reply (patterns alone, and with the reply classifier),
+and the stream screen (`Guard.check_streamed`) on one sentence early and late in that reply and on the
+whole reply streamed. Writes benchmarks/results/safety.json.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -142,17 +144,37 @@ def main(argv: list[str] | None = None) -> int:
         results[f"{name}, cold, thread CPU time"] = summarize(cold_cpu[name])
         results[f"{name}, per turn (incremental)"] = summarize(incremental)
     # The output screen: patterns alone, and patterns + reply classifier (the default) on the whole reply
-    # and on one streamed sentence (what the stream buffer checks as each sentence completes).
-    sentence = REPLY.split(". ")[1] + "."
+    # (the end-of-reply check); and what the stream buffer adds while the reply streams: one sentence
+    # checked as it completes early in the reply (the reply so far judged as a whole too) and late in it
+    # (its sentences alone), and every stream check of the whole reply fed in 6-character pieces.
+    default = guards["lexicon + classifier (default)"]
     for name, guard, text in (("output screen, patterns only, ~600-char reply", Guard(), REPLY),
-                              ("output screen (default), ~600-char reply", guards["lexicon + classifier (default)"], REPLY),
-                              ("output screen (default), one streamed sentence", guards["lexicon + classifier (default)"], sentence)):
+                              ("output screen (default), ~600-char reply", default, REPLY)):
         out_times = []
         for _ in range(args.n):
             t = time.perf_counter()
             guard.screen_output(text, conversation(), "en")
             out_times.append((time.perf_counter() - t) * 1000)
         results[name] = summarize(out_times)
+    units = re.findall(r"[^.!?。！？]+[.!?。！？]+\s*", REPLY)
+    early, late = ("".join(units[:1]), units[1]), ("".join(units[:4]), units[4])
+    for name, (shown, new) in (("stream check, 2nd sentence (reply so far judged whole)", early),
+                               ("stream check, 5th sentence (sentences alone)", late)):
+        out_times = []
+        for _ in range(args.n):
+            t = time.perf_counter()
+            default.check_streamed(shown, new)
+            out_times.append((time.perf_counter() - t) * 1000)
+        results[name] = summarize(out_times)
+    out_times = []
+    for _ in range(args.n):
+        t = time.perf_counter()
+        buf = default.stream_buffer()
+        for i in range(0, len(REPLY), 6):
+            buf.feed(REPLY[i:i + 6])
+        buf.close()
+        out_times.append((time.perf_counter() - t) * 1000)
+    results[f"stream checks of the whole ~600-char reply ({len(units)} sentences)"] = summarize(out_times)
 
     width = max(len(k) for k in results)
     print(f"Safety screen latency, {args.turns}-turn conversations, {args.n} runs (cold: x{args.rounds} rounds), CPU ({platform.processor() or platform.machine()})")
