@@ -144,6 +144,21 @@ def test_the_stream_releases_a_safe_reply_as_it_goes(reply_classifier) -> None:
     assert any(s.endswith("through this alone.") for s in shown)  # released when it was complete
 
 
+def test_the_counselor_streams_a_safe_reply_sentence_by_sentence(settings, guard, reply_classifier) -> None:
+    """End to end through the chat engine: the user sees the reply grow one sentence after another (the
+    opening sentences may wait for the fourth), never frozen at the first sentence until the end."""
+    from psycollm.backends.scripted import ScriptedBackend
+    from psycollm.chat import Counselor
+
+    settings.retrieval.enabled = False
+    g = Guard(locale="auto", learned=guard.learned, reply_classifier=reply_classifier)
+    events = list(Counselor(ScriptedBackend([LONG_SAFE]), settings, guard=g).respond([], "It's been a hard week.", lang="en"))
+    shown = list(dict.fromkeys(e.text for e in events[:-1] if e.text))
+    assert events[-1].text == LONG_SAFE and events[-1].status == "ok"
+    assert len(shown) >= 2 and shown[-1] == LONG_SAFE  # the whole reply was shown while streaming
+    assert all(LONG_SAFE.startswith(t) for t in shown)
+
+
 def test_the_stream_and_the_final_check_agree_on_mixed_replies(reply_classifier) -> None:
     """Whatever the final check replaces, the stream never showed its unsafe sentence; what it lets
     through, the stream showed whole."""
