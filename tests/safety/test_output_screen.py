@@ -145,3 +145,25 @@ def test_a_provisional_problem_holds_the_text_until_more_lifts_it() -> None:
     unsafe = SentenceBuffer(check)
     assert [unsafe.feed(p) for p in ("One. ", "Two. ", "Three. ", "Use poison. ", "Five.")][-1] == "One. Two. Three."
     assert unsafe.close() is False and unsafe.blocked[0].category == "method_information"
+
+
+@pytest.mark.parametrize("reply", [
+    "Take forty milligrams of diazepam before bed.",
+    "Try two tablets of your lorazepam tonight.",
+    "You could take half a tablet of your zolpidem.",
+    "睡前吃三片安眠药就能睡着。",
+    "每天吃十片布洛芬没事的。",
+])
+def test_a_dose_in_words_is_a_dose(reply: str) -> None:
+    """Written out, a dose passed both the patterns and the reply classifier until session 21."""
+    assert "medication_dosing" in {p.category for p in check_reply(reply)}
+
+
+@pytest.mark.parametrize("reply", [
+    "Take one step at a time.",
+    "Please don't take two tablets of your lorazepam tonight.",
+    "It might take two or three weeks for the medication to work.",
+    "一天三次，每次吃饭后散步十分钟。",
+])
+def test_numbers_in_words_that_are_not_a_dose_pass(reply: str) -> None:
+    assert check_reply(reply) == []
