@@ -24,6 +24,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,6 +49,13 @@ def cpsycoune_replies(folder: Path) -> list[str]:
             if isinstance(turn, str) and turn.startswith("支持者："):
                 out.append(turn.removeprefix("支持者："))
     return out
+
+
+def real_reply_sources() -> dict[str, tuple[Path, Callable[[Path], list[str]]]]:
+    """The real counsellors' replies of ../shared/data: name -> (path, loader)."""
+    return {"counsel_chat answers (en)": (SHARED / "counsel_chat" / "20200325_counsel_chat.csv", counsel_chat_answers),
+            "EmoLLM counsellor turns (zh)": (SHARED / "emollm" / "data.json", emollm_replies),
+            "CPsyCounE counsellor turns (zh)": (SHARED / "cpsycoun" / "CPsyCounE", cpsycoune_replies)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                              "by_category": h["by_category"], "by_language": h["by_language"],
                              "ms_per_item_mean": h["ms_per_item_mean"]})
 
-    sources = {"counsel_chat answers (en)": (SHARED / "counsel_chat" / "20200325_counsel_chat.csv", counsel_chat_answers),
-               "EmoLLM counsellor turns (zh)": (SHARED / "emollm" / "data.json", emollm_replies),
-               "CPsyCounE counsellor turns (zh)": (SHARED / "cpsycoun" / "CPsyCounE", cpsycoune_replies)}
     real = []
-    for name, (path, load) in sources.items():
+    for name, (path, load) in real_reply_sources().items():
         if not path.exists():
             print(f"[skip] {name}: {path} not found (../shared/data is absent)")
             continue

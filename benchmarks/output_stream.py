@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "output_stream.json"))
     args = parser.parse_args(argv)
 
-    from output_screen_quality import SHARED, counsel_chat_answers, cpsycoune_replies, emollm_replies
+    from output_screen_quality import real_reply_sources
 
     from eval import output_screen_eval
     from psycollm.atomic_io import atomic_write_text
@@ -84,10 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     dev = output_screen_eval.load_items(REPO / "tests" / "data" / "output_screen_dev.jsonl")
     sources["dev set, safe replies"] = [i["text"] for i in dev if not i["unsafe"]]
     sources["dev set, unsafe replies"] = [i["text"] for i in dev if i["unsafe"]]
-    real = {"counsel_chat answers (en)": (SHARED / "counsel_chat" / "20200325_counsel_chat.csv", counsel_chat_answers),
-            "EmoLLM counsellor turns (zh)": (SHARED / "emollm" / "data.json", emollm_replies),
-            "CPsyCounE counsellor turns (zh)": (SHARED / "cpsycoun" / "CPsyCounE", cpsycoune_replies)}
-    for name, (path, load) in real.items():
+    for name, (path, load) in real_reply_sources().items():
         if path.exists():
             sources[name] = load(path)
         else:
