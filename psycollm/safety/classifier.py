@@ -5,10 +5,10 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 13,950 messages written for this project
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 14,270 messages written for this project
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
 sets) and `train_retired_sets.jsonl` (1,010 messages of five earlier evaluation sets, retired from
-tests/data/ once they had been used for tuning); 14,960 in all, 51 % Chinese, labels none / low / high /
+tests/data/ once they had been used for tuning); 15,280 in all, 51 % Chinese, labels none / low / high /
 imminent / request, separate from the test sets in tests/data/ (tested). Training takes ~60-150 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
@@ -57,7 +57,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v15"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v16"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {

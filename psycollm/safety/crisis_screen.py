@@ -364,14 +364,17 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
 # A message whose only lexicon finding is an ordinary dose, and which names no bulk quantity, hoard,
 # overdose or child who took the pills, nor any word of farewell the lexicon may have missed in context
 # ("took my pills, going to bed now, I wrote everyone a letter").
+# Ten or more, but not milligrams ("took 50 mg of sertraline") nor days ("on it for 14 days", "吃了30多天").
+_BULK_NUMBER = (lexicon._NOT_A_DOSE + lexicon._ZH_NOT_A_DOSE + lexicon._ZH_NOT_A_SPAN +
+                r"(?<!\d)\d{2,}(?!\d)(?! ?(days?|weeks?|months?|years?|nights?)\b)")
 _ROUTINE_ONLY = {"routine_dose", "own_means", "means_weak", "took_referent"}
 _NOT_ROUTINE = re.compile(
     r"\b(all|whole|entire|every (pill|tablet|one)|bottles?|box|packs?|packets?|strips?|blisters?|supply|stash|saved|saving|"
     r"stockpiled?|hoard\w*|handful|bunch|a lot of|lots of|loads|(too|so) many|extra|double|triple|more than|overdos\w*|od'?d|"
-    r"everything|\d{2,}|ten|twenty|thirty|forty|fifty|hundred|baby|toddler|kid|child|son|daughter|"
+    r"everything|" + _BULK_NUMBER + r"|ten|twenty|thirty|forty|fifty|hundred|baby|toddler|kid|child|son|daughter|"
     r"letters?|notes?|goodbye|bye|sorry|forgive|love you|wake|forever|for good|last|the end|over now|enough)\b|"
     r"(全|都)(部)?(吃|吞|服|喝)|所有|整(瓶|盒|板)|一(大)?把|一瓶|一盒|一板|几板|攒|囤|存(着|下|了)|过量|多吃|加倍|几十|"
-    r"十[几多]?(片|粒|颗)|\d{2,}|好多|很多|一大堆|好几|孩子|宝宝|小孩|儿子|女儿|吃了几|"
+    r"十[几多]?(片|粒|颗)|" + _BULK_NUMBER + r"|好多|很多|一大堆|好几|孩子|宝宝|小孩|儿子|女儿|吃了几|"
     r"遗书|信|再见|永别|对不起|原谅|爱你们|醒|永远|最后|结束|解脱|够了|"
     # Asking nobody to call for help, a hoped-for success, or alcohol on top: not an ordinary dose
     # ("药已经吃了，哈哈，这次应该成功了吧，你别报警啊" was discounted as one).

@@ -319,7 +319,10 @@ _NEG_ZH = re.compile(r"(不小心|不留神|没发现|没有发现|没看到|没
 _NEG_BREAK_ZH = re.compile(r"(知道|明白|为什么|懂|住|但|可是|可|了)")
 
 _CLAUSE_SPLIT = re.compile(r"[,，、]+|\bbut\b|\bhowever\b|但是|但|可是|不过")
-SENTENCE_SPLIT = re.compile(r"[.!?。！？；;\n]+")
+# Where sentences end: the screens read a message (and the output screen a reply) one sentence at a
+# time. A full stop between two digits is a decimal point: split there, "I took 2.5 grams" read as
+# "I took 2" and "5 grams" (the output screen since session 21, the input screen since session 22).
+SENTENCE_SPLIT = re.compile(r"(?:\.(?!\d)|(?<!\d)\.|[!?。！？；;\n])+")
 
 
 @lru_cache(maxsize=4096)  # the lexicon and the classifier read the same turns
@@ -436,7 +439,24 @@ _PILLS = (r"(pills?|tablets?|meds|medication|medications|antidepressants|sleepin
 # The same, with more drug names, for the bulk-dose rules (session 9); _PILLS itself is left as it was
 # because dozens of rules and their tested near misses depend on it.
 _PILLS_WIDE = (r"(" + _PILLS + r"|codeine|co-codamol|tramadol|diazepam|valium|ambien|zolpidem|zopiclone|melatonin|benadryl|"
-               r"advil|motrin|naproxen|seroquel|quetiapine|prozac|fluoxetine|citalopram|propranolol|sleepers)")
+               r"advil|motrin|naproxen|seroquel|quetiapine|prozac|fluoxetine|citalopram|propranolol|sleepers|"
+               # session 22: the psychiatric drugs people are on, by generic and brand name
+               r"clonazepam|klonopin|lorazepam|ativan|alprazolam|temazepam|zopiclone|zaleplon|trazodone|mirtazapine|"
+               r"escitalopram|lexapro|zoloft|paroxetine|paxil|venlafaxine|effexor|duloxetine|cymbalta|bupropion|wellbutrin|"
+               r"olanzapine|zyprexa|risperidone|aripiprazole|abilify|carbamazepine|tegretol|valproate|depakote|lamotrigine|"
+               r"lamictal|gabapentin|neurontin|pregabalin|lyrica|warfarin|morphine|oxycontin|hydrocodone|vicodin|percocet|"
+               r"fentanyl|methadone|metformin|amlodipine|nytol|sominex|unisom|doxylamine|diphenhydramine|tabs|capsules)")
+# A number with a unit of dose after it is a prescription, not a count of pills: "just took 50 mg of
+# sertraline like every morning" and "I took 20mg of my prozac" read as an overdose in progress until
+# session 22. Up to 1,999 mg: more is still read as a bulk amount (3,000 mg of sertraline is fifteen times
+# its largest daily dose). Placed where a count starts, so "150 mg" cannot be read as "15".
+_NOT_A_DOSE = r"(?!(?:[1-9]\d{0,2}|1\d{3})(?:\.\d+)? ?(?:mgs?|mcg|μg|ug|milligrams?|micrograms?|iu)(?![a-z]))"
+# What a count taken must be a count of: pills named in the same clause, or nothing more ("I just took
+# 30", "... 30 of them"). "I just took 10 deep breaths", "I drank 4 beers last night" and "I just took 30
+# seconds to reply" were overdoses in progress until session 22. (Every count these rules found in the
+# training and labelled sets was followed by a pill word.)
+_OF_PILLS = (r"(?=(?:[^,.;!?]|(?<=\d)\.(?=\d)){0,30}\b" + _PILLS_WIDE + r"\b|\s*(?:$|[,.;!?])| of (?:them|those|these)\b|"
+             r" (?:at once|in one go|together)\b)")
 _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
          r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
          r"on my birthday|when (they|my parents|everyone)|by the end of)")
@@ -589,7 +609,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- in progress (imminent)
     ("en.now.took_pills", "in_progress",
      r"\b(i |i've |i have |just )(just )?(took|taken|swallowed|drank|drunk|downed|overdosed on) "
-     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|\d{2,}|[3-9]\b|the overdose|an overdose|way too many|too many|all the|forty|thirty|twenty|fifty)"
+     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|" + _NOT_A_DOSE + r"\d{2,}(?!\d)" + _OF_PILLS + r"|the overdose|"
+     r"an overdose|way too many|too many|all the|(forty|thirty|twenty|fifty)" + _OF_PILLS + r")"
      r"(?!.{0,16}\b(photos?|pictures?|pics|selfies|notes|breaks?|steps|videos?|classes|courses|days|hours|minutes|questions|shots|turns|tries|laps)\b)", False),
     ("en.now.took_pills2", "in_progress",
      r"\b(took|swallowed|taken) (all (of )?(the|my|my mom's|my dad's)|the|my mom's|my dad's) " + _PILLS +
@@ -607,8 +628,20 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(?! of (?!the (roof|bridge|cliff|building|balcony|tower|car park|multi-storey)))", False),  # not "the edge of my bed"
     ("en.now.about_to_jump", "in_progress", r"\babout to jump\b|\b(going to )?jump (right )?now\b", True),
     ("en.now.took_box", "in_progress",
-     r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|\d{2,}|[3-9])\b|"
+     r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|" + _NOT_A_DOSE + r"\d{2,}(?!\d)" + _OF_PILLS + r")\b|"
      r"\b(took|swallowed|downed) the whole (box|bottle|pack|packet) of\b", False),
+    # Three to nine pills: an overdose in progress unless an ordinary reason is given (BENIGN_CONTEXT: "I just
+    # took 3 ibuprofen for my cramps"); until session 22 part of took_pills, which had no such exception.
+    ("en.now.took_few", "in_progress",
+     r"(\b(i |i've |i have |just )(just )?|^)(took|taken|swallowed|downed|popped) " + _NOT_A_DOSE + r"[3-9]\b(?![.,]\d)" + _OF_PILLS, False),
+    # An amount by weight no prescription comes to: 5 g or more of a medicine, 2 g or more of one that is not
+    # an over-the-counter painkiller, 2,000 mg or more ("just took 2.5 g of quetiapine", "took 4000mg of
+    # lithium"; session 22). The screen knows no drug's toxic dose; smaller overdoses are the classifier's.
+    ("en.now.took_grams", "overdose_taken",
+     r"\b(took|taken|swallowed|downed|popped|had)\b (like |about |around |maybe |probably |over |almost |nearly |at least )?"
+     r"(([5-9]|\d{2,})(\.\d+)? ?(g|grams?|gm)|[2-4](\.\d+)? ?(g|grams?|gm)(?![^,;!?]{0,30}\b(paracetamol|acetaminophen|tylenol|"
+     r"panadol|ibuprofen|advil|motrin|aspirin)\b)|([2-9]\d{3}|[2-9],\d{3}|\d{5,}) ?(mgs?|milligrams?))\b"
+     r"(?=[^,;!?]{0,30}\b" + _PILLS_WIDE + r"\b)", False),
     ("en.now.noose", "in_progress", r"\b(rope|noose) (is )?(around|round) my neck\b|\bnoose (is )?tied\b|standing on the chair", False),
     ("en.now.weapon_in_hand", "in_progress",
      r"\b(knife|gun|blade|razor|pills?) (is )?(in my (hand|mouth)|loaded)\b.{0,40}(right now|now|do it|this is it)?", False),
@@ -780,7 +813,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.req.no_refuse", "jailbreak", r"\b(never|doesn't|does not|won't) (refuse|refuses)\b|\bno (rules|restrictions|limits|filters)\b|\bwithout (any )?(rules|restrictions|filters)\b", True),
     ("en.active.end_it_all", "active_ideation", r"\bend it all\b", True),
     ("en.now.bridge", "in_progress", r"\b(i'?m|already|now) (standing )?(on|at) the (bridge|roof|ledge|edge|tracks)\b.{0,40}\b(goodbye|bye|see you|jump|now)\b", False),
-    ("en.med.danger", "medical_danger", r"\b(heart|pulse) (keeps |is )?(skipping|fluttering|racing and|pounding and|irregular)|\b(almost |nearly )?(blacked|passed) out\b.{0,40}\b(heart|eat|chest|shower)\b|\bhaven'?t eaten in (\d+|a week|days)|\bchest (pain|pressure|tightness)\b.{0,40}\b(arm|sweat|numb)\b", False),
+    # A racing heart alone is an emergency unless caffeine explains it (BENIGN_CONTEXT; session 22).
+    ("en.med.heart_racing", "medical_danger", r"\b(heart|pulse) (keeps |is )?(skipping|fluttering|racing and|pounding and|irregular)", False),
+    ("en.med.danger", "medical_danger", r"\b(almost |nearly )?(blacked|passed) out\b.{0,40}\b(heart|eat|chest|shower)\b|\bhaven'?t eaten in (\d+|a week|days)|\bchest (pain|pressure|tightness)\b.{0,40}\b(arm|sweat|numb)\b", False),
     ("en.others.take_with", "harm_others_intent", r"\btake (him|her|them|the baby|the kids|my (son|daughter|baby|kids|children)) with me\b", True),
     ("en.others.poison_drink", "harm_others_intent", r"\b(put|putting|slip|slipping|add|adding) (poison|rat poison|antifreeze|bleach|pills|crushed pills) in(to)? (his|her|their|my (boss|coworker|roommate|husband|wife)'?s?) (coffee|drink|food|tea|water|lunch)\b", True),
     ("en.abuse.elder", "abuse", r"\b(caregiver|carer|aide|nurse|nursing home|care home)\b.{0,120}\b(bruise[sd]?|hits?|slaps?|keeps his|keeps her|bank card|locks? (him|her)|lost .{0,10}pounds|scared of (her|him))\b", True),
@@ -799,7 +834,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.prep.bills_paid", "preparation", r"\b(rent|bills|debts) (is |are )?paid (through|until|off)\b|\btransfer (my|all my) (account|accounts|stuff|things)\b.{0,40}\b(when i'?m gone|after i'?m gone|won't need)", True),
     ("en.final.wont_hear", "finality", r"\byou (won't|will not|wont) (hear from|see|talk to) me\b|\bwon't be (my|a) problem\b|\bnot (my|gonna be my) problem (anymore|after)\b|\bbetter this way\b", True),
     ("en.final.not_for_long", "finality", r"\bnot for (much )?long(er)?\b|\bi'?ll (be )?(sleep|asleep) soon\b|\bwaiting for the (weekend|night|end)\b", True),
-    ("en.now.took_everything", "in_progress", r"\b(took|swallowed|taken|downed|mixed) (everything|all|all of|the whole|like \d+|\d+|a bunch of|all my)\b.{0,30}\b(medicine cabinet|pills|tylenol|meds|tablets|bottle|pack|vodka|alcohol)\b", False),
+    ("en.now.took_everything", "in_progress", r"\b(took|swallowed|taken|downed|mixed) (everything|all|all of|the whole|(like )?("
+     + _NOT_A_DOSE + r"\d{2,}|\d+(\.\d+)? (bottles|boxes|packs|packets|strips|blister packs|blisters))|a bunch of|all my)\b.{0,30}\b(medicine cabinet|"
+     + _PILLS_WIDE + r"|bottle|pack|vodka|alcohol)\b", False),
     ("en.now.drank_poison", "in_progress", r"\b(drank|swallowed|drunk) (a |the |some )?(bottle of |cup of )?(bleach|pesticide|antifreeze|weed killer|poison|drain cleaner)\b", False),
     ("en.now.knife_wrist", "in_progress", r"\b(knife|blade|razor)('s| is)? (pressed |held )?(against|on|to) my (wrist|throat|neck|arm)\b", False),
     ("en.now.platform", "in_progress", r"\b(getting|jump|jumping|step|stepping|walk|walking) in front of (it|the train|a train|a truck|traffic)\b|\bon the (ledge|edge|railing|roof|platform)\b.{0,40}\b(now|right now|jump|next one)", False),
@@ -817,7 +854,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.now.took_many", "overdose_taken",
      r"\b(took|swallowed|downed|popped|ate|taken|took like|swallowed like) (like |about |around |maybe )?(a bunch|a handful|a fistful|"
      r"a ton|a lot|a load|a shitload|a pile|loads|heaps|way too many|too many|the whole (bottle|box|pack|packet|strip|blister)|all (of )?(my|the|mum's|mom's|dad's|his|her)|"
-     r"\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)( of)?( (my|the|his|her|these|those|mum's|mom's|dad's))*( \w+)? " + _PILLS,
+     + _NOT_A_DOSE + r"\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)( of)?( (my|the|his|her|these|those|mum's|mom's|dad's))*( \w+)? " + _PILLS,
      False),  # no free gap: not "took a bunch of photos of my pills"
     ("en.now.pills_and_alcohol", "overdose_taken",
      r"\b(took|swallowed|downed)\b.{0,40}\b" + _PILLS + r"\b.{0,30}\b(with|and|washed (it |them )?down with) "
@@ -930,7 +967,12 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"ibuprofen|paracetamol|tylenol|advil|aspirin|insulin|lithium|sertraline|prozac|zoloft|birth control|antibiotics?|dose|"
      r"inhaler|painkillers?|antihistamines?|allergy (pill|tablet|meds)|blood pressure (pills?|tablets?|meds))\b|"
      r"\b(took|taken) (them|it)\b.{0,25}\b(this morning|with (breakfast|lunch|dinner|food|my coffee|water)|as prescribed|"
-     r"like the doctor said|like i'm supposed to|at (breakfast|dinner|bedtime))\b", False),
+     r"like the doctor said|like i'm supposed to|at (breakfast|dinner|bedtime))\b|"
+     r"\b(took|taken|take|taking|had|swallowed|popped|on) (my |a |an |the |today's |tonight's |this morning's )?"
+     r"([1-9]\d{0,2}|1\d{3})(\.\d+)? ?(mgs?|mcg|μg|ug|milligrams?|micrograms?)(?![a-z])|"  # a dose in mg (session 22)
+     r"\b(been (on|taking)|(i'?ve|i have) taken|i'?m on|started) (my |the |a |an |this )?(\w+ )?" + _PILLS_WIDE +
+     r"\b.{0,20}\b(for|since) (the (last|past) )?(\d+|a|one|two|three|four|five|six|a few|several|many) (days?|weeks?|months?|years?)\b",
+     False),  # on it for weeks (session 22)
     ("en.now.over_dose", "overdose_taken",
      r"\b(overdosed|od'?d|od'?ed) on (my |some |her |his |the |a load of )?" + _PILLS + r"\b|"
      r"\b(took|taken|swallowed) (way |far |much |a lot )more than (my|the) (prescribed |usual |normal |daily )?(dose|dosage|amount)\b|"
@@ -1120,9 +1162,27 @@ _ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这�
 _ZH_POISONS = r"(农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|杀虫剂|防冻液|毒药|漂白剂)"
 _ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|防冻液|毒药|药片|布洛芬|"
              r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀|碳酸锂|锂盐|氯硝西泮|阿普唑仑|"
-             r"艾司唑仑|佐匹克隆|喹硫平|奥氮平|曲马多|可待因)")
+             r"艾司唑仑|佐匹克隆|喹硫平|奥氮平|曲马多|可待因|"
+             # session 22: more of the drugs people are on
+             r"丙戊酸钠|卡马西平|拉莫三嗪|华法林|米氮平|文拉法辛|度洛西汀|氟西汀|西酞普兰|阿立哌唑|利培酮|唑吡坦|劳拉西泮|"
+             r"曲唑酮|普萘洛尔|加巴喷丁|普瑞巴林|吗啡|芬太尼|羟考酮|苯巴比妥|二甲双胍|泰诺|白加黑|感冒灵|止咳水|止咳糖浆)")
+# Medicines people take as prescribed or over the counter (the ordinary-dose cue, zh.routine.dose).
+_ZH_MEDICINE = (r"(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药|"
+                r"舍曲林|帕罗西汀|氟西汀|百忧解|艾司西酞普兰|西酞普兰|文拉法辛|度洛西汀|米氮平|喹硫平|奥氮平|阿立哌唑|碳酸锂|丙戊酸钠|"
+                r"拉莫三嗪|氯硝西泮|劳拉西泮|阿普唑仑|艾司唑仑|佐匹克隆|唑吡坦)")
 # A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
-_ZH_MANY = r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|一整板|整板|好几板|几板|几十|[二三四五六七八九]?十[一二三四五六七八九]?多?|\d{2,}多?)"
+# A number with a unit of dose after it is a prescription ("刚吃了20毫克的舍曲林"), as _NOT_A_DOSE in English.
+_ZH_NOT_A_DOSE = (r"(?!(?:[1-9]\d{0,2}|1\d{3})(?:\.\d+)? ?(?:毫克|微克|mgs?|mcg|μg|ug)(?![a-z])"
+                  r"|[一二两三四五六七八九十百零点]+(?:毫克|微克))")
+# A number of days, times or cups is not a number of pills: "我已经吃了30多天的舍曲林了" (on it for a month) was an
+# overdose in progress until session 22.
+_ZH_NOT_A_SPAN = (r"(?!(?:\d+|[一二两三四五六七八九十几百]+)多?(?:天|日|周|个?星期|个?礼拜|个?月|年|次|回|遍|岁|顿|杯|口|块|元|"
+                  r"分钟|小时))")
+_ZH_GRAMS = (r"(([5-9]|\d{2,})(\.\d+)?克|[2-4](\.\d+)?克(?!.{0,8}(对乙酰氨基酚|扑热息痛|布洛芬|阿司匹林|泰诺|必理通|芬必得))|"
+             r"([2-9]\d{3}|\d{5,})(毫克|mg))")
+_ZH_MANY = (r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|一整板|整板|一板|好几板|几板|"
+            r"(\d+(\.\d+)?|[两二三四五六七八九十]+)(个)?半?(板|盒|瓶)|[一二三四五六七八九]{2}十多?|" + _ZH_NOT_A_DOSE + _ZH_NOT_A_SPAN +
+            r"(几十|[二三四五六七八九]?十[一二三四五六七八九]?多?|\d{2,}多?))")
 
 ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- passive ideation
@@ -1214,9 +1274,14 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- in progress
     # A quantity or alcohol makes it an overdose; "刚吃了感冒药" alone is a dose (took_referent below).
     ("zh.now.took_pills", "in_progress",
-     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下)?(一)?(整|全部|所有|一大把|一把|一整|四十|三十|二十|五十|\d{2,}|[3-9三四五六七八九])"
+     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下)?" + _ZH_NOT_A_DOSE + _ZH_NOT_A_SPAN +
+     r"(一)?(整|全部|所有|一大把|一把|一整|四十|三十|二十|五十|\d{2,}|[3-9三四五六七八九](?=瓶|盒|板))"
      r"(瓶|盒|片|粒|颗|板)?.{0,6}" + _ZH_PILLS + r"|就着.{1,4}(我)?(把)?.{0,8}(吃|吞|喝|服)(了|下).{0,8}" + _ZH_PILLS,
      False),
+    # Three to nine tablets: as en.now.took_few, unless an ordinary reason is given ("刚吃了三片布洛芬，痛经太厉害了").
+    ("zh.now.took_few", "in_progress",
+     r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|服)(了|下)?" + _ZH_NOT_A_DOSE + _ZH_NOT_A_SPAN +
+     r"([3-9]|[三四五六七八九])(?![\d十百])(片|粒|颗)?.{0,6}" + _ZH_PILLS, False),
     ("zh.now.took_all", "in_progress", r"(药|安眠药)(全|都)(吃|吞)了|(把药|把.{1,6}药)(全|都)(吃|吞)(了|掉)|吃了过量的药", False),
     # Not produce that was sprayed ("吃了打过杀虫剂的青菜", "吃了农药残留超标的草莓").
     ("zh.now.poison", "in_progress", r"(喝|吃)了(?:(?!打过|打了|喷过|喷了|沾).){0,8}" + _ZH_POISONS +
@@ -1337,7 +1402,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.final.deadline", "finality", r"(之前|以前)(我)?(就)?会(把自己|结束|离开|走)", True),
     ("zh.final.dont_find", "finality", r"不要(找|叫|打)(人|救护车|120)|别(找|叫)(人|救护车)|不用救我", False),
     ("zh.now.knife_wrist", "in_progress", r"(刀|刀片|剪刀|玻璃)(已经)?(抵|架|按|压|放)(在|着)(手腕|脖子|喉咙|手臂)(上)?", False),
-    ("zh.now.swallowed_all", "in_progress", r"(全|都)(吞|吃|喝)(了|下去了)|吞了?(一整|整|一)(板|瓶|盒)|吃(了)?(一整|整)(板|瓶|盒)|💊.{0,4}(全|都)?(吞|吃)", False),
+    ("zh.now.swallowed_all", "in_progress", r"(全|都)(吞|吃|喝)(了|下去了)" + _ZH_NOT_A_SPAN + r"|(全|都)(倒|塞|灌)(进)?(了)?(嘴|嘴里|嘴巴里)|吞了?(一整|整|一)(板|瓶|盒)|吃(了)?(一整|整)(板|瓶|盒)|💊.{0,4}(全|都)?(吞|吃)", False),
     ("zh.now.lying_wait", "in_progress", r"(躺着|在这)等(死|着|结束)|现在(好|很)?(困|想睡).{0,6}(不要|别)(找|叫)", False),
     ("zh.now.over_rail", "in_progress", r"(翻|爬)(过|出)(了)?(栏杆|护栏|窗户|阳台)|(在|站在|坐在)(楼顶|天台|顶楼|桥上|窗台)(上|边)?[,，。]?(了|呢)?$", False),
     ("zh.now.charcoal_lit", "in_progress", r"(炭|炭盆|炭火)(已经)?(点|烧)(着|上|起来)了|车窗(都)?(关|封)(死|好|紧)", False),
@@ -1365,9 +1430,18 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- session 3: slot-shaped rules (an act, a quantity, a target) rather than fixed phrases, from
     #    the misses of a fifth independently written set (safety_final5, used as the development set)
     ("zh.now.took_many", "overdose_taken", r"(吃|吞|服|喝)(了|下|掉)(了)?" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS +
-     r"|把" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS + r"(都|全)?(吃|吞|喝|服)(了|下|掉)", False),
+     r"|把" + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?(的)?.{0,6}" + _ZH_PILLS + r".{0,3}(吃|吞|喝|服)(了|下|掉)"
+     # The drug first, swallowed at once ("帕罗西汀1.5板 刚咽下去", "安眠药一口气吃了两板"; session 22). Not
+     # eaten over time: "头孢吃了一盒了" is a course of antibiotics finished.
+     r"|" + _ZH_PILLS + r".{0,4}((刚|刚刚|刚才|一口气|一次|一下子|全)(吃|服)|吞|咽)(了|下|掉|下去)(了)?" + _ZH_MANY +
+     r"|" + _ZH_PILLS + _ZH_MANY + r"(片|粒|颗|瓶|盒|板)?.{0,4}((刚|刚刚|刚才|一口气|一次|一下子|全)(吃|服)|吞|咽)(了|下|掉|下去)", False),
+    # By weight, as en.now.took_grams ("吃了5000毫克的喹硫平", "刚吞了12克扑热息痛"; session 22).
+    ("zh.now.took_grams", "overdose_taken",
+     r"(吃|吞|服|喝)(了|下|掉)(了)?(大概|差不多|快|将近|至少|起码|估计|大约|得有|有|好像有)?" + _ZH_GRAMS + r"(的)?.{0,6}" + _ZH_PILLS +
+     r"|" + _ZH_PILLS + r".{0,6}(吃|吞|服)(了|下|掉)(了)?(大概|差不多|快|将近|至少|估计|大约|得有|有)?" + _ZH_GRAMS, False),
     ("zh.now.pills_alcohol", "overdose_taken", _ZH_PILLS + r".{0,10}(还|又|再|然后|就着)?(喝|灌)了.{0,6}(酒|白酒|啤酒|红酒)", False),
-    ("zh.now.child_swallowed", "overdose_taken", r"(孩子|宝宝|儿子|女儿|小孩|老人|我妈|我爸)(误|不小心|偷偷)?(吞|吃|喝)了.{0,8}" + _ZH_PILLS +
+    ("zh.now.child_swallowed", "overdose_taken", r"(孩子|宝宝|儿子|女儿|小孩|老人|我妈|我爸)(误|不小心|偷偷)?(吞|吃|喝)了" + _ZH_NOT_A_SPAN +
+     r".{0,8}" + _ZH_PILLS +
      r"|(孩子|宝宝|儿子|女儿|小孩)(刚才|刚刚|刚)?(误|不小心|偷偷)?把.{0,10}" + _ZH_PILLS + r"(给)?(吞|吃|喝)(了|下去了)", False),
     ("zh.intent.decided", "intent_act", r"我(已经|终于)?(决定了|想好了|下定决心了)|(别|不要|唔使|不用)(再)?劝我", True),
     ("zh.means.for_me", "own_means", r"问的是我自己|(是)?我自己(要)?用|自用|给我自己(用|吃)", True),
@@ -1425,8 +1499,11 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|服)(了|下).{0,6}" + _ZH_PILLS + r"|" + _ZH_PILLS +
      r"(已经|刚刚?|刚才)(吃|吞|服)(下去)?了|我(已经)?(吃|吞)(下去)?了[,，。!！]?.{0,4}(就是)?想(知道|问)", False),
     ("zh.routine.dose", "routine_dose",
-     r"(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药)(已经|刚刚?|刚才)?(吃|服)(过|完)?了|(吃|服)(了|过|完)(了)?(一片|两片|一粒|两粒|一颗|两颗|半片|一包)?(的)?(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药)|"
-     r"按时(吃|服)药|每天(都)?(在)?(吃|服)(着)?(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药)|(早上|早饭|晚上|中午|睡前|饭后|今天)的药", False),
+     _ZH_MEDICINE + r"(已经|刚刚?|刚才)?(吃|服)(过|完)?了|(吃|服)(了|过|完)(了)?(一片|两片|一粒|两粒|一颗|两颗|半片|一包)?(的)?" + _ZH_MEDICINE + r"|"
+     r"(吃|服|吞)(了|过|下)?(([1-9]\d{0,2}|1\d{3})(\.\d+)? ?(毫克|微克|mgs?|mcg|μg|ug)(?![a-z])|[一二两三四五六七八九十百零点]+(毫克|微克))|"  # a dose in mg (session 22)
+     r"(吃|服)(了|过)?(\d+|[一二两三四五六七八九十几百半]+)多?(个)?(天|周|星期|礼拜|月|年)(的)?" + _ZH_MEDICINE + r"|" + _ZH_MEDICINE +
+     r"(已经)?(吃|服|喝)(了)?(快|将近|差不多|大概|有)?(\d+|[一二两三四五六七八九十几百半]+)多?(个)?(天|周|星期|礼拜|月|年)|"  # on it for weeks (session 22)
+     r"按时(吃|服)药|每天(都)?(在)?(吃|服)(着)?" + _ZH_MEDICINE + r"|(早上|早饭|晚上|中午|睡前|饭后|今天)的药", False),
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
@@ -1438,7 +1515,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- session 9: the same canonical in-progress situations (see the English block): a counted
     # overdose without a time word, waiting on the tracks, walking into water, a bulk dose with a time.
     ("zh.now.took_count", "overdose_taken",
-     r"(吃|吞|服|喝)(了|下|掉)(大概|差不多|快|将近|至少|起码|估计|大约|得有|有)?(\d{2,}|[二三四五六七八九]十[几多]?|几十|一百|上百|十几|二十几|三十几)(多)?(片|粒)"
+     r"(吃|吞|服|喝)(了|下|掉)(大概|差不多|快|将近|至少|起码|估计|大约|得有|有)?(\d{2,}|[二三四五六七八九]十[几多]?|[一二三四五六七八九]{2}十|几十|一百|上百|十几|二十几|三十几)(多)?(片|粒)"
      r"(?!(薯片|面包|饼干|西瓜|肉|吐司|披萨|牛肉|火腿|培根|苹果|橙子|柠檬|年糕|海苔|叶|生菜|口香糖|维生素|维c|钙片|益生菌|鱼油|花生|瓜子|葡萄))", False),
     ("zh.now.tracks", "in_progress",
      r"(在|到了|躺在|站在|坐在|蹲在)(铁轨|铁路|轨道|火车道)(上|旁边|边上|边|旁|中间).{0,20}(火车|列车|车)(还有)?.{0,10}(到|来|开过来|过来)", False),
@@ -1559,6 +1636,16 @@ _ZH_ORDINARY_CUT = r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|�
 _ZH_FICTION = _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里"
 _EN_CRIME_STORY = _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series)\b"
 BENIGN_CONTEXT: dict[str, str] = {
+    "en.med.heart_racing": r"\b(coffees?|caffeine|espressos?|energy drinks?|red ?bulls?|monsters?|pre-?workout|cold brew|lattes?)\b",
+    # A few painkillers for pain, or what a doctor said: not sleeping pills for a headache.
+    "en.now.took_few": r"\b(ibuprofen|paracetamol|acetaminophen|tylenol|advil|motrin|aleve|naproxen|aspirin|excedrin|painkillers?|"
+                       r"antacids?|tums)\b.{0,40}\bfor (my|the|a|her|his|this|that) (\w+ )?(headaches?|migraines?|cramps|period|back|"
+                       r"backache|tooth|toothache|pain|cold|flu|fever|hangover|arthritis|knee|neck|shoulder|heartburn)\b|"
+                       r"\bas (prescribed|directed)\b|\b(doctor|gp|psychiatrist|pharmacist|nurse) (said|told me|prescribed|recommended)\b",
+    "zh.now.took_few": r"(布洛芬|扑热息痛|对乙酰氨基酚|止痛药|止痛片|阿司匹林|芬必得|散利痛|感冒药|退烧药|胃药).{0,20}"
+                       r"(痛经|来例假|大姨妈|头疼|头痛|偏头痛|牙疼|牙痛|感冒|发烧|退烧|腰疼|腰痛|关节|胃疼|胃痛)|"
+                       r"(痛经|来例假|大姨妈|头疼|头痛|偏头痛|牙疼|牙痛|感冒|发烧|腰疼|腰痛|关节|胃疼|胃痛).{0,20}"
+                       r"(布洛芬|扑热息痛|对乙酰氨基酚|止痛药|止痛片|阿司匹林|芬必得|散利痛|感冒药|退烧药|胃药)|医生(说|让|开|嘱咐)|医嘱|按说明",
     # session 15: care staff talking about patients, diets, pets, the cold, fiction, sport, a landlord, an allergy
     "en.now.jumped_off": r"\b(bungee|bungy|parachut\w*|skydiv\w*|base jump\w*|zip ?line|paraglid\w*|holiday|vacation|swim\w*|lake|sea|river|pool|tombstoning|cliff jump\w*|dare|kids?|children|summer|dock|pier)\b",
     "en.others.just_shot": r"\b(camera|photo\w*|film\w*|lens|portrait|shoot|nerf|paintball|water gun|game|video)\b",
@@ -1678,6 +1765,7 @@ def _excused(pattern_id: str, message: str) -> bool:
 
 
 def sentences(text: str) -> list[str]:
+    """The sentences of a text without their closing punctuation (a decimal point does not end one)."""
     return [c.strip() for c in SENTENCE_SPLIT.split(text) if c and c.strip()]
 
 

@@ -130,13 +130,6 @@ def _compiled() -> list[tuple[str, str, re.Pattern[str]]]:
 # point, not a sentence end: split there, "take 0.5 mg of clonazepam" became "take 0." and "5 mg of
 # clonazepam", and neither the dose pattern nor the reply classifier saw the dose (session 21).
 _SENT = re.compile(r"(?:\d\.(?=\d)|[^.!?。！？\n])+[.!?。！？\n]*")
-# Where a reply's sentences end (the reply classifier splits at these; ";" too, like the input lexicon).
-SENTENCE_END = re.compile(r"(?:\.(?!\d)|(?<!\d)\.|[!?。！？；;\n])+")
-
-
-def reply_sentences(text: str) -> list[str]:
-    """The sentences of a reply without their closing punctuation (a decimal point does not end one)."""
-    return [c.strip() for c in SENTENCE_END.split(text) if c and c.strip()]
 
 
 def check_reply(reply: str) -> list[Problem]:

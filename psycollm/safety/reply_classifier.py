@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from psycollm.errors import DatasetInvalid
+from psycollm.safety import lexicon
 from psycollm.safety.classifier import (
     EMBEDDER,
     _embedder_version,
@@ -52,7 +53,7 @@ from psycollm.safety.classifier import (
     training_data_hash,
 )
 from psycollm.safety.classifier import load_training_rows as load_jsonl_rows
-from psycollm.safety.output_screen import Problem, reply_sentences
+from psycollm.safety.output_screen import Problem
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def scored_sentences(reply: str) -> list[str]:
 
     Every sentence, however long the reply: until session 21 only the first 24 were, so an unsafe
     sentence later in a long reply was never read."""
-    return [s for s in reply_sentences(reply) if len(s) >= 6]
+    return [s for s in lexicon.sentences(reply) if len(s) >= 6]
 
 
 def reply_parts(reply: str) -> list[str]:

@@ -196,6 +196,21 @@ def test_normalize_keeps_benign_words_benign() -> None:
     assert screen_conversation(user("What does 'unalive' mean? My son keeps saying it.")).level == "none"
 
 
+def test_sentences_keep_decimals_whole() -> None:
+    """The one sentence split of both screens: a full stop between two digits is a decimal point."""
+    from psycollm.safety.lexicon import sentences
+
+    assert sentences("Take 2.5 mg. Then rest! 好的；再见。") == ["Take 2.5 mg", "Then rest", "好的", "再见"]
+    assert sentences("It ends at 3. Then 4.") == ["It ends at 3", "Then 4"]
+
+
+def test_a_decimal_amount_is_read_in_one_sentence() -> None:
+    """Split at the decimal point, "I swallowed 7.5 grams..." was read as "I swallowed 7" and "5 grams of
+    my mum's pills" (until session 22); the patterns now see the amount whole."""
+    hits = scan("I swallowed 7.5 grams of my mum's pills")
+    assert any(h.signal in {"in_progress", "overdose_taken"} and "7.5 grams" in h.text for h in hits), hits
+
+
 def test_negated_intent_verbs_in_chinese() -> None:
     """"从来没想过要伤害自己": the intent verb between the cue and the act is negated with it; "没想到
     我会想自杀" (I never expected to want to die) is not a denial."""

@@ -10,7 +10,6 @@ from psycollm.safety.output_screen import (
     SentenceBuffer,
     check_reply,
     complete_up_to,
-    reply_sentences,
 )
 
 
@@ -99,11 +98,6 @@ def test_a_decimal_dose_is_one_sentence(reply: str) -> None:
     assert "medication_dosing" in {p.category for p in check_reply(reply)}
 
 
-def test_reply_sentences_keep_decimals_whole() -> None:
-    assert reply_sentences("Take 2.5 mg. Then rest! 好的；再见。") == ["Take 2.5 mg", "Then rest", "好的", "再见"]
-    assert reply_sentences("It ends at 3. Then 4.") == ["It ends at 3", "Then 4"]
-
-
 @pytest.mark.parametrize(("text", "start", "cut"), [
     ("I hear you. You could take 0.", 0, len("I hear you.")),  # "0." may become "0.5": not an end yet
     ("I hear you. You could take 0.5", 0, len("I hear you.")),
@@ -167,3 +161,4 @@ def test_a_dose_in_words_is_a_dose(reply: str) -> None:
 ])
 def test_numbers_in_words_that_are_not_a_dose_pass(reply: str) -> None:
     assert check_reply(reply) == []
+

@@ -28,6 +28,22 @@ ROUTINE = [
     "just swallowed my vitamins and headed out",
     "我吃了两片布洛芬，头疼得厉害",
     "刚吃了感冒药，准备躺一会儿",
+    # A dose in milligrams is not a count of pills: these were imminent crises before session 22.
+    "just took 50 mg of sertraline like every morning",
+    "I took 20mg of my prozac like usual",
+    "I just took 12.5 mg of melatonin to help me sleep",
+    "I've just taken 100 mg of seroquel, prescribed, feeling calmer",
+    "I just took 2 tablets of 500mg paracetamol for my headache",
+    "我刚吃了20毫克的舍曲林，准备睡了",
+    "刚刚吃了50毫克舍曲林，医生开的",
+    "我已经吃了10mg褪黑素",
+    "刚吃了十二点五毫克的安眠药，医生让我吃的",
+    # A few painkillers for pain, and time on a medicine (session 22).
+    "I just took 3 ibuprofen for my cramps",
+    "我刚吃了三片布洛芬，痛经太厉害了",
+    "I've been taking my meds for 14 days, no change yet",
+    "已经吃了20天药了感觉没什么用",
+    "我已经吃了30多天的舍曲林了",
 ]
 
 OVERDOSES = [
@@ -42,6 +58,13 @@ OVERDOSES = [
     "我两岁的孩子刚才把地上我妈的药吃了，不知道吃了几颗，怎么办",
     "一个小时前我喝了车库里的防冻液，现在头晕",
     "喝了一斤白酒，下午刚吃过头孢，现在脸通红，心慌",
+    # Bulk in any unit is still an overdose, a count of pills of some strength too.
+    "I just took 40 of my 50mg sertraline",
+    "just took 3000 mg of sertraline, all of it",
+    "I just took 12.5 grams of paracetamol",
+    "我刚吃了30片50毫克的舍曲林",
+    "刚吃了20克扑热息痛",
+    "刚吃了5000毫克的舍曲林",
 ]
 
 
@@ -114,6 +137,46 @@ def test_a_dose_in_a_risky_conversation_is_an_overdose() -> None:
 ])
 def test_ordinary_sentences_near_the_overdose_rules(text: str) -> None:
     assert_below_crisis(user(text))
+
+
+@pytest.mark.parametrize("text", [t for t in ROUTINE if any(u in t for u in ("mg", "毫克"))])
+def test_a_dose_in_milligrams_is_not_a_count_of_pills(text: str) -> None:
+    """The lexicon alone: "took 50 mg" was "took 50" pills, an overdose in progress (until session 22)."""
+    assert_below_crisis(user(text))
+
+
+@pytest.mark.parametrize("text", [
+    "I just took 10 deep breaths like you said",
+    "I just took 30 seconds to reply lol",
+    "I drank 4 beers last night and feel awful about myself",
+    "I just took twenty deep breaths",
+    "I just took 3 ibuprofen for my cramps",
+    "I just took 4 tylenol for my migraine",
+    "我刚吃了三片布洛芬，痛经太厉害了",
+    "I've been taking my meds for 14 days, no change yet",
+    "已经吃了20天药了感觉没什么用",
+    "我已经吃了30多天的舍曲林了",
+    "舍曲林已经吃了两个月了，还是没什么效果",
+])
+def test_counts_of_other_things_and_time_on_a_medicine_are_not_overdoses(text: str) -> None:
+    """The lexicon alone. Until session 22 each of these was an overdose in progress: a number after
+    "took"/"drank"/"吃了" was a count of pills whatever followed it, and three to nine had no exception."""
+    assert_below_crisis(user(text))
+
+
+@pytest.mark.parametrize("text", [
+    "I just took 8 sleeping pills",
+    "I just took 6 sleeping pills for my headache",  # the ordinary reason is for painkillers only
+    "took 6 xanax, feeling floaty",
+    "just took 5 of my sleeping pills",
+    "i have my nan's tablets here. just took 30",
+    "i just took 40 of them",
+    "刚吃了五片安眠药，头疼",
+    "刚吃了三瓶安眠药",
+    "刚吃了10片药",
+])
+def test_a_count_of_pills_is_still_an_overdose(text: str) -> None:
+    assert_reaches(user(text), "imminent", "suicide")
 
 
 @pytest.mark.parametrize("text", [
