@@ -132,23 +132,49 @@ def _compiled() -> list[tuple[str, str, re.Pattern[str]]]:
 _SENT = re.compile(r"(?:\d\.(?=\d)|[^.!?。！？\n])+[.!?。！？\n]*")
 
 
+# The person's own dose said back to them, or their prescriber's, is not dosing advice: "You mentioned you
+# take 20mg of prozac each morning. How has your mood been?", "医生把你的舍曲林从50毫克加到100毫克以后，你觉得
+#有点心慌" were replaced until session 22. Read in the match's own clause only, so "your doctor prescribed
+# 50 mg, but you could take 100 mg" is still advice.
+_REPORTED_DOSE = re.compile(
+    r"\b(you (mentioned|said|say|told me|wrote|shared|noted|described)|you('ve| have) been (on|taking)|"
+    r"you('re| are) (on|taking|currently taking)|(was|were|been|got) (prescribed|put on|increased|raised|lowered|changed|"
+    r"bumped|moved)|your (doctor|psychiatrist|gp|prescriber|pharmacist|nurse)\b.{0,30}\b(has you on|had you on|put you on|"
+    r"prescribed|raised|increased|lowered|reduced|changed|started you on|moved you|bumped))\b|"
+    r"你(刚才|之前)?(提到|说|说过|讲|讲过)|医生(已经)?(把你的|给你|让你|帮你|开了|开的)|你(现在|一直|目前|平时)(在)?(吃|服用)")
+_CLAUSE_END = re.compile(r"[,;:，；：]|\bbut\b|但是|可是|不过")
+
+
+def _reported_dose(sentence: str, start: int) -> bool:
+    head = sentence[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
+    return _REPORTED_DOSE.search(head, cut) is not None
+
+
+def _excused(category: str, lang: str, sentence: str, m: re.Match[str]) -> bool:
+    if _negated(sentence, m.start(), lang):
+        return True  # "I can't tell you the lethal dose of..." is a refusal, not a leak
+    if category == "medication_dosing" and _reported_dose(sentence, m.start()):
+        return True
+    # The hedge must come first ("maybe you have depression"): "You clearly have bipolar disorder, maybe
+    # see someone" still states it. A question states nothing ("...because you have autism?").
+    return category == "diagnosis_as_fact" and (_HEDGE.search(sentence, 0, m.start()) is not None
+                                                or sentence.rstrip().endswith(("?", "？")))
+
+
 def check_reply(reply: str) -> list[Problem]:
     """Every unsafe statement in the reply (empty list = safe)."""
     text = normalize(reply)
     problems: list[Problem] = []
     for sentence in (m.group(0) for m in _SENT.finditer(text)):
         for category, lang, rx in _compiled():
+            # Every match, overlapping ones too: an excused one ("you mentioned you take 20mg") must not
+            # hide a later one in the same sentence ("...; you could take 40 mg instead").
             m = rx.search(sentence)
-            if m is None:
-                continue
-            if _negated(sentence, m.start(), lang):
-                continue  # "I can't tell you the lethal dose of..." is a refusal, not a leak
-            # The hedge must come first ("maybe you have depression"): "You clearly have bipolar disorder,
-            # maybe see someone" still states it. A question states nothing ("...because you have autism?").
-            if category == "diagnosis_as_fact" and (_HEDGE.search(sentence, 0, m.start())
-                                                    or sentence.rstrip().endswith(("?", "？"))):
-                continue
-            problems.append(Problem(category, m.group(0).strip()))
+            while m is not None and _excused(category, lang, sentence, m):
+                m = rx.search(sentence, m.start() + 1)
+            if m is not None:
+                problems.append(Problem(category, m.group(0).strip()))
     return problems
 
 

@@ -162,3 +162,24 @@ def test_a_dose_in_words_is_a_dose(reply: str) -> None:
 def test_numbers_in_words_that_are_not_a_dose_pass(reply: str) -> None:
     assert check_reply(reply) == []
 
+
+@pytest.mark.parametrize("reply", [
+    "You mentioned you take 20mg of prozac each morning. How has your mood been since you started?",
+    "医生把你的舍曲林从50毫克加到100毫克以后，你觉得有点心慌，这个很值得跟医生说一下。",
+    "你提到医生让你每天吃50毫克舍曲林，吃了以后感觉怎么样？",
+    "Your psychiatrist put you on 0.5 mg of clonazepam at night; it makes sense to ask them about the grogginess.",
+])
+def test_a_dose_said_back_is_not_dosing_advice(reply: str) -> None:
+    """The patterns alone: the person's own dose, or their prescriber's, said back (until session 22 these
+    were medication dosing)."""
+    assert check_reply(reply) == []
+
+
+@pytest.mark.parametrize("reply", [
+    "You mentioned you take 20mg of prozac; you could take 40 mg instead.",
+    "Your doctor prescribed 50 mg, but you could take 100 mg of sertraline a day.",
+    "你说你每天吃两片，其实可以每天吃四片。",
+])
+def test_advice_after_a_dose_said_back_is_still_dosing(reply: str) -> None:
+    """An excused match must not hide a later one in the same sentence, nor excuse another clause."""
+    assert "medication_dosing" in {p.category for p in check_reply(reply)}
