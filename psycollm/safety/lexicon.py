@@ -261,6 +261,7 @@ _SLANG = [(re.compile(p), r) for p, r in (
 
 # Figurative uses of death/violence words. Masked (replaced by a neutral mark) before matching.
 IDIOMS_EN = [
+    r"\bswallow(s|ed|ing)? (my|his|her|your|our|their) pride\b",  # session 22
     r"\b(scratch\w*|pick\w*|bit\w*|bite\w*|chew\w*) (at )?(my )?(eczema|bites?|mosquito bites?|nails?|cuticles?|spots?|scabs?|rash)\b.{0,20}\b(until|till|til|'til) (it|they) (bleeds?|bled)\b",
     r"\b(is|are|was|were|'s|'re) (really |literally |just |absolutely )?killing me\b",
     r"\bkill(s|ed)? me\b(?= ?(😂|🤣|lol|lmao|haha))",
@@ -457,6 +458,11 @@ _NOT_A_DOSE = r"(?!(?:[1-9]\d{0,2}|1\d{3})(?:\.\d+)? ?(?:mgs?|mcg|μg|ug|milligr
 # training and labelled sets was followed by a pill word.)
 _OF_PILLS = (r"(?=(?:[^,.;!?]|(?<=\d)\.(?=\d)){0,30}\b" + _PILLS_WIDE + r"\b|\s*(?:$|[,.;!?])| of (?:them|those|these)\b|"
              r" (?:at once|in one go|together)\b)")
+# The same for a quantity word ("all", "a handful", "the whole"), which may also name what holds the pills:
+# "I took a handful of almonds", "I took all the cookies" were overdoses in progress until session 22.
+_OF_MEDS = (r"(?=(?:[^,.;!?]|(?<=\d)\.(?=\d)){0,30}\b(?:" + _PILLS_WIDE + r"|bottles?|box(?:es)?|packs?|packets?|strips?|"
+            r"blisters?|stash|supply|prescriptions?|medicine cabinet|medicine)\b|\s*(?:$|[,.;!?])|"
+            r" of (?:them|those|these|it)\b| (?:at once|in one go|together)\b)")
 _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
          r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
          r"on my birthday|when (they|my parents|everyone)|by the end of)")
@@ -609,8 +615,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- in progress (imminent)
     ("en.now.took_pills", "in_progress",
      r"\b(i |i've |i have |just )(just )?(took|taken|swallowed|drank|drunk|downed|overdosed on) "
-     r"(all|a (whole )?bottle|a bunch|a lot|a handful|the whole|" + _NOT_A_DOSE + r"\d{2,}(?!\d)" + _OF_PILLS + r"|the overdose|"
-     r"an overdose|way too many|too many|all the|(forty|thirty|twenty|fifty)" + _OF_PILLS + r")"
+     r"((all|a bunch|a lot|a handful|the whole|way too many|too many|all the)" + _OF_MEDS + r"|a (whole )?bottle|" + _NOT_A_DOSE +
+     r"\d{2,}(?!\d)" + _OF_PILLS + r"|the overdose|an overdose|(forty|thirty|twenty|fifty)" + _OF_PILLS + r")"
      r"(?!.{0,16}\b(photos?|pictures?|pics|selfies|notes|breaks?|steps|videos?|classes|courses|days|hours|minutes|questions|shots|turns|tries|laps)\b)", False),
     ("en.now.took_pills2", "in_progress",
      r"\b(took|swallowed|taken) (all (of )?(the|my|my mom's|my dad's)|the|my mom's|my dad's) " + _PILLS +
@@ -628,7 +634,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(?! of (?!the (roof|bridge|cliff|building|balcony|tower|car park|multi-storey)))", False),  # not "the edge of my bed"
     ("en.now.about_to_jump", "in_progress", r"\babout to jump\b|\b(going to )?jump (right )?now\b", True),
     ("en.now.took_box", "in_progress",
-     r"^(just )?(took|swallowed|downed|drank) (the whole|a whole|all|all the|all my|all of my|" + _NOT_A_DOSE + r"\d{2,}(?!\d)" + _OF_PILLS + r")\b|"
+     r"^(just )?(took|swallowed|downed|drank) ((the whole|a whole|all|all the|all my|all of my)" + _OF_MEDS + r"|" + _NOT_A_DOSE +
+     r"\d{2,}(?!\d)" + _OF_PILLS + r")\b|"
      r"\b(took|swallowed|downed) the whole (box|bottle|pack|packet) of\b", False),
     # Three to nine pills: an overdose in progress unless an ordinary reason is given (BENIGN_CONTEXT: "I just
     # took 3 ibuprofen for my cramps"); until session 22 part of took_pills, which had no such exception.
@@ -769,7 +776,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(my )?(friend|sister|brother|son|daughter|student|younger brother|younger sister|child|kid)\b.{0,40}"
      r"(cutting (himself|herself|themselves)|self[- ]?harm\w*|cuts on (his|her|their) arms?)", True),
     ("en.third.in_progress", "third_party_in_progress",
-     r"\b(friend|sister|brother|son|daughter|partner|mom|dad)\b.{0,40}\b(took|swallowed) (a bottle|all|a bunch|the whole|too many)\b.{0,60}"
+     r"\b(friend|sister|brother|son|daughter|partner|mom|dad)\b.{0,40}\b(took|swallowed) (a bottle|(all|a bunch|the whole|too many)"
+     + _OF_MEDS + r")\b.{0,60}"
      r"(goodbye|ago|now|won't wake)?|\b(friend|sister|brother|partner)\b.{0,30}\b(on the roof|on the bridge|threatening to jump)\b", False),
     # -- dangerous requests
     ("en.req.lethal_dose", "lethal_means",
@@ -1636,6 +1644,7 @@ _ZH_ORDINARY_CUT = r"草|麦|稻|韭菜|包皮|双眼皮|眼袋|头发|阑尾|�
 _ZH_FICTION = _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏|视频)里"
 _EN_CRIME_STORY = _FICTION + r"|\b(true crime|podcast|documentary|detective|murder|crime|novel|episode|series)\b"
 BENIGN_CONTEXT: dict[str, str] = {
+    "zh.prep.room_clean": r"搬家|搬走|搬宿舍|退房|退租|出差|旅行|旅游|开学|毕业|回老家|过年|大扫除|装修|换季|出国|留学|入职",
     "en.med.heart_racing": r"\b(coffees?|caffeine|espressos?|energy drinks?|red ?bulls?|monsters?|pre-?workout|cold brew|lattes?)\b",
     # A few painkillers for pain, or what a doctor said: not sleeping pills for a headache.
     "en.now.took_few": r"\b(ibuprofen|paracetamol|acetaminophen|tylenol|advil|motrin|aleve|naproxen|aspirin|excedrin|painkillers?|"

@@ -42,6 +42,7 @@ def test_each_category_and_language(text: str, level: str, category: str) -> Non
     "This traffic is killing me.", "I'm dying to see that film.", "I'd rather die than sing karaoke.",
     "My mom is going to kill me when she sees my grades.", "We killed it at the gig!", "lol i'm dead 😂",
     "笑死我了", "累死了，今天加班到十点。", "气死我了！", "想死你了！", "跳楼价大甩卖", "我打算跳槽。", "这部剧杀青了",
+    "I swallowed my pride and apologized to her.",
 ])
 def test_idioms_are_not_crises(text: str) -> None:
     result = screen_conversation(user(text))

@@ -157,10 +157,15 @@ def test_a_dose_in_milligrams_is_not_a_count_of_pills(text: str) -> None:
     "已经吃了20天药了感觉没什么用",
     "我已经吃了30多天的舍曲林了",
     "舍曲林已经吃了两个月了，还是没什么效果",
+    "I took a handful of almonds as a snack",
+    "I took all the cookies",
+    "My son took all my chargers again",
+    "我打算下周把东西都收拾好搬家",
 ])
 def test_counts_of_other_things_and_time_on_a_medicine_are_not_overdoses(text: str) -> None:
-    """The lexicon alone. Until session 22 each of these was an overdose in progress: a number after
-    "took"/"drank"/"吃了" was a count of pills whatever followed it, and three to nine had no exception."""
+    """The lexicon alone. Until session 22 each of these was an overdose in progress (or, moving house, a
+    preparation): a number or "all"/"a handful" after "took"/"drank"/"吃了" was a count of pills whatever
+    followed it, and three to nine had no exception."""
     assert_below_crisis(user(text))
 
 
@@ -174,6 +179,10 @@ def test_counts_of_other_things_and_time_on_a_medicine_are_not_overdoses(text: s
     "刚吃了五片安眠药，头疼",
     "刚吃了三瓶安眠药",
     "刚吃了10片药",
+    "I just took all of them",
+    "i just took the whole bottle",
+    "I just took a handful of my sleeping pills",
+    "my sister swallowed all her pills",
 ])
 def test_a_count_of_pills_is_still_an_overdose(text: str) -> None:
     assert_reaches(user(text), "imminent", "suicide")
