@@ -1178,7 +1178,6 @@ _ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨�
 _ZH_MEDICINE = (r"(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药|"
                 r"舍曲林|帕罗西汀|氟西汀|百忧解|艾司西酞普兰|西酞普兰|文拉法辛|度洛西汀|米氮平|喹硫平|奥氮平|阿立哌唑|碳酸锂|丙戊酸钠|"
                 r"拉莫三嗪|氯硝西泮|劳拉西泮|阿普唑仑|艾司唑仑|佐匹克隆|唑吡坦)")
-# A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
 # A number with a unit of dose after it is a prescription ("刚吃了20毫克的舍曲林"), as _NOT_A_DOSE in English.
 _ZH_NOT_A_DOSE = (r"(?!(?:[1-9]\d{0,2}|1\d{3})(?:\.\d+)? ?(?:毫克|微克|mgs?|mcg|μg|ug)(?![a-z])"
                   r"|[一二两三四五六七八九十百零点]+(?:毫克|微克))")
@@ -1188,6 +1187,7 @@ _ZH_NOT_A_SPAN = (r"(?!(?:\d+|[一二两三四五六七八九十几百]+)多?(?:
                   r"分钟|小时))")
 _ZH_GRAMS = (r"(([5-9]|\d{2,})(\.\d+)?克|[2-4](\.\d+)?克(?!.{0,8}(对乙酰氨基酚|扑热息痛|布洛芬|阿司匹林|泰诺|必理通|芬必得))|"
              r"([2-9]\d{3}|\d{5,})(毫克|mg))")
+# A quantity that makes a dose an overdose: ten or more, a handful, a whole bottle/box/strip.
 _ZH_MANY = (r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|一整板|整板|一板|好几板|几板|"
             r"(\d+(\.\d+)?|[两二三四五六七八九十]+)(个)?半?(板|盒|瓶)|[一二三四五六七八九]{2}十多?|" + _ZH_NOT_A_DOSE + _ZH_NOT_A_SPAN +
             r"(几十|[二三四五六七八九]?十[一二三四五六七八九]?多?|\d{2,}多?))")

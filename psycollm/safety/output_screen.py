@@ -142,6 +142,8 @@ _REPORTED_DOSE = re.compile(
     r"bumped|moved)|your (doctor|psychiatrist|gp|prescriber|pharmacist|nurse)\b.{0,30}\b(has you on|had you on|put you on|"
     r"prescribed|raised|increased|lowered|reduced|changed|started you on|moved you|bumped))\b|"
     r"你(刚才|之前)?(提到|说|说过|讲|讲过)|医生(已经)?(把你的|给你|让你|帮你|开了|开的)|你(现在|一直|目前|平时)(在)?(吃|服用)")
+# Not lexicon._CLAUSE_SPLIT: ";" and ":" must end a clause here (a reply's sentences keep them inside), and
+# "、" must not (a cue names the drug and the dose in one list: "你提到医生开了舍曲林、每天50毫克").
 _CLAUSE_END = re.compile(r"[,;:，；：]|\bbut\b|但是|可是|不过")
 
 
