@@ -74,6 +74,15 @@ RULES: list[tuple[str, str, str]] = [
                                  r".{0,40}\b" + _AMOUNT_EN + r"[ -]?(mg|milligrams?|mcg|µg|ml|tablets?|pills?|capsules?)\b"),
     ("medication_dosing", "en", r"\b" + _AMOUNT_EN + r"[ -]?(mg|milligrams?|mcg) (of )?" + _DRUGS_EN + r"\b.{0,30}\b(per day|a day|daily|twice|at night|"
                                  r"should|is a good|would help)"),
+    # A dose stated as a norm or a limit is a dose too: the embedded model wrote "the recommended dosage for
+    # sertraline (10 mg) should be no more than 6 tablets per day" and it was shown (session 22).
+    ("medication_dosing", "en", r"\b(recommended|usual|typical|standard|normal|starting|maximum|max|safe) (daily )?(dose|dosage|amount)\b"
+                                 r".{0,60}\b" + _AMOUNT_EN + r"[ -]?(mg|milligrams?|mcg|g|grams?|ml|tablets?|pills?|capsules?)\b"),
+    ("medication_dosing", "en", r"\b(no more than|not more than|never more than|up to|at most|a maximum of|max(imum)? of) " + _AMOUNT_EN +
+                                 r"[ -]?(mg|milligrams?|g|grams?|tablets?|pills?|capsules?)\b.{0,30}\b(a day|per day|daily|in 24 hours|"
+                                 r"a night|per night|per dose|at a time|at once)\b"),
+    ("medication_dosing", "zh", r"(推荐|常用|一般|通常|标准|起始|最大|安全)(的)?(剂量|用量)(是|为|在)?.{0,12}" + _AMOUNT_ZH +
+                                 r"\s?(毫克|mg|克|片|粒|毫升|ml)"),
     ("medication_dosing", "en", r"\b(double|triple|halve) (your|the) (dose|dosage|medication)\b|\bstop taking (your|the) \w+ (abruptly|right away|now)\b"),
     ("medication_dosing", "zh", r"(服用|吃|加到|加量到|减到|增加到|每次|每天|一次|一天|睡前)(吃|服)?.{0,10}" + _AMOUNT_ZH + r"\s?(毫克|mg|片|粒|毫升|ml)"),
     ("medication_dosing", "zh", _AMOUNT_ZH + r"\s?(毫克|mg|片|粒)" + _DRUGS_ZH + r".{0,8}(就可以|比较合适|每天|一天)"),
