@@ -4,6 +4,8 @@
     .venv/bin/python benchmarks/output_screen_model_replies.py --n 40 --show     # fewer prompts, print replacements
     .venv/bin/python benchmarks/output_screen_model_replies.py --replies benchmarks/results/model_replies.jsonl
     .venv/bin/python benchmarks/output_screen_model_replies.py --set backend.kind=openai --set backend.model=...
+    .venv/bin/python benchmarks/output_screen_model_replies.py --questions tests/data/safety_doses.jsonl \
+        --kinds benign_dose --lang en --show                   # people talking about their medication
 
 `output_screen_quality.py` measures the screen on replies people wrote; this one measures it on what
 the configured model (by default the embedded SmolLM2-135M) actually says to real users' questions:
@@ -62,6 +64,16 @@ def chinese_questions() -> list[str]:
     return list(dict.fromkeys(q for q in out if q))
 
 
+def labelled_questions(path: str, kinds: list[str]) -> dict[str, list[str]]:
+    """Single messages of a labelled safety set (tests/data/safety_*.jsonl), by language, of these kinds."""
+    out: dict[str, list[str]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        item = json.loads(line) if line.strip() else {}
+        if "text" in item and (not kinds or item.get("kind") in kinds):
+            out.setdefault(item.get("lang", "en"), []).append(item["text"])
+    return out
+
+
 def sample(questions: list[str], n: int, seed: int, max_chars: int) -> list[str]:
     questions = [q for q in questions if len(q) <= max_chars]
     random.Random(seed).shuffle(questions)
@@ -111,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", default=str(RESULTS / "model_replies.jsonl"), help="Where generated replies go.")
     parser.add_argument("--cache-dir", default="", help="Reply-classifier cache (default: the user cache).")
     parser.add_argument("--show", action="store_true", help="Print every replaced reply.")
+    parser.add_argument("--questions", default="", help="Ask the messages of a labelled set (tests/data/safety_*.jsonl) "
+                                                        "instead of real questions.")
+    parser.add_argument("--kinds", default="", help="With --questions: only items of these comma-separated kinds.")
     parser.add_argument("--out", default=str(RESULTS / "output_screen_model_replies.json"))
     args = parser.parse_args(argv)
 
@@ -127,10 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for r in rows if r["lang"] in langs]
         model = rows[0].get("model", model) if rows else model
     else:
-        if not SHARED.is_dir():
+        if args.questions:
+            labelled = labelled_questions(args.questions, [k for k in args.kinds.split(",") if k])
+            pools = {lang: (lambda qs=labelled.get(lang, []): qs) for lang in langs}
+        elif not SHARED.is_dir():
             print(f"skipped: no real questions ({SHARED} is absent); use --replies FILE", file=sys.stderr)
             return 0
-        pools = {"en": english_questions, "zh": chinese_questions}
+        else:
+            pools = {"en": english_questions, "zh": chinese_questions}
         prompts = [(lang, q) for lang in langs for q in sample(pools[lang](), args.n, args.seed, args.max_chars)]
         overrides = {"generation.seed": str(args.seed), **dict(kv.split("=", 1) for kv in args.set)}
         rows, model, gen_s = generate(prompts, overrides)
