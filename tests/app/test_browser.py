@@ -8,7 +8,6 @@ the README's pictures. Skips only when chromium cannot be installed (see conftes
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "test-password"  # set by conftest._launch
+
+
+RECORD_REPLY_TEXTS = """() => {
+    window.__botTexts = [];
+    const root = document.querySelector('#chatbot');
+    const before = root.querySelectorAll('.bot.message').length;  // only the reply to come
+    const record = () => {
+        const bots = root.querySelectorAll('.bot.message');
+        const text = bots.length > before ? bots[bots.length - 1].innerText : '';
+        const seen = window.__botTexts;
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+    };
+    new MutationObserver(record).observe(root, {subtree: true, childList: true, characterData: true});
+}"""
 
 
 def screenshot(page, name: str) -> Path:
@@ -42,19 +55,13 @@ def test_chat_page_streams_a_reply_and_rating_console_logs_in(real_app, chromium
             assert "not a substitute for professional care" in page.locator("#care-notice").inner_text()
             page.locator("#message textarea").fill(
                 "I have been feeling anxious before my exams. <script>window.__pwned = 1</script>")
+            # Every text the reply shows, recorded by the page itself as it changes: polling from here every
+            # 30 ms missed the partial replies when the machine was busy (a fresh-clone run in session 22).
+            page.evaluate(RECORD_REPLY_TEXTS)
             page.locator("#send").click()
-
-            bot = page.locator("#chatbot .bot.message").last
-            seen: list[str] = []
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline:
-                if bot.count():
-                    text = bot.inner_text()
-                    if text and (not seen or text != seen[-1]):
-                        seen.append(text)
-                    if "model: SmolLM2-135M-Instruct" in text:
-                        break
-                page.wait_for_timeout(30)
+            page.wait_for_function(
+                "() => (window.__botTexts || []).some(t => t.includes('model: SmolLM2-135M-Instruct'))", timeout=180_000)
+            seen: list[str] = page.evaluate("window.__botTexts")
             assert seen and "model: SmolLM2-135M-Instruct" in seen[-1], seen[-1:]
             streaming = [s for s in seen if "model:" not in s and s.strip("… ")]
             assert len(streaming) >= 2, "the reply appeared at once instead of streaming"
