@@ -77,7 +77,7 @@ class LayerVerdict:
     # classifier's joint model at its strict thresholds.
     vouched: str = "none"
     # The same per user turn (index in the conversation), when the layer can tell which turn it was:
-    # lets the screen discount a finding on a turn the lexicon reads as routine (routine_dose_turns).
+    # lets the screen discount a finding on a turn the lexicon reads as ordinary (ordinary_turns).
     vouched_turns: dict[int, str] = field(default_factory=dict)
     # The layer stands behind its `requests` without lexicon evidence (the classifier: both of its models
     # find a dangerous request in the latest turn, each at its own calibrated threshold).
@@ -368,26 +368,62 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
 _BULK_NUMBER = (lexicon._NOT_A_DOSE + lexicon._ZH_NOT_A_DOSE + lexicon._ZH_NOT_A_SPAN +
                 r"(?<!\d)\d{2,}(?!\d)(?! ?(days?|weeks?|months?|years?|nights?)\b)")
 _ROUTINE_ONLY = {"routine_dose", "own_means", "means_weak", "took_referent"}
+# A farewell, a plea not to call anyone, a hoped-for success or alcohol: a turn with any of these is never
+# ordinary ("药已经吃了，哈哈，这次应该成功了吧，你别报警啊" was discounted as a dose until session 9).
+_FAREWELL = (r"\b(letters?|notes?|goodbye|bye|sorry|forgive|love you|wake|forever|for good|last|the end|over now|enough|"
+             r"ambulance|police|911|999|don'?t (call|tell)|do not (call|tell)|this time|worked|whiske?y|vodka|wine|beer|"
+             r"alcohol|drunk|with me)\b|"
+             r"遗书|信|再见|永别|对不起|原谅|爱你们|醒|永远|最后|结束|解脱|够了|成功|这次|报警|救护车|别告诉|不要告诉|别管我|酒|一起走")
+# A body in danger after a dose: a medical emergency, not a routine dose, however ordinary the dose sounds
+# ("把一次一片看成一次三片 一天下来卡马西平吃了1800毫克 现在站都站不稳"). Toxic doses show as these signs.
+_DANGER_SIGN = (r"\b(dizzy|can'?t (stand|walk|breathe|see straight|stay awake|keep my eyes open)|vomit\w*|throwing up|threw up|"
+                r"seizure|fitting|confus\w*|blurr\w*|faint\w*|pass(ing)? out|passed out|slurr\w*|chest (pain|hurts|is tight)|"
+                r"heart is (racing|pounding)|ringing in my ears|spinning|numb)\b|"
+                r"头晕|晕|站不稳|站不住|走不稳|吐了|呕吐|想吐|胸(口)?(闷|痛|疼)|喘不(上|过)气|呼吸(困难|不上)|抽搐|意识|看不清|耳鸣|昏|"
+                r"睁不开|发麻|冷汗|心跳(好|很|特别|超)?快|心慌")
+# ...but a sign that has lasted, or a question about side effects, is a side effect to ask a doctor about
+# ("已经吃了两周药了，最近总是头晕想吐").
+_CHRONIC = (r"\b(lately|recently|always|every (day|morning|night|evening)|all the time|for (the (past|last) )?(\d+|a|one|two|three|"
+            r"four|a few|several) (days|weeks|months)|since (starting|i started|i began|going up)|side ?effects?|"
+            r"is (that|this|it) normal|normal\?)|最近|总是|老是|每天|一直|这几天|这段时间|几周|两周|两个星期|副作用|正常吗|是正常的吗|"
+            r"自从")
+_DANGER_NOW = re.compile(_DANGER_SIGN)
+_CHRONIC_RE = re.compile(_CHRONIC)
 _NOT_ROUTINE = re.compile(
     r"\b(all|whole|entire|every (pill|tablet|one)|bottles?|box|packs?|packets?|strips?|blisters?|supply|stash|saved|saving|"
     r"stockpiled?|hoard\w*|handful|bunch|a lot of|lots of|loads|(too|so) many|extra|double|triple|more than|overdos\w*|od'?d|"
-    r"everything|" + _BULK_NUMBER + r"|ten|twenty|thirty|forty|fifty|hundred|baby|toddler|kid|child|son|daughter|"
-    r"letters?|notes?|goodbye|bye|sorry|forgive|love you|wake|forever|for good|last|the end|over now|enough)\b|"
+    r"everything|" + _BULK_NUMBER + r"|ten|twenty|thirty|forty|fifty|hundred|baby|toddler|kid|child|son|daughter)\b|"
     r"(全|都)(部)?(吃|吞|服|喝)|所有|整(瓶|盒|板)|一(大)?把|一瓶|一盒|一板|几板|攒|囤|存(着|下|了)|过量|多吃|加倍|几十|"
-    r"十[几多]?(片|粒|颗)|" + _BULK_NUMBER + r"|好多|很多|一大堆|好几|孩子|宝宝|小孩|儿子|女儿|吃了几|"
-    r"遗书|信|再见|永别|对不起|原谅|爱你们|醒|永远|最后|结束|解脱|够了|"
-    # Asking nobody to call for help, a hoped-for success, or alcohol on top: not an ordinary dose
-    # ("药已经吃了，哈哈，这次应该成功了吧，你别报警啊" was discounted as one).
-    r"成功|这次|报警|救护车|别告诉|不要告诉|别管我|酒|"
-    r"\b(ambulance|police|911|999|don'?t (call|tell)|do not (call|tell)|this time|worked|whiske?y|vodka|wine|beer|alcohol|drunk)\b")
+    r"十[几多]?(片|粒|颗)|" + _BULK_NUMBER + r"|好多|很多|一大堆|好几|孩子|宝宝|小孩|儿子|女儿|吃了几|" + _FAREWELL)
+# A turn that counts food, drinks or an outing may also name a day ("I took 3 exams this week").
+_ORDINARY_ONLY = _ROUTINE_ONLY | {"ordinary_count", "intent_time"}
+_FAREWELL_RE = re.compile(_FAREWELL)
 
 
-def routine_dose_turns(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk]) -> set[int]:
-    """User turns that only tell of medicine taken in an ordinary way ("took my pills, going to bed now",
-    "药已经吃了，准备睡觉了"). The learned layers read these as overdoses (pills + taken + night), so
-    their crisis findings there are discounted when nothing else in the conversation carries risk."""
-    return {mr.index for mr in per_message if "routine_dose" in mr.signals and mr.signals <= _ROUTINE_ONLY
-            and not _NOT_ROUTINE.search(lexicon.normalize(str(messages[mr.index].get("content", ""))))}
+def ordinary_turns(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk]) -> set[int]:
+    """User turns the lexicon reads as ordinary, where a learned layer's crisis finding is discounted to
+    caution when nothing else in the conversation carries risk:
+    - medicine taken in an ordinary way ("took my pills, going to bed now", "药已经吃了，准备睡觉了"), with no
+      bulk, hoard, child or farewell word, nor a sign of a body in danger now: the learned layers read these
+      as overdoses (pills + taken + night);
+    - a count of food, drink or children on an outing ("我刚吃了一大把瓜子", "I just took 10 of the kids to
+      the park"), with no pill word and no farewell (session 23).
+    A turn whose only risk-looking phrase the lexicon excused (BENIGN_CONTEXT) is not discounted: tried in
+    session 23, it lost two crises the classifier had caught (a sealed room excused by its paint, affairs in
+    order excused by a funeral) and spared one false alarm ("我打算明天把所有东西都收拾好搬家").
+    """
+    out = set()
+    for mr in per_message:
+        raw = str(messages[mr.index].get("content", ""))
+        text = lexicon.normalize(raw)
+        if "routine_dose" in mr.signals and mr.signals <= _ROUTINE_ONLY:
+            if not _NOT_ROUTINE.search(text) and not (_DANGER_NOW.search(text) and not _CHRONIC_RE.search(text)):
+                out.add(mr.index)
+        elif (mr.level == "none" and mr.signals <= _ORDINARY_ONLY
+              and "ordinary_count" in mr.signals
+              and not _FAREWELL_RE.search(text) and not _mentions_pills(raw)):
+            out.add(mr.index)
+    return out
 
 
 _PILLS_ANY = re.compile(r"\b" + lexicon._PILLS + r"\b|" + lexicon._ZH_PILLS)
@@ -428,10 +464,10 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
         lexicon_level, proposed = level, verdict.level
         vouched = verdict.vouched
         if level == "none" and verdict.vouched_turns:
-            routine = routine_dose_turns(messages, per_message)
+            routine = ordinary_turns(messages, per_message)
             vouched = max_level(*(lv for i, lv in verdict.vouched_turns.items() if i not in routine))
             if vouched != verdict.vouched:
-                layers[learned.name]["discounted"] = (f"{verdict.vouched} on an ordinary dose "
+                layers[learned.name]["discounted"] = (f"{verdict.vouched} on an ordinary turn "
                                                       f"(turn {', '.join(map(str, sorted(routine)))})")
         cap = max_level(learned.max_from_none, vouched)
         if level == "none" and RANK[proposed] > RANK[cap]:

@@ -92,6 +92,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "acted_on_urge": ("", "none"),  # "I actually picked the pillow up": an urge acted on is high
     "took_referent": ("", "none"),  # "I already took them": imminent when pills came up in an earlier turn
     "routine_dose": ("", "none"),  # "took my meds, night all": a learned layer's crisis finding is discounted
+    "ordinary_count": ("", "none"),  # "took 10 of the kids to the park", "吃了一大把瓜子": likewise (session 23)
 }
 
 # Signals of risk happening now: also read across two neighbouring sentences (see `scan`).
@@ -99,7 +100,7 @@ IN_PROGRESS_SIGNALS = frozenset({"in_progress", "self_harm_in_progress", "harm_o
                                  "third_party_in_progress"})
 REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
 MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye",
-             "acted_on_urge", "took_referent", "routine_dose")
+             "acted_on_urge", "took_referent", "routine_dose", "ordinary_count")
 
 
 @dataclass(frozen=True)
@@ -463,6 +464,19 @@ _OF_PILLS = (r"(?=(?:[^,.;!?]|(?<=\d)\.(?=\d)){0,30}\b" + _PILLS_WIDE + r"\b|\s*
 _OF_MEDS = (r"(?=(?:[^,.;!?]|(?<=\d)\.(?=\d)){0,30}\b(?:" + _PILLS_WIDE + r"|bottles?|box(?:es)?|packs?|packets?|strips?|"
             r"blisters?|stash|supply|prescriptions?|medicine cabinet|medicine)\b|\s*(?:$|[,.;!?])|"
             r" of (?:them|those|these|it)\b| (?:at once|in one go|together)\b)")
+# What people take, eat or drink by the dozen that is not medicine (en.routine.count). No alcohol: a count of
+# drinks with distress is a risk of its own.
+# People are counted only on an outing to a named place: "taking my two kids with me" is a red flag, not
+# an outing.
+_EN_NOT_MEDICINE = (r"((kids|children|students|pupils|boys|girls|friends|classmates|guests|dogs|puppies|class|group) (out )?"
+                    r"(to|for) (the |a |an |some )?(park|zoo|museum|cinema|movies|beach|pool|playground|library|party|lunch|"
+                    r"dinner|ice cream|pizza|trip|walk|swim|match|game|aquarium|farm)|exams?|tests?|"
+                    r"quizzes|classes|courses|lessons|photos|pictures|selfies|breaths?|steps|laps|walks|naps|showers|sips|bites|"
+                    r"slices|cookies|biscuits|crisps|chips|fries|sweets|candies|candy|chocolates?|grapes|nuts|almonds|peanuts|"
+                    r"cashews|pistachios|seeds|sunflower seeds|crackers|pretzels|popcorn|donuts|doughnuts|cupcakes|muffins|"
+                    r"sandwiches|bananas|apples|oranges|strawberries|cherries|blueberries|dumplings|coffees?|cups of (coffee|tea)|"
+                    r"mugs of (coffee|tea)|teas|lattes|espressos|sodas|cokes|energy drinks|glasses of water|bottles of water|"
+                    r"days off|sick days|calls|questions)")
 _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
          r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
          r"on my birthday|when (they|my parents|everyone)|by the end of)")
@@ -824,7 +838,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # A racing heart alone is an emergency unless caffeine explains it (BENIGN_CONTEXT; session 22).
     ("en.med.heart_racing", "medical_danger", r"\b(heart|pulse) (keeps |is )?(skipping|fluttering|racing and|pounding and|irregular)", False),
     ("en.med.danger", "medical_danger", r"\b(almost |nearly )?(blacked|passed) out\b.{0,40}\b(heart|eat|chest|shower)\b|\bhaven'?t eaten in (\d+|a week|days)|\bchest (pain|pressure|tightness)\b.{0,40}\b(arm|sweat|numb)\b", False),
-    ("en.others.take_with", "harm_others_intent", r"\btake (him|her|them|the baby|the kids|my (son|daughter|baby|kids|children)) with me\b", True),
+    ("en.others.take_with", "harm_others_intent",
+     r"\b(take|taking) (him|her|them|the baby|(the|my|both|all)( of)?( my| the)?( two| three| four| 2| 3| 4)? (kids|children|boys|girls)|"
+     r"my (son|daughter|baby|kids|children)) with me\b", True),
     ("en.others.poison_drink", "harm_others_intent", r"\b(put|putting|slip|slipping|add|adding) (poison|rat poison|antifreeze|bleach|pills|crushed pills) in(to)? (his|her|their|my (boss|coworker|roommate|husband|wife)'?s?) (coffee|drink|food|tea|water|lunch)\b", True),
     ("en.abuse.elder", "abuse", r"\b(caregiver|carer|aide|nurse|nursing home|care home)\b.{0,120}\b(bruise[sd]?|hits?|slaps?|keeps his|keeps her|bank card|locks? (him|her)|lost .{0,10}pounds|scared of (her|him))\b", True),
     ("en.active.want_done", "intent_act", r"\bwant it (done|over|over with) (tonight|today|now|soon)\b", True),
@@ -981,6 +997,16 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(been (on|taking)|(i'?ve|i have) taken|i'?m on|started) (my |the |a |an |this )?(\w+ )?" + _PILLS_WIDE +
      r"\b.{0,20}\b(for|since) (the (last|past) )?(\d+|a|one|two|three|four|five|six|a few|several|many) (days?|weeks?|months?|years?)\b",
      False),  # on it for weeks (session 22)
+    # A count of things that are not medicine, taken, eaten or drunk ("I just took 10 of the kids to the park",
+    # "had a handful of almonds", "drank 3 coffees"). A modifier like routine_dose: the classifier read such
+    # counts as overdoses in progress (session 23); never pills, alcohol or anything that holds pills.
+    ("en.routine.count", "ordinary_count",
+     r"\b(took|take|taking|had|ate|eaten|eat|eating|drank|drink|drinking|grabbed|brought|brings?|bringing|drove|walked)\b "
+     r"(my |the |our |his |her |their |like |about |around |maybe |at least )?"
+     r"(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a few|"
+     r"a couple( of)?|several|some|a handful( of)?|a bunch( of)?|handfuls( of)?|loads( of)?|lots( of)?|a lot( of)?|"
+     r"a whole (bag|box|plate|bowl|packet|tub) of|all( of)?)( of)?( the| my| our| his| her| their| those| these)?( \w+)? "
+     + _EN_NOT_MEDICINE + r"\b", False),
     ("en.now.over_dose", "overdose_taken",
      r"\b(overdosed|od'?d|od'?ed) on (my |some |her |his |the |a load of )?" + _PILLS + r"\b|"
      r"\b(took|taken|swallowed) (way |far |much |a lot )more than (my|the) (prescribed |usual |normal |daily )?(dose|dosage|amount)\b|"
@@ -1174,6 +1200,12 @@ _ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨�
              # session 22: more of the drugs people are on
              r"丙戊酸钠|卡马西平|拉莫三嗪|华法林|米氮平|文拉法辛|度洛西汀|氟西汀|西酞普兰|阿立哌唑|利培酮|唑吡坦|劳拉西泮|"
              r"曲唑酮|普萘洛尔|加巴喷丁|普瑞巴林|吗啡|芬太尼|羟考酮|苯巴比妥|二甲双胍|泰诺|白加黑|感冒灵|止咳水|止咳糖浆)")
+# Food, drink and people counted (zh.routine.count); no medicine, alcohol or poison.
+_ZH_NOT_MEDICINE = (r"(瓜子|花生|薯片|饼干|糖果|巧克力|葡萄|草莓|樱桃|坚果|杏仁|核桃|开心果|爆米花|零食|咖啡|奶茶|可乐|雪碧|饺子|"
+                    r"包子|馒头|汤圆|月饼|粽子|鸡翅|烤串|米饭|面条|面包|西瓜|苹果|橙子|橘子|香蕉|蛋糕|冰淇淋|雪糕|辣条|鸡蛋|披萨|"
+                    r"汉堡|薯条|吐司|寿司|小龙虾|荔枝|"
+                    # people only on an outing to a named place ("带两个孩子一起走" is a red flag)
+                    r"(孩子|小朋友|学生|同学|朋友)(出)?(去|到)(公园|动物园|博物馆|电影院|游乐场|海边|图书馆|春游|秋游|郊游|研学|吃饭|看电影|游泳|踢球|打球))")
 # Medicines people take as prescribed or over the counter (the ordinary-dose cue, zh.routine.dose).
 _ZH_MEDICINE = (r"(药|药片|安眠药|感冒药|退烧药|布洛芬|褪黑素|抗抑郁药|降压药|胃药|维生素|止痛药|消炎药|抗生素|头孢|过敏药|中药|"
                 r"舍曲林|帕罗西汀|氟西汀|百忧解|艾司西酞普兰|西酞普兰|文拉法辛|度洛西汀|米氮平|喹硫平|奥氮平|阿立哌唑|碳酸锂|丙戊酸钠|"
@@ -1512,6 +1544,10 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(吃|服)(了|过)?(\d+|[一二两三四五六七八九十几百半]+)多?(个)?(天|周|星期|礼拜|月|年)(的)?" + _ZH_MEDICINE + r"|" + _ZH_MEDICINE +
      r"(已经)?(吃|服|喝)(了)?(快|将近|差不多|大概|有)?(\d+|[一二两三四五六七八九十几百半]+)多?(个)?(天|周|星期|礼拜|月|年)|"  # on it for weeks (session 22)
      r"按时(吃|服)药|每天(都)?(在)?(吃|服)(着)?" + _ZH_MEDICINE + r"|(早上|早饭|晚上|中午|睡前|饭后|今天)的药", False),
+    # A count of food, drink or people (the English en.routine.count): never medicine or alcohol (session 23).
+    ("zh.routine.count", "ordinary_count",
+     r"(吃|喝|嗑|啃|磕|带|领)(了|掉|完|着)?(整整|足足|大概|差不多|快|将近|至少|起码)?(\d+|[一二两三四五六七八九十几百半]+|一大|好几|好多|"
+     r"一堆|一大堆|很多|不少)多?(个|颗|粒|杯|碗|块|口|串|袋|包|盒|把|片|根|张|份|听|罐|盘|碟|位|名)?(的)?" + _ZH_NOT_MEDICINE, False),
     ("zh.mod.never_thought", "no_intent", r"(一次|从来)(都|也)?没(有)?(这么|这样|那样)?想过|(从来)?没(有)?(这么|这样)想过", False),
     # -- modifiers
     ("zh.mod.patients", "about_patients", r"(病人|患者|来访者|学生|病患|当事人)", False),
@@ -1657,6 +1693,12 @@ BENIGN_CONTEXT: dict[str, str] = {
                        r"(布洛芬|扑热息痛|对乙酰氨基酚|止痛药|止痛片|阿司匹林|芬必得|散利痛|感冒药|退烧药|胃药)|医生(说|让|开|嘱咐)|医嘱|按说明",
     # session 15: care staff talking about patients, diets, pets, the cold, fiction, sport, a landlord, an allergy
     "en.now.jumped_off": r"\b(bungee|bungy|parachut\w*|skydiv\w*|base jump\w*|zip ?line|paraglid\w*|holiday|vacation|swim\w*|lake|sea|river|pool|tombstoning|cliff jump\w*|dare|kids?|children|summer|dock|pier)\b",
+    # Leaving a partner or moving with the children is not taking them "with me" into death (session 23: "I'm
+    # leaving him tomorrow and I'll take the kids with me" got the crisis reply).
+    "en.others.take_with": r"\b(leav(e|es|ing)|left|walk(ing)? out on|escap\w*) (him|her|them|my (husband|wife|partner|boyfriend|girlfriend|"
+                           r"ex|abuser|dad|father|mum|mom))\b|\b(mov(e|ing) (out|in with|back|to|abroad|away|house)|divorc\w*|"
+                           r"separat\w*|custody|shelter|refuge|safe house|holiday|vacation|trip|visit\w*|flight|on the plane|"
+                           r"to (my|her|his) (mum|mom|mother|parents|sister|brother|nan|gran|grandma)'?s?)\b",
     "en.others.just_shot": r"\b(camera|photo\w*|film\w*|lens|portrait|shoot|nerf|paintball|water gun|game|video)\b",
     "en.others.hurt_baby": r"\b(scared|afraid|worried|terrified|what if|intrusive|ocd|fear|never would)\b",
     "en.abuse.kid_bruises": r"\b(football|rugby|soccer|sport\w*|climb\w*|play\w*|skate\w*|bike|clumsy|hockey|karate|judo|trampoline)\b",

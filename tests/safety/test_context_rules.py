@@ -65,6 +65,9 @@ BENIGN = [
     "今天是最后一次去前公司交接，走出大门的时候有点感慨",
     "Filed for bankruptcy today. Embarrassed but relieved it's done.",
     "I said goodbye to our old horse today. The vet was so kind.",
+    # Leaving a partner with the children (session 23: this got the crisis reply for harm to others)
+    "I'm leaving him tomorrow and I'll take the kids with me",
+    "Moving back to my mum's next month and taking both kids with me.",
 ]
 
 COVER_STORIES = [
@@ -86,6 +89,15 @@ def test_the_ordinary_reason_excuses_the_hit(text: str) -> None:
 @pytest.mark.parametrize("text", COVER_STORIES)
 def test_a_cover_story_voids_the_excuse(text: str) -> None:
     assert_reaches(user(text), "high", "suicide")
+
+
+@pytest.mark.parametrize("text", [
+    "if I go I'll take the kids with me",
+    "I'm taking my two kids with me tonight",
+    "I told him I'm leaving him and taking the kids with me, but actually I mean something else",  # a cover story
+])
+def test_taking_the_children_along_without_a_journey_is_harm_to_others(text: str) -> None:
+    assert_reaches(user(text), "high", "harm_to_others")
 
 
 @pytest.mark.parametrize("text", ["I'm retiring from life. This is my last message.",
