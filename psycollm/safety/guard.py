@@ -29,7 +29,13 @@ from psycollm.config import Settings
 from psycollm.errors import ConfigError
 from psycollm.safety import lexicon, replies
 from psycollm.safety.crisis_screen import LearnedLayer, is_risk_question, lexicon_layer, screen_conversation
-from psycollm.safety.output_screen import Problem, SentenceBuffer, check_reply, replacement_text
+from psycollm.safety.output_screen import (
+    Problem,
+    SentenceBuffer,
+    check_reply,
+    only_doses_said_back,
+    replacement_text,
+)
 from psycollm.safety.resources import DEFAULT_LOCALE_FOR_LANG, resolve_locale
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 
@@ -44,6 +50,14 @@ SAFETY_QUESTION = re.compile(r"\b(are|do) you (feel(ing)? )?safe\b|\bkeep (yours
 UNSAFE_ANSWER = re.compile(r"^\W*(no|nope|nah|not (really|sure|safe|at all|very)|i'?m not|idk|i don'?t know|don'?t know|"
                            r"i can'?t|barely|hardly)\b|^\W*(不|没有?|不太|不知道|说不好|不确定|不好说|难说|不算)|"
                            r"不安全|不太安全|not safe|unsafe")
+
+
+def _unless_dose_said_back(problems: list[Problem], reply: str) -> list[Problem]:
+    """The reply classifier's problems, without a dosing finding on a reply that only says the person's own
+    dose back (`output_screen.only_doses_said_back`); any other category is kept."""
+    if problems and all(p.category == "medication_dosing" for p in problems) and only_doses_said_back(reply):
+        return []
+    return problems
 
 
 class Guard:
@@ -202,7 +216,7 @@ class Guard:
         """Every unsafe statement in a reply: the patterns, and the reply classifier where they find none."""
         problems = check_reply(reply)
         if not problems and self.reply_classifier is not None:
-            problems = self.reply_classifier.check(reply)
+            problems = _unless_dose_said_back(self.reply_classifier.check(reply), reply)
         return problems
 
     def screen_output(self, reply: str, messages: Sequence[Message], lang: str) -> OutputVerdict:
@@ -229,7 +243,7 @@ class Guard:
         the reply classifier judging the reply so far as the end-of-reply check would if it ended there."""
         problems = check_reply(new)
         if not problems and self.reply_classifier is not None:
-            problems = self.reply_classifier.check_continuation(shown, new)
+            problems = _unless_dose_said_back(self.reply_classifier.check_continuation(shown, new), shown + new)
         return problems
 
     def stream_buffer(self) -> SentenceBuffer:

@@ -150,16 +150,65 @@ _REPORTED_DOSE = re.compile(
     r"you('re| are) (on|taking|currently taking)|(was|were|been|got) (prescribed|put on|increased|raised|lowered|changed|"
     r"bumped|moved)|your (doctor|psychiatrist|gp|prescriber|pharmacist|nurse)\b.{0,30}\b(has you on|had you on|put you on|"
     r"prescribed|raised|increased|lowered|reduced|changed|started you on|moved you|bumped))\b|"
-    r"你(刚才|之前)?(提到|说|说过|讲|讲过)|医生(已经)?(把你的|给你|让你|帮你|开了|开的)|你(现在|一直|目前|平时)(在)?(吃|服用)")
+    r"你(刚才|之前)?(提到|说|说过|讲|讲过)|(?<![把将])医生(已经)?(把你的|给你|让你|帮你|开了|开的)|你(现在|一直|目前|平时)(在)?(吃|服用)")
+# Advice after the cue in the dose's clause: the dose is advised, whoever's it is (session 23).
+_ADVICE = re.compile(r"\b(you (can|could|should|might want to|may want to)|try|((it|that)'?s|is|are) (usually |probably |totally |"
+                     r"perfectly )?(ok|okay|fine|safe)|(safe|fine|ok|okay) to|go ahead|feel free|no harm|(won'?t|wouldn'?t|doesn'?t) "
+                     r"hurt|instead|double up|yourself)\b|"
+                     r"可以|(?<!医生)(?<!医师)(?<!大夫)建议|试试|不妨|应该|最好|就行|就好|没关(系|是)|没问题|放心|无妨|问题不大|不碍事|"
+                     r"那就|就(吃|服|加|减|停)|再(吃|服|加)|多吃|给(她|他|孩子)吃")
 # Not lexicon._CLAUSE_SPLIT: ";" and ":" must end a clause here (a reply's sentences keep them inside), and
 # "、" must not (a cue names the drug and the dose in one list: "你提到医生开了舍曲林、每天50毫克").
 _CLAUSE_END = re.compile(r"[,;:，；：]|\bbut\b|但是|可是|不过")
 
 
 def _reported_dose(sentence: str, start: int) -> bool:
-    head = sentence[:start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
-    return _REPORTED_DOSE.search(head, cut) is not None
+    """Is the dose at `start` the person's own or their prescriber's, said back: a cue before it in its own
+    clause ("you mentioned you take 20mg"), and no advice from the cue to the end of that clause ("你现在可以
+    吃0.5毫克", "you said you're on 50 mg and going up to 100 mg yourself is fine" are advice, session 23)?
+    A cue in an earlier clause of the sentence was tried in session 23 ("你说你吃的是文拉法辛缓释胶囊，一天一粒75毫克"):
+    it spared 10 of 100 safe replies on the development doses set but 1 on the held-out one, and let 2 of
+    its 40 unsafe ones past the patterns (the reply classifier still caught them); not kept."""
+    cut = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
+    cue = next(reversed(list(_REPORTED_DOSE.finditer(sentence, cut, start))), None)  # the nearest cue
+    if cue is None:
+        return False
+    end = next((m.start() for m in _CLAUSE_END.finditer(sentence, start)), len(sentence))
+    return _ADVICE.search(sentence, cue.end(), end) is None
+
+
+# An amount of a medicine, and anything done to one, for `only_doses_said_back`.
+_DOSE_AMOUNT = re.compile(r"(?<![\w.])" + _AMOUNT_EN + r"[ -]?(mg|milligrams?|mcg|µg|ml|g|grams?|tablets?|pills?|capsules?)\b|"
+                          + _AMOUNT_ZH + r"\s?(毫克|mg|克|片|粒|毫升|ml)", re.IGNORECASE)
+_MED_ACTION = re.compile(
+    r"\b(take|taking|took|stop|stopping|skip|skipping|double|doubling|halve|cut|come off|coming off|quit|drop|increase|"
+    r"decrease|lower|raise|split|crush|give|giving|share|another|extra|second|the whole lot|all of them|instead|"
+    r"it'?s (ok|okay|fine|safe) to|you (can|could|should|might want to) (just )?(take|try|stop|skip|use|go))\b|"
+    r"吃|服|停|加到|加量|减|不吃|别吃|别给|加倍|翻倍|减半|多吃|少吃|改成|换成|没关(系|是)|可以不", re.IGNORECASE)
+
+
+def _clauses(sentence: str) -> list[str]:
+    cuts = [0, *(x for m in _CLAUSE_END.finditer(sentence) for x in (m.start(), m.end())), len(sentence)]
+    return [sentence[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+
+
+def only_doses_said_back(reply: str) -> bool:
+    """Does the reply name a dose only to say back the person's own or their prescriber's (each amount in a
+    clause `_REPORTED_DOSE` excuses), and do its other clauses say nothing done to a medicine (take, stop,
+    skip, double, give; 吃, 停, 加到, 减)? `Guard.check_reply` then sets aside the reply classifier's dosing
+    finding: it reads a drug and a dose as dosing, and replaced 39 of 100 safe replies that only say a dose
+    back (session 22; 300 training replies did not teach it otherwise without costing the other categories).
+    Strict on purpose: "吃" anywhere outside the said-back clause keeps the finding."""
+    text = normalize(reply)
+    amounts = 0
+    for sentence in (m.group(0) for m in _SENT.finditer(text)):
+        for m in _DOSE_AMOUNT.finditer(sentence):
+            amounts += 1
+            if not _reported_dose(sentence, m.start()):
+                return False
+        if any(_MED_ACTION.search(c) for c in _clauses(sentence) if not _REPORTED_DOSE.search(c)):
+            return False
+    return amounts > 0
 
 
 def _excused(category: str, lang: str, sentence: str, m: re.Match[str]) -> bool:

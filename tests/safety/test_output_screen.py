@@ -186,6 +186,11 @@ def test_a_dose_said_back_is_not_dosing_advice(reply: str) -> None:
     "You mentioned you take 20mg of prozac; you could take 40 mg instead.",
     "Your doctor prescribed 50 mg, but you could take 100 mg of sertraline a day.",
     "你说你每天吃两片，其实可以每天吃四片。",
+    # Advice in the said-back clause itself, after the cue (session 23)
+    "You said you take 50mg and it's fine to take 100mg tonight.",
+    "You mentioned you take 50 mg and it's fine to take more.",
+    # "医生开的" names the drug; "把" makes the sentence advice (session 23: the patterns excused it)
+    "实在睡不着的话，把医生开的曲唑酮加到两片也没关系。",
 ])
 def test_advice_after_a_dose_said_back_is_still_dosing(reply: str) -> None:
     """An excused match must not hide a later one in the same sentence, nor excuse another clause."""
