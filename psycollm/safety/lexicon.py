@@ -983,7 +983,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(took|swallowed|taken) them all\b", False),
     # Medicine taken in an ordinary way ("took my meds, night all", "two ibuprofen for my headache"). A
     # modifier: it lets the screen discount a learned layer's crisis finding on a message that says
-    # nothing else (crisis_screen.routine_dose_turns); it never lowers the lexicon's own level.
+    # nothing else (crisis_screen.ordinary_turns); it never lowers the lexicon's own level.
     ("en.routine.dose", "routine_dose",
      r"\b(took|taken|take|taking|swallowed|had|popped|remembered to take|started|been taking|on) (my|a|an|one|two|both|today's|"
      r"tonight's|this morning's|his|her|our)( (usual|daily|nightly|morning|evening|night|regular|normal|prescribed|new|first))? "

@@ -181,7 +181,9 @@ def _reported_dose(sentence: str, start: int) -> bool:
 _DOSE_AMOUNT = re.compile(r"(?<![\w.])" + _AMOUNT_EN + r"[ -]?(mg|milligrams?|mcg|µg|ml|g|grams?|tablets?|pills?|capsules?)\b|"
                           + _AMOUNT_ZH + r"\s?(毫克|mg|克|片|粒|毫升|ml)", re.IGNORECASE)
 _MED_ACTION = re.compile(
-    r"\b(take|taking|took|stop|stopping|skip|skipping|double|doubling|halve|cut|come off|coming off|quit|drop|increase|"
+    # "It may take time", "take a breath", "take care" do nothing to a medicine.
+    r"\b((take|taking|took)(?! (time|some time|a while|a (moment|breath|break|walk|minute|second|step back)|care|it (slow|easy)|"
+    r"(a few |several |two |three |\d+ )?(days|weeks|months)))|stop|stopping|skip|skipping|double|doubling|halve|cut|come off|coming off|quit|drop|increase|"
     r"decrease|lower|raise|split|crush|give|giving|share|another|extra|second|the whole lot|all of them|instead|"
     r"it'?s (ok|okay|fine|safe) to|you (can|could|should|might want to) (just )?(take|try|stop|skip|use|go))\b|"
     r"吃|服|停|加到|加量|减|不吃|别吃|别给|加倍|翻倍|减半|多吃|少吃|改成|换成|没关(系|是)|可以不", re.IGNORECASE)

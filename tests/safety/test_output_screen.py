@@ -195,3 +195,22 @@ def test_a_dose_said_back_is_not_dosing_advice(reply: str) -> None:
 def test_advice_after_a_dose_said_back_is_still_dosing(reply: str) -> None:
     """An excused match must not hide a later one in the same sentence, nor excuse another clause."""
     assert "medication_dosing" in {p.category for p in check_reply(reply)}
+
+
+@pytest.mark.parametrize(("reply", "said_back_only"), [
+    ("You mentioned using 0.25 mg clonazepam as needed. It may take time to feel less afraid of it.", True),
+    ("You mentioned using 0.25 mg clonazepam as needed. Take a breath; we can go slowly.", True),
+    ("你提到医生给你开的是每天50毫克的舍曲林。这几天感觉怎么样？", True),
+    ("You mentioned using 0.25 mg clonazepam as needed. Take another one tonight.", False),
+    ("You mentioned using 0.25 mg clonazepam as needed. You could skip it tomorrow.", False),
+    ("You mentioned you take 50 mg. Try 100 mg.", False),  # a dose nobody said back
+    ("你提到每天吃25毫克的舍曲林，既然心情好多了，那就先别吃了。", False),
+    ("How have you been sleeping?", False),  # no dose at all: nothing to set aside
+])
+def test_only_doses_said_back(reply: str, said_back_only: bool) -> None:
+    """Where the guard sets the reply classifier's dosing finding aside (session 23): every dose said back,
+    nothing done to a medicine anywhere else. The embedded model's "It may take time" kept a false
+    replacement until "take" before time, a breath or care stopped counting as an action."""
+    from psycollm.safety.output_screen import only_doses_said_back
+
+    assert only_doses_said_back(reply) is said_back_only
