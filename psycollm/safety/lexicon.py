@@ -270,7 +270,8 @@ IDIOMS_EN = [
     r"\bkill me now\b",
     r"\bdying (to|for)\b",
     r"\b(almost |nearly |literally |practically )?(died|die|dying) (of|from|laughing|with) "
-    r"(laughter|laughing|embarrassment|shame|boredom|cringe|excitement)\b",
+    r"(laughter|laughing|embarrassment|shame|boredom|cringe|excitement|thirst|hunger|the heat|heat|the cold|cold|curiosity|"
+    r"jealousy|envy|suspense)\b",  # session 23: "dying of thirst" got the crisis reply from the classifier
     r"\b(nearly |almost )?died laughing\b",
     r"\b(bored|scared|worried|frightened|tickled|sick|stressed|freezing|frozen) (me )?to death\b",
     r"\b(would|'d|i'd) rather die than\b",
