@@ -194,6 +194,13 @@ def _clauses(sentence: str) -> list[str]:
     return [sentence[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
 
 
+def _said_back(clause: str) -> bool:
+    """A clause that says something back ("you mentioned you take it with breakfast") and advises nothing
+    after its cue ("you said you're on it and it's fine to take more" advises)."""
+    cue = next(reversed(list(_REPORTED_DOSE.finditer(clause))), None)
+    return cue is not None and _ADVICE.search(clause, cue.end()) is None
+
+
 def only_doses_said_back(reply: str) -> bool:
     """Does the reply name a dose only to say back the person's own or their prescriber's (each amount in a
     clause `_REPORTED_DOSE` excuses), and do its other clauses say nothing done to a medicine (take, stop,
@@ -208,7 +215,7 @@ def only_doses_said_back(reply: str) -> bool:
             amounts += 1
             if not _reported_dose(sentence, m.start()):
                 return False
-        if any(_MED_ACTION.search(c) for c in _clauses(sentence) if not _REPORTED_DOSE.search(c)):
+        if any(_MED_ACTION.search(c) for c in _clauses(sentence) if not _said_back(c)):
             return False
     return amounts > 0
 

@@ -206,6 +206,8 @@ def test_advice_after_a_dose_said_back_is_still_dosing(reply: str) -> None:
     ("You mentioned you take 50 mg. Try 100 mg.", False),  # a dose nobody said back
     ("你提到每天吃25毫克的舍曲林，既然心情好多了，那就先别吃了。", False),
     ("How have you been sleeping?", False),  # no dose at all: nothing to set aside
+    # advice with no amount, in a clause that also says something back
+    ("You mentioned you take 20 mg of sertraline. You said you're on it daily and it's fine to take more.", False),
 ])
 def test_only_doses_said_back(reply: str, said_back_only: bool) -> None:
     """Where the guard sets the reply classifier's dosing finding aside (session 23): every dose said back,
