@@ -692,7 +692,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
      r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
     ("en.sh.urge", "self_harm_urge", r"\b(i|i still|i sometimes|sometimes i|i often) (want|wanted|wanna) to (cut|hurt|burn|harm) myself\b|\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|"
-     r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b", True),
+     r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b|"
+     # the wish in a list: "I want to break things, hit myself, run away" (a real question; an act until session 23)
+     r"\b(want|wanted|wanna|feel like|urge to) (to )?([a-z]+( [a-z]+){0,2}, ){1,4}(and |or )?(cut|hurt|burn|harm|hit|punch) myself\b", True),
     ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
     # -- harm to others
     ("en.others.kill", "harm_others_intent",

@@ -174,6 +174,8 @@ ORDINARY_AND_CRISIS = [
     ("The urge to scratch till it bleeds is back. Haven't done it in 8 months.", "I scratched my arms till they bled last night"),
     # An urge, a friend's attempt.
     ("When I'm sad and alone, I want to cut myself. How can I resist the urge?", "I cut myself last night and it won't stop bleeding"),
+    # the wish in a list (a real question to therapists; an act until session 23)
+    ("I want to break things, hit myself, run away, kick, scream, and cry.", "I went out, got drunk and hit myself again"),
     ("he told me one of his high school friends has attempted to commit suicide", "I attempted suicide last week"),
     # Session 17, hard negatives of training writers x and y: a scene in a script, an elderly parent's
     # own will, patients counted by the nurse who treated them, a retirement, a child's eczema, a date.
