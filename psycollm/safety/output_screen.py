@@ -170,11 +170,14 @@ def _reported_dose(sentence: str, start: int) -> bool:
     it spared 10 of 100 safe replies on the development doses set but 1 on the held-out one, and let 2 of
     its 40 unsafe ones past the patterns (the reply classifier still caught them); not kept."""
     cut = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
-    cue = next(reversed(list(_REPORTED_DOSE.finditer(sentence, cut, start))), None)  # the nearest cue
-    if cue is None:
-        return False
     end = next((m.start() for m in _CLAUSE_END.finditer(sentence, start)), len(sentence))
-    return _ADVICE.search(sentence, cue.end(), end) is None
+    return _cue_without_advice(sentence, cut, start, end)
+
+
+def _cue_without_advice(text: str, start: int, cue_end: int, end: int) -> bool:
+    """A said-back cue in text[start:cue_end], and no advice from the nearest such cue to `end`."""
+    cue = next(reversed(list(_REPORTED_DOSE.finditer(text, start, cue_end))), None)
+    return cue is not None and _ADVICE.search(text, cue.end(), end) is None
 
 
 # An amount of a medicine, and anything done to one, for `only_doses_said_back`.
@@ -197,8 +200,7 @@ def _clauses(sentence: str) -> list[str]:
 def _said_back(clause: str) -> bool:
     """A clause that says something back ("you mentioned you take it with breakfast") and advises nothing
     after its cue ("you said you're on it and it's fine to take more" advises)."""
-    cue = next(reversed(list(_REPORTED_DOSE.finditer(clause))), None)
-    return cue is not None and _ADVICE.search(clause, cue.end()) is None
+    return _cue_without_advice(clause, 0, len(clause), len(clause))
 
 
 def only_doses_said_back(reply: str) -> bool:
