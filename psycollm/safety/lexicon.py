@@ -390,11 +390,16 @@ def _reported(sentence: str, start: int, lang: str) -> bool:
     return not (_REPORTED_BREAK_EN if lang == "en" else _REPORTED_BREAK_ZH).search(gap)
 
 
-_QUESTION_EN = re.compile(r"\b(are|do|have|did|were|would) you\b|\basked (me )?(if|whether)\b")
+_QUESTION_EN = re.compile(r"\b(are|do|have|did|were|would) you\b|\bask(s|ed|ing)? (me )?(if|whether)\b")
+# ... unless the question is answered yes right after it: "she asked if I was going to kill myself and
+# honestly I am", "mum keeps asking if I'm gonna hurt myself. I am, tonight" assert it.
+_ANSWERED_YES_EN = re.compile(r"^.{0,24}?(\b(and|but|so)\b|[,;:.!]|\s-)\s*(honestly |truthfully |tbh |the truth is |yeah |yes )?"
+                              r"(i (am|was|do|did|will|have|had)\b(?! ?(n[o']t|never)\b)|i'm going to|i said yes|"
+                              r"i (told|tell) (her|him|them) (yes|the truth))")
 _A_NOT_A_ZH = re.compile(r"(要不要|是不是|会不会|能不能|可不可以|该不该|有没有|问我)")
 
 
-def _negated(sentence: str, start: int, lang: str, request: bool = False) -> bool:
+def _negated(sentence: str, start: int, lang: str, request: bool = False, after: str | None = None) -> bool:
     """Is the match at `start` negated by a cue just before it, inside its clause?
 
     For risk signals a question about the user ("are you having thoughts of suicide?", "问我有没有")
@@ -406,7 +411,7 @@ def _negated(sentence: str, start: int, lang: str, request: bool = False) -> boo
     before = head[cut:][-40:] if lang == "en" else head[cut:][-8:]
     if lang == "en":
         if not request and _QUESTION_EN.search(before):
-            return True
+            return after is None or not _ANSWERED_YES_EN.search(after)
         cues = list(_NEG_EN.finditer(before))
         if not cues:
             return False
@@ -1852,6 +1857,13 @@ def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = Tru
         bodies = [(b, False) for b in parts] + [(f"{a}, {b}", True) for a, b in zip(parts, parts[1:], strict=False)]
         seen: set[str] = set()
         for body, pair in bodies:
+            # The text after a match, to the end of the message: a reported question may be answered in
+            # the next sentence ("mum keeps asking if I'm gonna hurt myself. I am, tonight").
+            at = -1 if pair else masked.find(body)
+
+            def after(end: int, body: str = body, at: int = at) -> str:
+                return masked[at + end:] if at >= 0 else body[end:]
+
             candidates = (patterns[lang] if prefilters is None else
                           [patterns[lang][k] for k in prefilters[lang].candidates(body)])
             for pat in candidates:
@@ -1864,11 +1876,11 @@ def scan(text: str, langs: tuple[str, ...] = ("en", "zh"), prefilter: bool = Tru
                     continue
                 category, level = SIGNALS[pat.signal]
                 request = pat.signal in REQUEST_SIGNALS
-                negated = pat.negatable and _negated(body, m.start(), lang, request)
+                negated = pat.negatable and _negated(body, m.start(), lang, request, after(m.end()))
                 if negated:
                     # A later, un-negated occurrence in the same sentence still counts.
                     for later in pat.regex.finditer(body, m.end()):
-                        if not _negated(body, later.start(), lang, request):
+                        if not _negated(body, later.start(), lang, request, after(later.end())):
                             m, negated = later, False
                             break
                 reported = category in ("suicide", "self_harm") and _reported(body, m.start(), lang)

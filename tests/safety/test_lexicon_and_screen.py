@@ -79,6 +79,26 @@ def test_negation_does_not_hide_the_risk_itself() -> None:
     assert screen_conversation(user("I don't know why I want to kill myself.")).level == "high"
     assert screen_conversation(user("我不想活了。")).level == "low"
 
+@pytest.mark.parametrize("text", [
+    "what do i say when mum asks if i was gonna hurt myself",
+    "My therapist keeps asking whether I'm going to kill myself.",
+    "she asked me if i was going to kill myself",
+])
+def test_a_reported_question_asserts_nothing(text: str) -> None:
+    """Someone else's question about the user ("asks if", "asking whether") is no statement of risk: after
+    a crisis reply the first of these got the fixed reply again (it read as "gonna hurt myself")."""
+    assert screen_conversation(user(text)).level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "she asked if i was going to kill myself and honestly i am",
+    "mum keeps asking if i'm gonna hurt myself. i am, tonight",
+    "He asked whether I was going to kill myself, and I said yes.",
+])
+def test_a_reported_question_answered_yes_is_the_risk(text: str) -> None:
+    assert screen_conversation(user(text)).level == "high"
+
+
 
 def test_no_intent_caps_ideation_and_history_is_low() -> None:
     assert screen_conversation(user("I think about suicide, but I would never act on it.")).level == "low"
