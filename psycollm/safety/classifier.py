@@ -5,11 +5,13 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 14,270 messages written for this project
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 15,105 messages written for this project
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
-sets) and `train_retired_sets.jsonl` (1,010 messages of five earlier evaluation sets, retired from
-tests/data/ once they had been used for tuning); 15,280 in all, 51 % Chinese, labels none / low / high /
-imminent / request, separate from the test sets in tests/data/ (tested). Training takes ~60-150 s on 2
+sets; `train_varied_za/zb` are 835 follow-ups after a crisis reply, marked `"context": "after_crisis"`,
+which train the weights but not the thresholds) and `train_retired_sets.jsonl` (1,010 messages of five
+earlier evaluation sets, retired from tests/data/ once they had been used for tuning); 16,115 in all,
+51 % Chinese, labels none / low / high / imminent / request, separate from the test sets in tests/data/
+(tested). Training takes ~60-150 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
 NumPy arrays (never pickle: a cache directory must not be a way to run code) under the cache dir,
 keyed by a hash of all the data files, the code version and the scikit-learn, embedder, jieba and
@@ -57,7 +59,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v16"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v17"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -429,6 +431,12 @@ class RiskClassifier:
             coef, intercept = np.zeros((len(HEADS), features.shape[1])), np.zeros(len(HEADS))
             thresholds, multi, single, stats = {}, {}, {}, {}
             one = np.ones(len(labels), dtype=bool)
+            # Thresholds are false-positive rates on first messages of a conversation. The rows written as
+            # follow-ups after a crisis reply ("context": "after_crisis": "called my sister, she's on her
+            # way" and its twin "...but I already took half") teach the weights, but their harmless half,
+            # written to sit next to a crisis, would move every threshold up (session 24: 716 -> 709 of 785
+            # crises caught on final7-12 with them, 714 without).
+            calibrate = np.array([r.get("context") != "after_crisis" for r in rows], dtype=bool)
             if part_rows is not None:
                 one[np.unique(part_rows).astype(int)] = False
             for k, (head, positives) in enumerate(HEADS.items()):
@@ -443,7 +451,7 @@ class RiskClassifier:
                         held = np.isin(part_rows, test_idx)
                         for row, prob in zip(part_rows[held], m.predict_proba(part_features[held])[:, 1], strict=True):
                             oof_multi[row] = max(prob, oof[row] if np.isnan(oof_multi[row]) else oof_multi[row])
-                negative = (y == 0) if head != "any" else (labels == "none")
+                negative = ((y == 0) if head != "any" else (labels == "none")) & calibrate
                 thresholds[head] = round(_threshold_for_fpr(oof[negative], targets[head]), 4)
                 if head in ("high", "request"):  # see STRONG_TARGET_FPR
                     stats[f"{prefix}strong_{head}"] = round(_threshold_for_fpr(oof[negative], STRONG_TARGET_FPR), 4)

@@ -187,6 +187,10 @@ class Guard:
         # yourself?" are new high risk (in a first conversation the screen reads the second as low).
         if SAFETY_QUESTION.search(lexicon.normalize(question)) and UNSAFE_ANSWER.search(answer):
             return False
+        # "Already did it", "too late", "我撑不到下周": harmless words on their own, the danger itself after a
+        # crisis; the message is screened alone below, so what it refers to must be read here.
+        if any(h.signal == "risk_referent" and not h.negated for h in lexicon.scan(answer)):
+            return False
         after_reply = prev is None or replies.is_crisis_reply(question)  # the fixed reply asks nothing
         if not after_reply and is_risk_question(question) and any(
                 h.signal == "affirmative" for h in lexicon.scan(answer)):

@@ -93,6 +93,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "took_referent": ("", "none"),  # "I already took them": imminent when pills came up in an earlier turn
     "routine_dose": ("", "none"),  # "took my meds, night all": a learned layer's crisis finding is discounted
     "ordinary_count": ("", "none"),  # "took 10 of the kids to the park", "吃了一大把瓜子": likewise (session 23)
+    "risk_referent": ("", "none"),  # "already did it", "来不及了": risk only by reference to what came before
 }
 
 # Signals of risk happening now: also read across two neighbouring sentences (see `scan`).
@@ -100,7 +101,7 @@ IN_PROGRESS_SIGNALS = frozenset({"in_progress", "self_harm_in_progress", "harm_o
                                  "third_party_in_progress"})
 REQUEST_SIGNALS = ("lethal_means", "hide_self_harm", "medication_dosing", "diagnosis_request", "jailbreak")
 MODIFIERS = ("no_intent", "history", "professional", "about_patients", "risk_question", "affirmative", "denial", "goodbye",
-             "acted_on_urge", "took_referent", "routine_dose", "ordinary_count")
+             "acted_on_urge", "took_referent", "routine_dose", "ordinary_count", "risk_referent")
 
 
 @dataclass(frozen=True)
@@ -876,7 +877,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.now.took_everything", "in_progress", r"\b(took|swallowed|taken|downed|mixed) (everything|all|all of|the whole|(like )?("
      + _NOT_A_DOSE + r"\d{2,}|\d+(\.\d+)? (bottles|boxes|packs|packets|strips|blister packs|blisters))|a bunch of|all my)\b.{0,30}\b(medicine cabinet|"
      + _PILLS_WIDE + r"|bottle|pack|vodka|alcohol)\b", False),
-    ("en.now.drank_poison", "in_progress", r"\b(drank|swallowed|drunk) (a |the |some )?(bottle of |cup of )?(bleach|pesticide|antifreeze|weed killer|poison|drain cleaner)\b", False),
+    ("en.now.drank_poison", "in_progress", r"\b(drank|swallowed|drunk|downed) (a |the |some |half (a |the )?|(a |the )?whole |the rest of the |a full )?"
+     r"(bottle |cup |glass |mug |capful )?(of )?(the )?(bleach|pesticide|antifreeze|weed killer|poison|drain cleaner|toilet cleaner|"
+     r"disinfectant)\b", False),
     ("en.now.knife_wrist", "in_progress", r"\b(knife|blade|razor)('s| is)? (pressed |held )?(against|on|to) my (wrist|throat|neck|arm)\b", False),
     ("en.now.platform", "in_progress", r"\b(getting|jump|jumping|step|stepping|walk|walking) in front of (it|the train|a train|a truck|traffic)\b|\bon the (ledge|edge|railing|roof|platform)\b.{0,40}\b(now|right now|jump|next one)", False),
     ("en.sh.nightly", "self_harm_act", r"\b(cutting|cut|burning|burned|hurting) (myself )?(every (night|day)|each night|\d+ times|three times|twice)\b|\brelapsed\b.{0,40}\b(cut|cutting|self[- ]harm)|\bdeeper each time\b", True),
@@ -994,6 +997,23 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.third.searches", "third_party_plan",
      r"\b(found|saw|discovered|checked)\b.{0,60}\b(search(es|ed)?|browser history|google history|googled|looked up)\b.{0,60}"
      r"\b(ways to die|to die|kill (himself|herself|themselves)|suicide|how many pills|overdose|painless)\b", True),
+    # A follow-up that carries risk only by reference to the crisis said before it ("already did it", "too
+    # late", "I know how I'd do it", "won't make it till Thursday"). A modifier: alone these are ordinary
+    # words, so the screen does not raise on them; after a crisis reply they keep the fixed reply
+    # (guard.Guard._support_turn), where a message screened on its own would otherwise read as harmless.
+    ("en.ref.done", "risk_referent",
+     r"\b(already|just) (did|done|started) it\b|\b(it'?s|its|it is|way|much|probably|already) too late\b"
+     r"(?! (to|for (the|a|an|that|this|dinner|lunch|breakfast|coffee|work|school|class)\b))|"
+     r"^\W*(too late|already done)\b(?! (to|for (the|a|an|that|this|dinner|lunch|breakfast|coffee|work|school|class)\b))|"
+     r"\bit'?s (already )?(done|happening|started|working|kicking in)\W*$", False),
+    ("en.ref.how", "risk_referent",
+     r"\bi (know|knw|already know) (exactly )?how i('d| would| will|'ll| am going to|'m going to|m gonna|'m gonna| want to| wanna) "
+     r"(do it|end it|go)\b|\bi('ve| have)? (already )?(decided|worked out|figured out|planned) how\b", True),
+    ("en.ref.last", "risk_referent",
+     r"\b(can'?t|cannot|won'?t|will not|not going to|not gonna|don'?t think i('ll| will| can)) (hold on|hang on|last|make it|"
+     r"survive|keep going)\b.{0,12}\b(till|until|til|to|through)\b.{0,14}\b(then|tomorrow|morning|tonight|next \w+|"
+     r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|it|that|she|he|they)\b|"
+     r"\b(can'?t|cannot|won'?t) (wait|hold on|hang on) that long\b", False),
     ("en.now.took_them", "took_referent", r"\b(already|just) (took|taken|swallowed) (them|it|all of them|the lot)\b|\bi('ve| have) (already )?(taken|swallowed) (them|all of them)\b|"
      r"\b(took|swallowed|taken) them all\b", False),
     # Medicine taken in an ordinary way ("took my meds, night all", "two ibuprofen for my headache"). A
@@ -1339,7 +1359,10 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"([3-9]|[三四五六七八九])(?![\d十百])(片|粒|颗)?.{0,6}" + _ZH_PILLS, False),
     ("zh.now.took_all", "in_progress", r"(药|安眠药)(全|都)(吃|吞)了|(把药|把.{1,6}药)(全|都)(吃|吞)(了|掉)|吃了过量的药", False),
     # Not produce that was sprayed ("吃了打过杀虫剂的青菜", "吃了农药残留超标的草莓").
-    ("zh.now.poison", "in_progress", r"(喝|吃)了(?:(?!打过|打了|喷过|喷了|沾).){0,8}" + _ZH_POISONS +
+    # Household cleaners too ("飲咗成支漂白水", Cantonese normalised to 喝了), only once swallowed: every home
+    # has them, so "家里有消毒水" is no means.
+    ("zh.now.poison", "in_progress", r"(喝|吃)了(?:(?!打过|打了|喷过|喷了|沾).){0,8}(" + _ZH_POISONS[1:-1] +
+     r"|漂白水|漂白液|消毒水|消毒液|洁厕灵|洁厕剂)" +
      r"(?!残留|超标|的(菜|青菜|蔬菜|水果|瓜|草莓|苹果|葡萄|东西|饭))", False),
     # Cephalosporins with alcohol (a disulfiram-like reaction): an emergency, in either order.
     ("zh.now.cephalosporin_alcohol", "overdose_taken",
@@ -1550,6 +1573,16 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.final.not_fault", "goodbye", r"不是(他们|你们|你|爸妈|爸爸妈妈)的错", True),
     ("zh.psy.invulnerable", "psychosis", r"(车|子弹|火车|汽车)(都)?(撞|打|碰|伤)不(死|了)我|(刀枪不入|不会死的?身体|我是不死之身)", True),
     ("zh.abuse.trousers", "abuse", r"(从|出)(她|他|孩子|女孩|男孩|小孩|妹妹|弟弟|女儿|儿子|侄女|外甥女|孙女)(的)?房间.{0,12}(边走边|一边|正在|在)(系|提|拉|是)(裤子|裤腰带|皮带|拉链)", True),  # 系 reads as Cantonese 是 after normalizing
+    # See en.ref.done: risk only by reference to what came before ("已经做了", "来不及了", "撑不到下周").
+    ("zh.ref.done", "risk_referent",
+     r"(我|都)?已经(做|弄|动手|开始)了(?![吗么嘛呀啊]|饭|作业|功课|笔记|计划|决定)|我动手了|^\W*(已经)?(来不及|太迟)了|"
+     r"(?<!上班)(?<!上课)(?<!赶车)(?<!赶飞机)(?<!赶不上)(现在|已经|一切都|都)(太晚|太迟|来不及)了(?![,，。\s]*(我)?(先|要|得|该|去)?(睡|休息|回))|"
+     r"(?<!上班)(?<!上课)(?<!车)(?<!飞机)(?<!赶)来不及了$", False),
+    ("zh.ref.how", "risk_referent", r"(想好|决定好?|知道)了?(要)?(用什么|怎么)(死|结束|了断|走)|想好(了)?(要)?怎么做了", True),
+    ("zh.ref.last", "risk_referent",
+     r"(撑|熬|坚持|活|等)不(到|了)(下周|下星期|下个?(星期|礼拜|月)|明天|后天|那时|那个时候|那天|周[一二三四五六日末]|星期.|"
+     r"礼拜.|天亮|她来|他来|你们来|他们来|她到|他到|救护车)|(撑|熬)不到(了)?([,，。!！\s]|$|我)|等不到(她|他|你们|他们|救护车|警察|医生)|"
+     r"(下周|下星期|下个?(星期|礼拜|月)|明天|后天|那时|那天|周[一二三四五六日末]|星期.|礼拜.).{0,10}(撑|熬)不到", True),
     ("zh.now.took_them", "took_referent", r"(已经|刚刚?|都)(全|都)?(吃|吞)(下去|掉)?了(它们)?$|"
      r"(刚|刚刚|刚才|已经|分钟前|小时前|半小时前)(我)?(把)?.{0,8}(吃|吞|服)(了|下).{0,6}" + _ZH_PILLS + r"|" + _ZH_PILLS +
      r"(已经|刚刚?|刚才)(吃|吞|服)(下去)?了|我(已经)?(吃|吞)(下去)?了[,，。!！]?.{0,4}(就是)?想(知道|问)", False),

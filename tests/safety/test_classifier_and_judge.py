@@ -34,7 +34,8 @@ def test_training_data_is_bilingual_and_separate_from_the_test_set() -> None:
     # Except the everyday short turns of safety_short_turns.jsonl ("thanks", "ok bye"): people type the
     # same ones, so they cannot be kept apart; docs/safety.md gives that set's figures with and without them.
     items = [(test_path.name, item["id"], text)
-             for test_path in sorted((Path(__file__).resolve().parent.parent / "data").glob("safety_*.jsonl"))
+             for test_path in sorted([*(Path(__file__).resolve().parent.parent / "data").glob("safety_*.jsonl"),
+                                      *(Path(__file__).resolve().parent.parent / "data").glob("followups_*.jsonl")])
              for item in map(json.loads, test_path.read_text(encoding="utf-8").splitlines())
              if item.get("kind") != "short_ordinary"
              for text in ([item["text"]] if "text" in item else [m["content"] for m in item["messages"]])]
@@ -45,6 +46,26 @@ def test_training_data_is_bilingual_and_separate_from_the_test_set() -> None:
     jaccard = shared.data / (sizes_test[shared.row] + sizes_train[shared.col] - shared.data)
     near = [(items[i], rows[j]["text"]) for i, j, v in zip(shared.row, shared.col, jaccard, strict=True) if v > 0.5]
     assert not near, f"evaluation items (nearly) in the training data: {near[:3]}"
+
+
+def test_follow_ups_after_a_crisis_train_the_weights_but_not_the_thresholds(monkeypatch) -> None:
+    """Rows marked `"context": "after_crisis"` are left out of the negatives the thresholds are set on:
+    harmless follow-ups written as twins of dangerous ones ("my sister's on her way" / "...but I already
+    took half") score high out of fold and would raise every threshold. A small real char-only training
+    run: the same rows with and without the mark give the same weights, and the marked run's thresholds
+    come only from the unmarked negatives (lower, here, where the twins are hard)."""
+    from psycollm.safety import classifier as clf_module
+
+    monkeypatch.setattr(clf_module, "WORD_NGRAMS", None)
+    base = [r for r in load_training_rows() if r.get("context") != "after_crisis"][:600]
+    follow_ups = [r for r in load_training_rows() if r.get("context") == "after_crisis"]
+    assert len(follow_ups) >= 800 and {r["label"] for r in follow_ups} == {"none", "low", "high", "imminent"}
+    twins = [{**r, "context": "first"} for r in follow_ups[:200]]
+    unmarked = RiskClassifier.train(base + twins)
+    marked = RiskClassifier.train(base + [{**r, "context": "after_crisis"} for r in twins])
+    assert np.allclose(unmarked.head_coef, marked.head_coef, atol=1e-4)  # liblinear: same fit, to its tolerance
+    assert any(marked.thresholds[h] < unmarked.thresholds[h] for h in ("high", "any"))
+    assert all(marked.thresholds[h] <= unmarked.thresholds[h] + 1e-9 for h in ("high", "imminent", "any"))
 
 
 def test_cache_is_json_and_npz_and_reloads_identically(classifier, classifier_cache) -> None:

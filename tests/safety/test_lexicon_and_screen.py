@@ -333,3 +333,18 @@ def test_asks_something_tells_requests_from_statements(text: str, asks: bool) ->
     from psycollm.safety.lexicon import asks_something
 
     assert asks_something(text) is asks
+
+
+@pytest.mark.parametrize("text", ["我頭先飲咗成支漂白水", "我喝了半瓶84消毒液", "刚喝了一瓶洁厕灵",
+                                  "i drank the whole bottle of bleach", "downed half a bottle of disinfectant"])
+def test_a_household_cleaner_swallowed_is_an_emergency(text: str) -> None:
+    """Session 24: a Cantonese follow-up ("the ambulance is ten minutes away, I just drank a whole bottle of
+    bleach") was read by the classifier alone, and the 'whole bottle of' form by nothing."""
+    result = screen_conversation(user(text))
+    assert result.level == "imminent", result.reasons
+
+
+@pytest.mark.parametrize("text", ["家里有消毒水", "用消毒水擦了地", "吃了喷过消毒水的菜",
+                                  "I drank a glass of water after cleaning with bleach"])
+def test_a_household_cleaner_in_the_house_is_no_means(text: str) -> None:
+    assert screen_conversation(user(text)).level == "none"
