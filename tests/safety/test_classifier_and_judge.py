@@ -303,7 +303,7 @@ def test_caution_is_calibrated_looser_than_the_agreement_gate(classifier, monkey
     meta = classifier.meta
     assert meta["cv_fpr_any"] <= TARGET_FPR["any"] < meta["joint_cv_fpr_any"] <= CAUTION_TARGET_FPR
 
-    quiet = "最近经常一个人发呆，什么都不想说。"  # often zoning out alone, not wanting to say anything
+    quiet = "最近总是一个人待着，谁都不想见。"  # always alone lately, not wanting to see anyone
     assert screen_conversation(user(quiet)).level == "none"  # no lexicon evidence
     assert classifier.predict([quiet])[0].heads["any"] < classifier.thresholds["any"]  # the char model: none
     monkeypatch.setattr(classifier, "_joint_cache", {})
