@@ -5,11 +5,11 @@ and on char n-grams + multilingual sentence embeddings for the latest turns).
     clf = RiskClassifier.load_or_train(settings.cache_path / "safety")
     clf.predict(["I've given my cat away, I won't need anything after Friday"])[0].heads
 
-Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 15,105 messages written for this project
+Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 15,097 messages written for this project
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
 sets; `train_varied_za/zb` are 835 follow-ups after a crisis reply, marked `"context": "after_crisis"`,
-which train the weights but not the thresholds) and `train_retired_sets.jsonl` (1,010 messages of five
-earlier evaluation sets, retired from tests/data/ once they had been used for tuning); 16,115 in all,
+which train the weights but not the thresholds) and `train_retired_sets.jsonl` (1,009 messages of five
+earlier evaluation sets, retired from tests/data/ once they had been used for tuning); 16,106 in all,
 51 % Chinese, labels none / low / high / imminent / request, separate from the test sets in tests/data/
 (tested). Training takes ~60-150 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
@@ -410,6 +410,12 @@ class RiskClassifier:
             return (hstack([char, word]) * _BLOCK).tocsr()
 
         x = ngram_features(texts, fit=True)
+        # Thresholds are false-positive rates on first messages of a conversation. The rows written as
+        # follow-ups after a crisis reply ("context": "after_crisis": "called my sister, she's on her way"
+        # and its twin "...but I already took half") teach the weights, but their harmless half, written to
+        # sit next to a crisis, would move every threshold up (session 24: 716 -> 709 of 785 crises caught
+        # on final7-12 with them, 714 without).
+        calibrate = np.array([r.get("context") != "after_crisis" for r in rows], dtype=bool)
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
         def model() -> Any:
@@ -431,12 +437,6 @@ class RiskClassifier:
             coef, intercept = np.zeros((len(HEADS), features.shape[1])), np.zeros(len(HEADS))
             thresholds, multi, single, stats = {}, {}, {}, {}
             one = np.ones(len(labels), dtype=bool)
-            # Thresholds are false-positive rates on first messages of a conversation. The rows written as
-            # follow-ups after a crisis reply ("context": "after_crisis": "called my sister, she's on her
-            # way" and its twin "...but I already took half") teach the weights, but their harmless half,
-            # written to sit next to a crisis, would move every threshold up (session 24: 716 -> 709 of 785
-            # crises caught on final7-12 with them, 714 without).
-            calibrate = np.array([r.get("context") != "after_crisis" for r in rows], dtype=bool)
             if part_rows is not None:
                 one[np.unique(part_rows).astype(int)] = False
             for k, (head, positives) in enumerate(HEADS.items()):

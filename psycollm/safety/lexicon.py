@@ -395,8 +395,8 @@ _QUESTION_EN = re.compile(r"\b(are|do|have|did|were|would) you\b|\bask(s|ed|ing)
 # ... unless the question is answered yes right after it: "she asked if I was going to kill myself and
 # honestly I am", "mum keeps asking if I'm gonna hurt myself. I am, tonight" assert it.
 _ANSWERED_YES_EN = re.compile(r"^.{0,24}?(\b(and|but|so)\b|[,;:.!]|\s-)\s*(honestly |truthfully |tbh |the truth is |yeah |yes )?"
-                              r"(i (am|was|do|did|will|have|had)\b(?! ?(n[o']t|never)\b)|i'm going to|i said yes|"
-                              r"i (told|tell) (her|him|them) (yes|the truth))")
+                              r"(i (am|was|do|did|will|have|had)(?=\W*$|\s*[,.;!]|\s+(tonight|today|now|going|gonna|planning|thinking|"
+                              r"serious))|i'm going to|i said yes|i (told|tell) (her|him|them) (yes|the truth))")
 _A_NOT_A_ZH = re.compile(r"(要不要|是不是|会不会|能不能|可不可以|该不该|有没有|问我)")
 
 
@@ -487,6 +487,9 @@ _EN_NOT_MEDICINE = (r"((kids|children|students|pupils|boys|girls|friends|classma
 _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|"
          r"sunday)|after (work|school|the exam|everyone|they)|next week|soon|later|in (an|one|two|a few) hours?|"
          r"on my birthday|when (they|my parents|everyone)|by the end of)")
+
+# "Too late to call them?", "too late for the bus": late for something, not too late for the person.
+_NOT_LATE_FOR = r"(?! (to|for (the|a|an|that|this|dinner|lunch|breakfast|coffee|work|school|class)\b))"
 
 EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # id, signal, regex, negatable
@@ -1002,10 +1005,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # words, so the screen does not raise on them; after a crisis reply they keep the fixed reply
     # (guard.Guard._support_turn), where a message screened on its own would otherwise read as harmless.
     ("en.ref.done", "risk_referent",
-     r"\b(already|just) (did|done|started) it\b|\b(it'?s|its|it is|way|much|probably|already) too late\b"
-     r"(?! (to|for (the|a|an|that|this|dinner|lunch|breakfast|coffee|work|school|class)\b))|"
-     r"^\W*(too late|already done)\b(?! (to|for (the|a|an|that|this|dinner|lunch|breakfast|coffee|work|school|class)\b))|"
-     r"\bit'?s (already )?(done|happening|started|working|kicking in)\W*$", False),
+     r"\b(already|just) (did|done|started) it\b|\b(it'?s|its|it is|way|much|probably|already) too late\b" + _NOT_LATE_FOR + "|"
+     r"^\W*(too late|already done)\b" + _NOT_LATE_FOR + r"|\bit'?s (already )?(done|happening|started|working|kicking in)\W*$", False),
     ("en.ref.how", "risk_referent",
      r"\bi (know|knw|already know) (exactly )?how i('d| would| will|'ll| am going to|'m going to|m gonna|'m gonna| want to| wanna) "
      r"(do it|end it|go)\b|\bi('ve| have)? (already )?(decided|worked out|figured out|planned) how\b", True),

@@ -83,6 +83,7 @@ def test_negation_does_not_hide_the_risk_itself() -> None:
     "what do i say when mum asks if i was gonna hurt myself",
     "My therapist keeps asking whether I'm going to kill myself.",
     "she asked me if i was going to kill myself",
+    "my therapist asked if I would hurt myself and I was honest, I said no",
 ])
 def test_a_reported_question_asserts_nothing(text: str) -> None:
     """Someone else's question about the user ("asks if", "asking whether") is no statement of risk: after
