@@ -349,3 +349,14 @@ def test_a_household_cleaner_swallowed_is_an_emergency(text: str) -> None:
                                   "I drank a glass of water after cleaning with bleach"])
 def test_a_household_cleaner_in_the_house_is_no_means(text: str) -> None:
     assert screen_conversation(user(text)).level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I'm dying and nobody cares", "low"), ("I'm dying inside and no one cares", "low"),
+    ("I feel like I'm dying and nobody would even notice", "low"),
+    ("i'm dying lol", "none"), ("I'm dying of laughter and nobody cares lol", "none"),
+])
+def test_dying_unseen_is_a_passive_wish_not_the_idiom(text: str, level: str) -> None:
+    """"I'm dying and nobody cares" was answered with no note (sessions 22-23); the laughing idiom stays
+    masked."""
+    assert screen_conversation(user(text)).level == level
