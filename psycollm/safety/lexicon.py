@@ -516,7 +516,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # "I'm dying and nobody cares": not the laughing idiom (that one is masked), a wish to be gone unseen.
     ("en.passive.dying_unseen", "passive_ideation",
      r"\bi'?m (literally |actually |slowly |just )?dying( inside| here| over here)?,? (and|but) (nobody|no one|noone)( even| would even| would)? "
-     r"(cares?|notices?|care|notice)\b|\bfeels? like i'?m dying\b.{0,30}\b(nobody|no one|noone)\b.{0,20}\b(cares?|notice)", True),
+     r"(cares?|notices?)\b|\bfeels? like i'?m dying\b.{0,30}\b(nobody|no one|noone)\b.{0,20}\b(cares?|notice)", True),
     ("en.passive.death_thoughts", "passive_ideation", r"\b(thinking|think|thoughts?) (about|of) (death|dying|being dead)( a lot| all the time|constantly)?", True),
     ("en.passive.wouldnt_mind", "passive_ideation", r"\bif i (got hit|died|was hit|were hit|didn't wake up).{0,40}(wouldn't mind|would not mind|wouldn't care|be relieved|fine with it)", True),
     ("en.passive.burden", "passive_ideation", r"\b(i'm|i am|i feel like|feel like i'm) (just )?(a|such a) burden\b", True),
