@@ -9,12 +9,20 @@ Two sources from ../shared/data (or $PSYCOLLM_SHARED_DATA; skipped with a messag
 Neither is labelled, and some of these people do disclose real risk (self-harm, thoughts of killing
 themselves, voices), so the crisis-reply rate is an upper bound on false alarms, not a false-positive
 rate: read the --show list to tell them apart. The labelled figures are benchmarks/safety_quality.py.
+
+A labelled sample tells the two apart without reading: tests/data/real_text_labels.jsonl gives a risk
+level to 728 of these messages (each screened alone): the ones the session-24 screen flagged (caution,
+crisis or refusal) or its joint model scored >= 0.2 for high risk, among the even-numbered questions and
+conversations. The labels were given blind (the labellers never saw the screen) by LLM helpers, not by
+clinicians; the file holds only references (source, item, turn, a SHA-1 prefix of the text) and labels,
+never the text, which is read from ../shared/data and checked against the hash.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -50,6 +58,32 @@ def emollm(path: Path) -> list[list[dict[str, str]]]:
     return conversations
 
 
+LABELS = REPO / "tests" / "data" / "real_text_labels.jsonl"
+
+
+def text_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def labelled_messages(labels: Path, conversations: dict[str, list[list[dict[str, str]]]]
+                      ) -> tuple[list[dict[str, str]], int]:
+    """The labelled real messages whose source is present, with their text; and how many references did
+    not resolve (a source file that changed: its hash no longer matches)."""
+    items, stale = [], 0
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        ref = json.loads(line)
+        convs = conversations.get(ref["source"])
+        if convs is None:
+            continue
+        users = [m["content"] for m in convs[ref["item"]] if m["role"] == "user"] if ref["item"] < len(convs) else []
+        text = users[ref.get("turn", 0)].strip() if ref.get("turn", 0) < len(users) else ""
+        if text_sha1(text) != ref["sha1"]:
+            stale += 1
+            continue
+        items.append({**ref, "text": text})
+    return items, stale
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", action="store_true", help="Print every conversation that got a crisis reply or a refusal.")
@@ -57,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "safety_real_data.json"))
     args = parser.parse_args(argv)
 
-    sources = {"counsel_chat (en)": (SHARED / "counsel_chat" / "20200325_counsel_chat.csv", counsel_chat, "en"),
-               "EmoLLM (zh)": (SHARED / "emollm" / "data.json", emollm, "zh")}
+    sources = {"counsel_chat (en)": (SHARED / "counsel_chat" / "20200325_counsel_chat.csv", counsel_chat, "en", "counsel_chat"),
+               "EmoLLM (zh)": (SHARED / "emollm" / "data.json", emollm, "zh", "emollm")}
     present = {name: spec for name, spec in sources.items() if spec[0].exists()}
     if not present:
         print(f"skipped: no real data under {SHARED} (set PSYCOLLM_SHARED_DATA)")
@@ -73,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         clf = RiskClassifier.load_or_train(Path(args.cache_dir or tmp) / "safety")
     screens = [("lexicon only", Guard(learned=None)), ("lexicon + classifier (default)", Guard(learned=clf))]
     rows = []
-    for name, (path, load, lang) in present.items():
-        conversations = load(path)
+    loaded: dict[str, list[list[dict[str, str]]]] = {}
+    for name, (path, load, lang, key) in present.items():
+        conversations = loaded[key] = load(path)
         for label, guard in screens:
             levels: Counter[str] = Counter()
             actions: Counter[str] = Counter()
@@ -96,8 +131,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['source']:<18} {r['screen']:<32} {r['n']:>5} {r['crisis']:>6} ({r['crisis_rate']:.3f}) "
               f"{r['levels'].get('low', 0):>14} {r['refused']:>8}")
     print("unlabelled text: some crisis replies are real disclosures; --show lists them")
+
+    labelled, stale = labelled_messages(LABELS, loaded)
+    sample = []
+    for label, guard in screens:
+        actions = Counter((m["lang"], m["label"], str(guard.screen_input([{"role": "user", "content": m["text"]}],
+                                                                            m["lang"]).action)) for m in labelled)
+        for lang in ("en", "zh"):
+            for level in ("none", "low", "high", "imminent", "request"):
+                got = {a: actions[(lang, level, a)] for a in ("allow", "caution", "crisis", "refuse")}
+                if sum(got.values()):
+                    sample.append({"screen": label, "lang": lang, "label": level, "n": sum(got.values()), **got})
+    print(f"\nlabelled sample ({len(labelled)} messages, each screened alone; labels by blind LLM helpers, "
+          f"not clinicians{f'; {stale} references no longer match their source' if stale else ''})")
+    print(f"{'screen':<32} {'lang':<5} {'label':<9} {'n':>4} {'allow':>6} {'caution':>8} {'crisis':>7} {'refuse':>7}")
+    for r in sample:
+        print(f"{r['screen']:<32} {r['lang']:<5} {r['label']:<9} {r['n']:>4} {r['allow']:>6} {r['caution']:>8} "
+              f"{r['crisis']:>7} {r['refuse']:>7}")
     out = Path(args.out)
-    atomic_write_text(out, json.dumps({"rows": rows, "machine": platform.machine(), "python": platform.python_version(),
+    atomic_write_text(out, json.dumps({"rows": rows, "labelled_sample": sample, "labelled_stale": stale, "machine": platform.machine(), "python": platform.python_version(),
                                        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=2))
     print(f"wrote {out}")
     return 0
