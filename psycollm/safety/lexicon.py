@@ -575,6 +575,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.stockpile", "means_strong",
      r"\b(saved|saving|stockpil\w*|hoard\w*|collect\w*|storing|stored|kept|keeping|saving up) (up )?"
      r"(all )?(my |the |enough )?" + _PILLS, True),
+    # Session 25 (a real question: "I am hoarding my Ativan pills"): the hoarding verbs with a drug
+    # named by brand or generic name; the looser verbs above (kept, storing) stay with _PILLS.
+    ("en.means.stockpile_named", "means_strong",
+     r"\b(stockpil\w*|hoard\w*|saving up|saved up|been saving) (up )?(all )?(my |the |enough |some of my )?" + _PILLS_WIDE
+     + r"\b", True),
     ("en.means.pills_saved", "means_strong", _PILLS + r" (saved|stockpiled|hoarded|lined up) (up )?(for|to)", True),
     ("en.means.have_pills_for", "means_strong", r"\b(have|got) (the )?" + _PILLS + r" (saved up )?(for|ready)\b", True),
     ("en.means.rope", "means_strong", r"\b(bought|got|have|buying|tied|tie) (a |the )?(rope|noose)\b", True),
@@ -975,6 +980,15 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(dress|dressing|hide|hiding|cover|covering) (the|my) (wounds|cuts|burns)\b.{0,40}\b(nobody|no one|no-one)\b.{0,15}\b(notices?|sees?|knows?|finds? out|can tell)\b", True),
     ("en.sh.cutting_again", "self_harm_act",
      r"\b(i've been|i have been|been|started|keep|kept|i'm) cutting( myself)?( again)?(?=[,.!;]| to cope| again| most| every|$)", True),
+    # Session 25, from real questions to therapists (counsel_chat): self-harm told as a habit one cannot
+    # break ("When I'm not cutting, I'm drinking... I can't help but self harm") got caution only. The
+    # act must end the clause or be followed by myself/and/again, so "can't stop cutting carbs" is not it.
+    ("en.sh.cannot_stop", "self_harm_act",
+     r"\b(can'?t|cannot|can not|couldn'?t|unable to) (stop|quit) (cutting|self[- ]?harm\w*|burning myself|hurting myself)"
+     r"(?=[,.!;?]| myself| and| again| every| no matter|$)|"
+     r"\bcan'?t help but (self[- ]?harm|cut myself|hurt myself|cut\b(?! \w))|"
+     r"\bwhen i'?m not (cutting|self[- ]?harming)( myself)?(?=[,.;]| i'?m |$)|"
+     r"\bkeep (cutting|self[- ]?harming|hurting myself)( myself)? (and|even though|but)\b", True),
     ("en.plan.including_me", "plan",
      r"\b(cancel\w*|ended|ending|end|stop\w*|finish\w*|expir\w*|carr(y|ies|ied) on|continu\w*|go(es)? on|renew\w*)\b.{0,60}\bincluding (me|myself)(?=\s*[.!]|\s*$)", True),
     ("en.plan.be_found", "plan",
@@ -1309,7 +1323,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.plan.tall", "means_weak", r"(查|搜|找).{0,8}(最高的楼|高楼|楼顶|天台|桥)", True),
     ("zh.plan.ready", "plan", r"(需要的东西|要用的东西|东西)(都)?(准备好|备好|买好)了", True),
     # -- means
-    ("zh.means.stockpile", "means_strong", r"(攒|囤|存|积攒|收集|藏)(了|着|够了?)?(很多|一些|不少|够)?(的)?" + _ZH_PILLS + r"|(药|安眠药)(一直)?(存着|攒着|囤着)(没吃)?", True),
+    ("zh.means.stockpile", "means_strong", r"(攒|囤|存|积攒|收集|藏)(了|着|够了?)?(很多|好多|一些|不少|够|一堆|大量|好几盒|几盒|好几瓶|几瓶)?(的)?" + _ZH_PILLS + r"|(药|安眠药)(一直)?(存着|攒着|囤着)(没吃)?", True),
     ("zh.means.ready", "means_strong", r"(药|酒和药|绳子|炭|刀片|农药)(我)?(都)?(已经)?准备好了", True),
     ("zh.means.own", "own_means", r"我(的|家的|妈的|爸的).{0,4}" + _ZH_PILLS, True),
     ("zh.means.enough", "means_strong", r"(攒|囤|存)够|量(已经)?够了|手上有这么多", True),

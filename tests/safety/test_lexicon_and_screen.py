@@ -360,3 +360,24 @@ def test_dying_unseen_is_a_passive_wish_not_the_idiom(text: str, level: str) -> 
     """"I'm dying and nobody cares" was answered with no note (sessions 22-23); the laughing idiom stays
     masked."""
     assert screen_conversation(user(text)).level == level
+
+
+@pytest.mark.parametrize("text", [
+    "When I'm not cutting, I'm drinking.", "I can't help but self harm.", "I can't stop cutting myself.",
+    "I keep cutting and I don't know how to stop.", "I can't stop self harming no matter what I try.",
+    "I am hoarding my Ativan pills.", "I've been saving up my lorazepam.", "我囤了好多安定",
+])
+def test_self_harm_as_a_habit_and_a_named_hoard_are_high(text: str) -> None:
+    """Session 25, from real questions to therapists (counsel_chat's labelled sample): self-harm one cannot
+    stop and a hoard named by its drug got caution only, from the classifier."""
+    result = screen_conversation(user(text))
+    assert result.level == "high", result.reasons
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I can't stop cutting carbs out of my diet.", "none"), ("I keep cutting corners at work and my boss noticed.", "none"),
+    ("when i'm not cutting class i'm sleeping", "none"), ("I can't stop cutting people off when they talk.", "none"),
+    ("My daughter can't stop cutting herself.", "low"),  # someone else: a third party at risk
+])
+def test_cutting_something_else_is_not_self_harm(text: str, level: str) -> None:
+    assert screen_conversation(user(text)).level == level
