@@ -11,11 +11,13 @@ themselves, voices), so the crisis-reply rate is an upper bound on false alarms,
 rate: read the --show list to tell them apart. The labelled figures are benchmarks/safety_quality.py.
 
 A labelled sample tells the two apart without reading: tests/data/real_text_labels.jsonl gives a risk
-level to 728 of these messages (each screened alone): the ones the session-24 screen flagged (caution,
-crisis or refusal) or its joint model scored >= 0.2 for high risk, among the even-numbered questions and
-conversations. The labels were given blind (the labellers never saw the screen) by LLM helpers, not by
-clinicians; the file holds only references (source, item, turn, a SHA-1 prefix of the text) and labels,
-never the text, which is read from ../shared/data and checked against the hash.
+level to 1,760 of these messages, each screened alone. "flagged": all 1,410 of the 5,896 messages (824
+questions, 5,072 user turns) that the session-24 screen flagged (caution, crisis or refusal) or whose
+joint-model p(high) was >= 0.2; "random": 350 drawn at random from the other 4,486 (200 EmoLLM turns,
+150 questions). The labels were given blind (the labellers never saw the screen) by LLM helpers
+following the C-SSRS levels of docs/safety.md, not by clinicians; the file holds only references (source,
+item, turn, a SHA-1 prefix of the text) and labels, never the text, which is read from ../shared/data and
+checked against the hash.
 """
 
 from __future__ import annotations
@@ -135,19 +137,22 @@ def main(argv: list[str] | None = None) -> int:
     labelled, stale = labelled_messages(LABELS, loaded)
     sample = []
     for label, guard in screens:
-        actions = Counter((m["lang"], m["label"], str(guard.screen_input([{"role": "user", "content": m["text"]}],
-                                                                            m["lang"]).action)) for m in labelled)
-        for lang in ("en", "zh"):
-            for level in ("none", "low", "high", "imminent", "request"):
-                got = {a: actions[(lang, level, a)] for a in ("allow", "caution", "crisis", "refuse")}
-                if sum(got.values()):
-                    sample.append({"screen": label, "lang": lang, "label": level, "n": sum(got.values()), **got})
+        actions = Counter((m["sample"], m["lang"], m["label"],
+                           str(guard.screen_input([{"role": "user", "content": m["text"]}], m["lang"]).action))
+                          for m in labelled)
+        for part in ("flagged", "random"):
+            for lang in ("en", "zh"):
+                for level in ("none", "low", "high", "imminent", "request"):
+                    got = {a: actions[(part, lang, level, a)] for a in ("allow", "caution", "crisis", "refuse")}
+                    if sum(got.values()):
+                        sample.append({"screen": label, "sample": part, "lang": lang, "label": level,
+                                       "n": sum(got.values()), **got})
     print(f"\nlabelled sample ({len(labelled)} messages, each screened alone; labels by blind LLM helpers, "
           f"not clinicians{f'; {stale} references no longer match their source' if stale else ''})")
-    print(f"{'screen':<32} {'lang':<5} {'label':<9} {'n':>4} {'allow':>6} {'caution':>8} {'crisis':>7} {'refuse':>7}")
+    print(f"{'screen':<32} {'sample':<8} {'lang':<5} {'label':<9} {'n':>4} {'allow':>6} {'caution':>8} {'crisis':>7} {'refuse':>7}")
     for r in sample:
-        print(f"{r['screen']:<32} {r['lang']:<5} {r['label']:<9} {r['n']:>4} {r['allow']:>6} {r['caution']:>8} "
-              f"{r['crisis']:>7} {r['refuse']:>7}")
+        print(f"{r['screen']:<32} {r['sample']:<8} {r['lang']:<5} {r['label']:<9} {r['n']:>4} {r['allow']:>6} "
+              f"{r['caution']:>8} {r['crisis']:>7} {r['refuse']:>7}")
     out = Path(args.out)
     atomic_write_text(out, json.dumps({"rows": rows, "labelled_sample": sample, "labelled_stale": stale, "machine": platform.machine(), "python": platform.python_version(),
                                        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=2))

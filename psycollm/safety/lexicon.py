@@ -771,6 +771,18 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.care_staff", "abuse",
      r"\b(care home|nursing home|carer|caregiver|(the|his|her|their|\w+'s) (nurses?|staff))\b.{0,80}\b(bruis\w+|hits?|shouts at|steals|dirty|neglect\w*|yell)", True),
     ("en.abuse.punishment", "abuse", r"\b(don't|do not) feed me\b|\bno food for days\b|\bfor days as (a )?punishment\b", True),
+    # Session 25, from real questions to therapists (the labelled sample): ongoing physical abuse named as
+    # such ("He is physically and mentally abusive towards me") was answered with no note. "Was physically
+    # abusive" is history; a doubt ("not sure if he is") asserts nothing. (A child choked at home, "what
+    # makes my step child choke my daughter?", is left to the classifier: such a rule also matched an idiom in a
+    # held-out set.)
+    ("en.abuse.physically_abusive", "abuse",
+     r"(?<!not sure )(?<!sure if )(?<!wonder if )(?<!whether )(?<!think )(?<!if )"  # a doubt asserts nothing
+     r"(?<!sure if my )(?<!wonder if my )(?<!whether my )(?<!think my )(?<!if my )"
+     r"\b(my |our |her |his )?(he|she|they|boyfriend|girlfriend|husband|wife|partner|dad|father|mom|mum|mother|stepdad|"
+     r"stepfather|stepmom|stepmum|brother|sister|son|daughter)('s| is| are|'re| has been| have been| keeps being| gets| still is)"
+     r"( still| always| often| very| so| really)? (physically|violently)( and (mentally|emotionally|verbally|sexually))?"
+     r" abusive\b|\bphysically (and (mentally|emotionally|verbally|sexually) )?abus(es|ing) me\b", True),
     # -- medical emergency
     ("en.med.overdose", "overdose_taken",
      r"\b(i think i'm having|having|had) an overdose\b|\b(overdosed|od'd) and (is|was) (barely|not) breathing\b|"
@@ -983,6 +995,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # Session 25, from real questions to therapists (counsel_chat): self-harm told as a habit one cannot
     # break ("When I'm not cutting, I'm drinking... I can't help but self harm") got caution only. The
     # act must end the clause or be followed by myself/and/again, so "can't stop cutting carbs" is not it.
+    ("en.sh.recently", "self_harm_act",
+     r"\b(last )?self[- ]?harmed( again)?( (last|this) (night|week|weekend|month|morning)| yesterday| today|"
+     r" (a|one|two|three|four|five|\d|a few|few|a couple of|couple of) (days?|weeks?) ago)\b", True),
     ("en.sh.cannot_stop", "self_harm_act",
      r"\b(can'?t|cannot|can not|couldn'?t|unable to) (stop|quit) (cutting|self[- ]?harm\w*|burning myself|hurting myself)"
      r"(?=[,.!;?]| myself| and| again| every| no matter|$)|"

@@ -366,10 +366,13 @@ def test_dying_unseen_is_a_passive_wish_not_the_idiom(text: str, level: str) -> 
     "When I'm not cutting, I'm drinking.", "I can't help but self harm.", "I can't stop cutting myself.",
     "I keep cutting and I don't know how to stop.", "I can't stop self harming no matter what I try.",
     "I am hoarding my Ativan pills.", "I've been saving up my lorazepam.", "我囤了好多安定",
+    "I last self-harmed a week ago.", "I self-harmed again yesterday.",
+    "He is physically and mentally abusive towards me.", "My boyfriend is physically abusive.",
 ])
-def test_self_harm_as_a_habit_and_a_named_hoard_are_high(text: str) -> None:
-    """Session 25, from real questions to therapists (counsel_chat's labelled sample): self-harm one cannot
-    stop and a hoard named by its drug got caution only, from the classifier."""
+def test_real_habits_hoards_recent_self_harm_and_named_abuse_are_high(text: str) -> None:
+    """Session 25, from real questions to therapists (the labelled sample, tests/data/real_text_labels.jsonl):
+    self-harm one cannot stop, a hoard named by its drug, self-harm a week ago and ongoing physical abuse
+    named as such got caution or nothing."""
     result = screen_conversation(user(text))
     assert result.level == "high", result.reasons
 
@@ -378,6 +381,10 @@ def test_self_harm_as_a_habit_and_a_named_hoard_are_high(text: str) -> None:
     ("I can't stop cutting carbs out of my diet.", "none"), ("I keep cutting corners at work and my boss noticed.", "none"),
     ("when i'm not cutting class i'm sleeping", "none"), ("I can't stop cutting people off when they talk.", "none"),
     ("My daughter can't stop cutting herself.", "low"),  # someone else: a third party at risk
+    ("I last self-harmed 5 years ago.", "none"), ("He was physically abusive years ago but we divorced.", "none"),
+    ("My ex was physically abusive.", "none"), ("I'm not sure if my dad is physically abusive.", "none"),
+    ("I wonder if my husband is physically abusive or just rough.", "none"),
+    ("My father isn't physically abusive but he yells.", "none"),
 ])
-def test_cutting_something_else_is_not_self_harm(text: str, level: str) -> None:
+def test_cutting_something_else_history_and_doubt_are_not_high(text: str, level: str) -> None:
     assert screen_conversation(user(text)).level == level

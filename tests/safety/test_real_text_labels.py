@@ -27,11 +27,11 @@ def _benchmark():
 def test_labels_file_holds_references_not_text():
     """The data sets must not be copied into the repo: a row is a reference, a hash prefix and a label."""
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 728
+    assert len(rows) == 1760
     for row in rows:
-        assert set(row) - {"turn"} == {"source", "item", "sha1", "lang", "label", "categories", "unsure"}, row
+        assert set(row) - {"turn"} == {"source", "item", "sha1", "lang", "sample", "label", "categories", "unsure"}, row
         assert row["source"] in {"counsel_chat", "emollm"} and ("turn" in row) == (row["source"] == "emollm")
-        assert row["label"] in LEVELS and set(row["categories"]) <= CATEGORIES
+        assert row["label"] in LEVELS and set(row["categories"]) <= CATEGORIES and row["sample"] in {"flagged", "random"}
         assert len(row["sha1"]) == 16 and int(row["sha1"], 16) >= 0
     assert len({(r["source"], r["item"], r.get("turn")) for r in rows}) == len(rows)
 
@@ -41,7 +41,7 @@ def test_every_reference_resolves_to_its_text(shared_data: Path):
     loaded = {"counsel_chat": bench.counsel_chat(shared_data / "counsel_chat" / "20200325_counsel_chat.csv"),
               "emollm": bench.emollm(shared_data / "emollm" / "data.json")}
     items, stale = bench.labelled_messages(LABELS, loaded)
-    assert stale == 0 and len(items) == 728
+    assert stale == 0 and len(items) == 1760
     assert all(item["text"] and bench.text_sha1(item["text"]) == item["sha1"] for item in items)
 
 
@@ -51,9 +51,9 @@ def test_a_changed_source_is_counted_stale_not_mislabelled(tmp_path: Path):
     bench = _benchmark()
     labels = tmp_path / "labels.jsonl"
     labels.write_text(json.dumps({"source": "counsel_chat", "item": 0, "sha1": bench.text_sha1("I feel low."),
-                                  "lang": "en", "label": "none", "categories": [], "unsure": False}) + "\n"
+                                  "lang": "en", "sample": "random", "label": "none", "categories": [], "unsure": False}) + "\n"
                       + json.dumps({"source": "counsel_chat", "item": 5, "sha1": "0" * 16, "lang": "en",
-                                    "label": "low", "categories": [], "unsure": False}) + "\n", encoding="utf-8")
+                                    "sample": "random", "label": "low", "categories": [], "unsure": False}) + "\n", encoding="utf-8")
     same = {"counsel_chat": [[{"role": "user", "content": "I feel low."}]]}
     items, stale = bench.labelled_messages(labels, same)
     assert [i["text"] for i in items] == ["I feel low."] and stale == 1  # item 5 does not exist
