@@ -140,35 +140,68 @@ _RECENT = re.compile(
     r"(an?|one|two|three|a few|a couple of|\d+) (hours?|hrs?|minutes?|mins?|days?) ago)\b|"
     r"今晚|(?<!年前的)今天|今早|今夜|昨晚|昨天|昨夜|前天|刚才|刚刚|刚(?=[吃割划喝吞试跳服把])|这(几天|周|星期|礼拜)|"
     r"上(周|星期|礼拜)|([几两三四五六七八九十\d]+|半)(天|个?小时|分钟)(之)?前")
-_ACTS = ("attempt", "self_harm_act", "overdose_taken")
+_ACTS = ("attempt", "self_harm_act", "overdose_taken", "abuse")
+# Abuse told as history ("小时候爸爸经常打我，现在搬出来了", "I was molested as a child") is low (session 25:
+# the training data says so, the screen gave the Chinese a crisis reply), unless its clause, the one before
+# or the one after says it goes on ("我爸从我小时候开始就一直打我", "小时候爸爸打我，现在还在打", "he still does").
+_ABUSE_ONGOING = re.compile(
+    r"\b(still|keeps?|kept on|every (day|night|week|weekend)|to this day|ever since|since|continues?|again|for years)\b|"
+    r"还在|一直|仍然|依然|至今|现在还|又(打|骂|来|摸)|每天|每晚|天天|还是会|还会|开始|从小|以来|起就|这些年|多年")
+# Abuse survived goes on only where it says so outright; `_ABUSE_ONGOING` is broader ("keep", "since") because
+# there it only keeps an abuse finding high.
+_ABUSE_CONTINUES = re.compile(
+    r"\b(still (does|do|is|are|hits|hurts|abuses|rapes|touches|beats)|and still|to this day|continues to|won'?t stop|"
+    r"hasn'?t stopped|keeps? (hitting|hurting|abusing|touching|raping|beating|coming)|has (been )?\w+ me since)\b|"
+    r"还在|一直|至今|现在还")
+_WORDS_ONLY = re.compile(r"\b(verbally|emotionally|mentally)\b")
 _CLAUSE_BOUND = re.compile(r"[,，、.!?。！？；;\n]")
 
 
-def _clauses(masked: str, span: str, before: int = 0) -> str:
-    """The clause of `masked` that holds the matched span, with `before` clauses ahead of it (every
-    place the span occurs). A span over two sentences (a pair hit) is not found: then ""."""
+def _clauses(masked: str, span: str, before: int = 0, after: int = 0) -> str:
+    """The clause of `masked` that holds the matched span, with `before` clauses ahead of it and `after`
+    clauses behind it (every place the span occurs). A span over two sentences (a pair hit) is not found:
+    then ""."""
     out, start = [], masked.find(span)
     while start >= 0 and span:
         end = start + len(span)
         lefts = [m.end() for m in _CLAUSE_BOUND.finditer(masked, 0, start)]
         left = lefts[-1 - before] if len(lefts) > before else 0
-        right = next((m.start() for m in _CLAUSE_BOUND.finditer(masked, end)), len(masked))
+        rights = [m.start() for m in _CLAUSE_BOUND.finditer(masked, end)]
+        right = rights[after] if len(rights) > after else len(masked)
         out.append(masked[left:right])
         start = masked.find(span, end)
     return " / ".join(out)
 
 
+def _abuse_goes_on(hits: Sequence[Hit], text: str, goes_on: re.Pattern[str] = _ABUSE_ONGOING,
+                   skip: re.Pattern[str] | None = None) -> bool:
+    """Does a clause next to this abuse say it goes on (`goes_on`)? A span that cannot be placed does (fail
+    safe). `skip`: abuse whose own clause matches it never goes on here (insults every day stay caution)."""
+    masked = lexicon.masked_text(text)
+    for h in hits:
+        if skip is not None and skip.search(_clauses(masked, h.text)):
+            continue
+        window = _clauses(masked, h.text, before=1, after=1)
+        if not window or goes_on.search(window):
+            return True
+    return False
+
+
 def _history_holds(sig: str, hits: Sequence[Hit], text: str) -> bool:
-    """Is this past act (attempt, self-harm, overdose taken) history, given a history cue somewhere in the
-    message? Not if it is told as recent; an overdose taken ("吃了三十片") only if the cue is in its own
+    """Is this past act (attempt, self-harm, overdose taken, abuse) history, given a history cue somewhere in
+    the message? Not if it is told as recent; an overdose taken ("吃了三十片") only if the cue is in its own
     clause ("五年前吃了差不多三十片"), because a swallowed dose is the one act that is still killing when
-    it is told. A span that cannot be placed is not history (fail safe)."""
+    it is told; abuse only if the cue is in its clause or the one before and nothing next to it says it goes
+    on. A span that cannot be placed is not history (fail safe)."""
     masked = lexicon.masked_text(text)
     history = [p.regex for lang in ("en", "zh") for p in lexicon.compiled_patterns()[lang] if p.signal == "history"]
     for h in hits:
         if _RECENT.search(_clauses(masked, h.text, before=1)):
             return False
         if sig == "overdose_taken" and not any(r.search(_clauses(masked, h.text)) for r in history):
+            return False
+        if sig == "abuse" and (_abuse_goes_on([h], text)
+                               or not any(r.search(_clauses(masked, h.text, before=1)) for r in history)):
             return False
     return True
 
@@ -218,6 +251,8 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
             level = "low"  # a past act, told as history (C-SSRS lifetime), not a recent one
         if sig in IDEATION and no_intent:
             level = "low"
+        if sig == "abuse_survived" and _abuse_goes_on(by_signal[sig], text, _ABUSE_CONTINUES, skip=_WORDS_ONLY):
+            level = "high"  # "he abused me for years and still does"; daily insults stay caution
         if third_party and category in ("suicide", "self_harm") and level == "high" and sig not in (
                 "plan", "means_strong", "preparation"):
             level = "low"  # someone else's words about dying, reported by a worried user
@@ -463,14 +498,20 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                                 **verdict.detail}
         lexicon_level, proposed = level, verdict.level
         vouched = verdict.vouched
-        if level == "none" and verdict.vouched_turns:
+        # Abuse survived ("I was raped", "he's verbally abusive") is caution, but not evidence that lets the
+        # learned layer raise a crisis unvouched: session 25, a real question about men who "emotionally abuse
+        # me" became a crisis reply that way.
+        evidence = "none" if level == "low" and all(
+            {s for s in mr.signals if lexicon.SIGNALS[s][1] != "none"} == {"abuse_survived"}
+            for mr in per_message if mr.level != "none") else level
+        if evidence == "none" and verdict.vouched_turns:
             routine = ordinary_turns(messages, per_message)
             vouched = max_level(*(lv for i, lv in verdict.vouched_turns.items() if i not in routine))
             if vouched != verdict.vouched:
                 layers[learned.name]["discounted"] = (f"{verdict.vouched} on an ordinary turn "
                                                       f"(turn {', '.join(map(str, sorted(routine)))})")
         cap = max_level(learned.max_from_none, vouched)
-        if level == "none" and RANK[proposed] > RANK[cap]:
+        if evidence == "none" and RANK[proposed] > RANK[cap]:
             layers[learned.name]["capped"] = f"{proposed} -> {cap} (no lexicon evidence)"
             proposed = cap
         if RANK[proposed] > RANK[level]:

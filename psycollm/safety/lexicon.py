@@ -62,6 +62,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "threat": ("harm_to_others", "none"),  # "if I can't have them neither can she", "同归于尽": high with a weapon
     # abuse of a child or a vulnerable person, violence at home
     "abuse": ("abuse", "high"),
+    "abuse_survived": ("abuse", "low"),  # "I was raped", "I was molested as a child", "he's verbally abusive": caution
     # medical emergency
     "overdose_taken": ("medical_emergency", "imminent"),
     "medical_danger": ("medical_emergency", "high"),  # fainting, chest pain, irregular heart: call a doctor now
@@ -776,6 +777,20 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # abusive" is history; a doubt ("not sure if he is") asserts nothing. (A child choked at home, "what
     # makes my step child choke my daughter?", is left to the classifier: such a rule also matched an idiom in a
     # held-out set.)
+    # Session 25 (the labelled sample: 7 of 13 English questions drawn at random that carry some risk): sexual
+    # violence or abuse survived, told with no time, and verbal or emotional abuse, were answered with no
+    # note; they are low (caution), as in the training data. The same told as just now is high.
+    ("en.abuse.survived", "abuse_survived",
+     r"\bi( was| got| had been) (repeatedly |sexually |physically |emotionally |violently )?"
+     r"(raped|molested|sexually assaulted|sexually abused|abused|assaulted|groomed)\b|"
+     r"\b(raped|molested|sexually assaulted|sexually abused|abused|groomed) me\b|"
+     r"\b(endured|survived|survivor of|suffered) (years of |a lot of )?(sexual |physical |emotional |childhood |domestic |and )*"
+     r"(abuse|assault|rape|molestation)\b|"
+     r"\b(is|are|'s|'re|has been|gets|was) (so |very |really )?(verbally|emotionally|mentally)( and (verbally|emotionally|mentally))?"
+     r" abusive\b|\b(verbally|emotionally|mentally) abus(es|ing) me\b", True),
+    ("en.abuse.assaulted_now", "abuse",
+     r"\b(raped|sexually assaulted|molested|beaten up|beat me up) (me )?(last night|tonight|this morning|earlier today|today|"
+     r"yesterday|(an?|one|two|three|a few|\d+) hours? ago|just now)\b", True),
     ("en.abuse.physically_abusive", "abuse",
      r"(?<!not sure )(?<!sure if )(?<!wonder if )(?<!whether )(?<!think )(?<!if )"  # a doubt asserts nothing
      r"(?<!sure if my )(?<!wonder if my )(?<!whether my )(?<!think my )(?<!if my )"

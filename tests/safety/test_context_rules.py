@@ -7,10 +7,12 @@ and near misses in the other direction: the user's own words after a report, and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from psycollm.safety import lexicon
-from psycollm.safety.crisis_screen import screen_conversation
+from psycollm.safety.crisis_screen import LayerVerdict, screen_conversation
 
 from .conftest import assert_below_crisis, assert_pair, assert_reaches, user
 
@@ -243,6 +245,64 @@ def test_an_old_act_stays_history_beside_a_recent_time_word(text: str) -> None:
     """The time word must belong to the act (its clause or the one before), not to the week."""
     result = screen_conversation(user(text))
     assert result.level == "low", (text, result.level, result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "小时候爸爸经常打我，现在搬出来了，他打不到了，可我一直做噩梦",  # "一直": the nightmares go on, not the abuse
+    "我小时候被性侵过，到现在都走不出来",
+    "五年前继父猥亵过我，后来妈妈和他离婚了",
+    "My stepdad touched me when I was little.",
+])
+def test_abuse_told_as_history_is_low(text: str) -> None:
+    """Session 25: abuse survived years ago is low (caution), as the training data labels it; the Chinese got a
+    crisis reply, so the model was not asked."""
+    result = screen_conversation(user(text))
+    assert result.level == "low" and "abuse" in result.categories, (text, result.level, result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "小时候爸爸打我，现在还在打", "我爸从我小时候开始就一直打我", "小时候开始他就打我",
+    "My stepdad has touched me since I was little.", "He hit me when I was a kid and he still hits me.",
+    "My stepdad touched me when I was little and he still comes into my room.",
+])
+def test_abuse_that_goes_on_is_not_history(text: str) -> None:
+    assert_reaches(user(text), "high", "abuse")
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I was raped by my ex-boyfriend.", "low"), ("As a child, I was molested by my mother's boyfriend.", "low"),
+    ("My uncle abused me when I was 8.", "low"), ("I endured sexual and physical abuse by my brother as a child.", "low"),
+    ("My partner is verbally abusive.", "low"), ("My partner is verbally abusive and it happens every day.", "low"),
+    ("I was raped last night and I don't know what to do.", "high"),  # just now: a crisis
+    ("He abused me for years and still does.", "high"), ("He has abused me since I was 5.", "high"),
+    ("I was never abused.", "none"), ("He beat me at chess.", "none"), ("My client was raped last year.", "none"),
+])
+def test_abuse_survived_is_caution_unless_it_is_now_or_goes_on(text: str, level: str) -> None:
+    """Session 25 (the labelled real sample): sexual violence or abuse survived, and verbal abuse, got no note."""
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+
+
+@dataclass
+class SeesHighUnvouched:
+    """A fake learned layer that sees high risk its other model does not confirm (nothing vouched): makes the
+    evidence rule testable whatever the trained classifier happens to score."""
+
+    name: str = "fake"
+    max_from_none: str = "low"
+
+    def assess(self, messages, evidence: str = "none") -> LayerVerdict:
+        return LayerVerdict(level="high", categories=["suicide"])
+
+
+def test_abuse_survived_alone_does_not_let_an_unvouched_finding_raise_a_crisis() -> None:
+    """Session 25: a real question about men who "emotionally abuse me" became a crisis reply once the lexicon
+    found the abuse (low) and the joint model alone read high. Other low evidence still lets it raise."""
+    survived = screen_conversation(user("I was raped by my ex-boyfriend and I can't trust anyone."),
+                                   learned=SeesHighUnvouched())
+    assert survived.level == "low" and "capped" in survived.layers["fake"]
+    wish = screen_conversation(user("Sometimes I wish I could just disappear."), learned=SeesHighUnvouched())
+    assert wish.level == "high"
 
 
 @pytest.mark.parametrize("text", [
