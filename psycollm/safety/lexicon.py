@@ -772,11 +772,6 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.care_staff", "abuse",
      r"\b(care home|nursing home|carer|caregiver|(the|his|her|their|\w+'s) (nurses?|staff))\b.{0,80}\b(bruis\w+|hits?|shouts at|steals|dirty|neglect\w*|yell)", True),
     ("en.abuse.punishment", "abuse", r"\b(don't|do not) feed me\b|\bno food for days\b|\bfor days as (a )?punishment\b", True),
-    # Session 25, from real questions to therapists (the labelled sample): ongoing physical abuse named as
-    # such ("He is physically and mentally abusive towards me") was answered with no note. "Was physically
-    # abusive" is history; a doubt ("not sure if he is") asserts nothing. (A child choked at home, "what
-    # makes my step child choke my daughter?", is left to the classifier: such a rule also matched an idiom in a
-    # held-out set.)
     # Session 25 (the labelled sample: 7 of 13 English questions drawn at random that carry some risk): sexual
     # violence or abuse survived, told with no time, and verbal or emotional abuse, were answered with no
     # note; they are low (caution), as in the training data. The same told as just now is high.
@@ -791,6 +786,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.assaulted_now", "abuse",
      r"\b(raped|sexually assaulted|molested|beaten up|beat me up) (me )?(last night|tonight|this morning|earlier today|today|"
      r"yesterday|(an?|one|two|three|a few|\d+) hours? ago|just now)\b", True),
+    # Session 25, from real questions to therapists (the labelled sample): ongoing physical abuse named as
+    # such ("He is physically and mentally abusive towards me") was answered with no note. "Was physically
+    # abusive" is history; a doubt ("not sure if he is") asserts nothing. (A child choked at home, "what
+    # makes my step child choke my daughter?", is left to the classifier: such a rule also matched an idiom in a
+    # held-out set.)
     ("en.abuse.physically_abusive", "abuse",
      r"(?<!not sure )(?<!sure if )(?<!wonder if )(?<!whether )(?<!think )(?<!if )"  # a doubt asserts nothing
      r"(?<!sure if my )(?<!wonder if my )(?<!whether my )(?<!think my )(?<!if my )"
@@ -1010,15 +1010,16 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # Session 25, from real questions to therapists (counsel_chat): self-harm told as a habit one cannot
     # break ("When I'm not cutting, I'm drinking... I can't help but self harm") got caution only. The
     # act must end the clause or be followed by myself/and/again, so "can't stop cutting carbs" is not it.
-    ("en.sh.recently", "self_harm_act",
-     r"\b(last )?self[- ]?harmed( again)?( (last|this) (night|week|weekend|month|morning)| yesterday| today|"
-     r" (a|one|two|three|four|five|\d|a few|few|a couple of|couple of) (days?|weeks?) ago)\b", True),
     ("en.sh.cannot_stop", "self_harm_act",
      r"\b(can'?t|cannot|can not|couldn'?t|unable to) (stop|quit) (cutting|self[- ]?harm\w*|burning myself|hurting myself)"
      r"(?=[,.!;?]| myself| and| again| every| no matter|$)|"
      r"\bcan'?t help but (self[- ]?harm|cut myself|hurt myself|cut\b(?! \w))|"
      r"\bwhen i'?m not (cutting|self[- ]?harming)( myself)?(?=[,.;]| i'?m |$)|"
      r"\bkeep (cutting|self[- ]?harming|hurting myself)( myself)? (and|even though|but)\b", True),
+    # ...and self-harm a few days or weeks ago ("I last self-harmed a week ago"): recent, not history.
+    ("en.sh.recently", "self_harm_act",
+     r"\b(last )?self[- ]?harmed( again)?( (last|this) (night|week|weekend|month|morning)| yesterday| today|"
+     r" (a|one|two|three|four|five|\d|a few|few|a couple of|couple of) (days?|weeks?) ago)\b", True),
     ("en.plan.including_me", "plan",
      r"\b(cancel\w*|ended|ending|end|stop\w*|finish\w*|expir\w*|carr(y|ies|ied) on|continu\w*|go(es)? on|renew\w*)\b.{0,60}\bincluding (me|myself)(?=\s*[.!]|\s*$)", True),
     ("en.plan.be_found", "plan",
