@@ -714,7 +714,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b|"
      # the wish in a list: "I want to break things, hit myself, run away" (a real question; an act until session 23)
      r"\b(want|wanted|wanna|feel like|urge to) (to )?([a-z]+( [a-z]+){0,2}, ){1,4}(and |or )?(cut|hurt|burn|harm|hit|punch) myself\b", True),
-    ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b", True),
+    ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b|"
+     # session 25: self-harm in the past told with its time ("I last self-harmed 5 years ago") got no note
+     r"\bself[- ]?harmed\b.{0,30}\b(years ago|in (high school|college|my teens)|as a (teen|teenager|kid|child)|when i was)\b",
+     True),
     # -- harm to others
     ("en.others.kill", "harm_others_intent",
      r"(?<!afraid )(?<!afraid that )(?<!scared )(?<!scared that )(?<!worried )(?<!worried that )(?<!fear )(?<!fear that )"
@@ -774,7 +777,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.punishment", "abuse", r"\b(don't|do not) feed me\b|\bno food for days\b|\bfor days as (a )?punishment\b", True),
     # Session 25 (the labelled sample: 7 of 13 English questions drawn at random that carry some risk): sexual
     # violence or abuse survived, told with no time, and verbal or emotional abuse, were answered with no
-    # note; they are low (caution), as in the training data. The same told as just now is high.
+    # note; they are low (caution), as in the training data, and so is physical abuse in the past tense ("my ex
+    # was physically abusive"). The same told as just now is high.
     ("en.abuse.survived", "abuse_survived",
      r"\bi( was| got| had been) (repeatedly |sexually |physically |emotionally |violently )?"
      r"(raped|molested|sexually assaulted|sexually abused|abused|assaulted|groomed)\b|"
@@ -782,7 +786,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(endured|survived|survivor of|suffered) (years of |a lot of )?(sexual |physical |emotional |childhood |domestic |and )*"
      r"(abuse|assault|rape|molestation)\b|"
      r"\b(is|are|'s|'re|has been|gets|was) (so |very |really )?(verbally|emotionally|mentally)( and (verbally|emotionally|mentally))?"
-     r" abusive\b|\b(verbally|emotionally|mentally) abus(es|ing) me\b", True),
+     r" abusive\b|\b(verbally|emotionally|mentally) abus(es|ing) me\b|"
+     r"\b(was|were|used to be) (so |very |really )?(physically|violently)( and (verbally|emotionally|mentally|sexually))? abusive\b",
+     True),
     ("en.abuse.assaulted_now", "abuse",
      r"\b(raped|sexually assaulted|molested|beaten up|beat me up) (me )?(last night|tonight|this morning|earlier today|today|"
      r"yesterday|(an?|one|two|three|a few|\d+) hours? ago|just now)\b", True),

@@ -381,10 +381,16 @@ def test_real_habits_hoards_recent_self_harm_and_named_abuse_are_high(text: str)
     ("I can't stop cutting carbs out of my diet.", "none"), ("I keep cutting corners at work and my boss noticed.", "none"),
     ("when i'm not cutting class i'm sleeping", "none"), ("I can't stop cutting people off when they talk.", "none"),
     ("My daughter can't stop cutting herself.", "low"),  # someone else: a third party at risk
-    ("I last self-harmed 5 years ago.", "none"), ("He was physically abusive years ago but we divorced.", "none"),
-    ("My ex was physically abusive.", "none"), ("I'm not sure if my dad is physically abusive.", "none"),
+    ("He was physically abusive years ago but we divorced.", "low"), ("My ex was physically abusive.", "low"),
+    ("I'm not sure if my dad is physically abusive.", "none"),
     ("I wonder if my husband is physically abusive or just rough.", "none"),
     ("My father isn't physically abusive but he yells.", "none"),
 ])
 def test_cutting_something_else_history_and_doubt_are_not_high(text: str, level: str) -> None:
     assert screen_conversation(user(text)).level == level
+
+
+@pytest.mark.parametrize("text", ["I last self-harmed 5 years ago.", "I self-harmed a lot in high school."])
+def test_self_harm_years_ago_is_history(text: str) -> None:
+    """Past self-harm told with its time is low (caution), not recent; it got no note before session 25."""
+    assert screen_conversation(user(text)).level == "low"
