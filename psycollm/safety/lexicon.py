@@ -1285,6 +1285,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
 _ZH_SOON = r"(很快|今晚|今天晚上|今天|明天|明早|明晚|这周|这个周末|周末|周[一二三四五六日末]|星期[一二三四五六日天]|下班后|放学后|马上|等(?!我(走了|不在了|死了)).{1,8}(以后|之后|后)|过了今晚|下周)"
 # Poisons people drink in China (paraquat, dichlorvos and tetramine are the classic rural ones).
 _ZH_POISONS = r"(农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|杀虫剂|防冻液|毒药|漂白剂)"
+# "I was ..." in Chinese: 我 ... 被/遭到, but not "我朋友被" (someone else's).
+_ZH_I_WAS = (r"我(?!(的)?(朋友|同学|女儿|儿子|妹妹|姐姐|弟弟|哥哥|妈妈|室友|闺蜜|同事|女朋友|老婆|妻子|表妹|堂妹|学生|孩子))"
+             r"[^，。！？,.!?没不]{0,8}(被|遭到?|遭受了?)")  # 没/不 in between: "我没有被…", negated
 _ZH_PILLS = (r"(药|安眠药|抗抑郁药|止痛药|扑热息痛|对乙酰氨基酚|胰岛素|农药|除草剂|百草枯|敌敌畏|毒鼠强|老鼠药|防冻液|毒药|药片|布洛芬|"
              r"降压药|心脏药|感冒药|退烧药|阿司匹林|安定|地西泮|镇静剂|褪黑素|头孢|百忧解|舍曲林|帕罗西汀|碳酸锂|锂盐|氯硝西泮|阿普唑仑|"
              r"艾司唑仑|佐匹克隆|喹硫平|奥氮平|曲马多|可待因|"
@@ -1460,6 +1463,12 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.abuse.hits", "abuse", r"(打我|抽我|揍我|踢我|掐我|扇我|烫我)|(用|拿)(皮带|棍子|衣架|鞭子).{0,3}(抽|打)我", True),
     ("zh.abuse.touch", "abuse", r"(摸我|碰我|亲我).{0,8}(不舒服|不许|不准|晚上)?|进我房间(摸|碰)|逼我做(性|那种)", True),
     ("zh.abuse.sexual", "abuse", r"(色情|裸照|性)(信息|消息|照片|方面的事)|性侵|猥亵", True),
+    # Session 25, as in English (en.abuse.survived / assaulted_now): rape survived is low (caution), rape
+    # told as just now is high. "我被前男友强奸了" got no lexicon finding, "昨晚我被人强奸了" caution only.
+    ("zh.abuse.raped_now", "abuse",
+     r"(昨晚|昨天|昨夜|今天|今晚|今早|刚才|刚刚|前天|几个小时前|几小时前).{0,6}" + _ZH_I_WAS + r".{0,8}(强奸|强暴|轮奸)|"
+     + _ZH_I_WAS + r".{0,8}(强奸|强暴|轮奸)(了)?.{0,3}(就在)?(昨晚|昨天|刚才|刚刚|今天)", True),
+    ("zh.abuse.raped", "abuse_survived", _ZH_I_WAS + r".{0,8}(强奸|强暴|轮奸)", True),
     ("zh.abuse.lock", "abuse", r"(关|锁)(在)?(地下室|屋里|门外|厕所).{0,8}(不给|没有)?(饭)?|不给(我)?饭吃|好几天不给", True),
     ("zh.abuse.threat", "abuse", r"(说|威胁)(我)?.{0,10}(就)?(杀了我|弄死我|打死我)|下次就弄死我", True),
     ("zh.abuse.child_hurt", "abuse", r"(打|摇|扇|踢)(了)?(女儿|儿子|孩子|宝宝|她|他)(一巴掌|得|很)?.{0,6}(淤青|昏昏欲睡|撞到了头|使劲|很用力)|使劲摇了(她|他|宝宝)|把(儿子|女儿|孩子).{0,4}打得", True),

@@ -276,6 +276,8 @@ def test_abuse_that_goes_on_is_not_history(text: str) -> None:
     ("I was raped last night and I don't know what to do.", "high"),  # just now: a crisis
     ("He abused me for years and still does.", "high"), ("He has abused me since I was 5.", "high"),
     ("I was never abused.", "none"), ("He beat me at chess.", "none"), ("My client was raped last year.", "none"),
+    ("我被前男友强奸了，现在不敢出门", "low"), ("我大学的时候被强暴过", "low"), ("昨晚我被人强奸了，不知道该怎么办", "high"),
+    ("我没有被强奸过", "none"), ("新闻里说一个女生被强奸了，我很害怕", "none"),
 ])
 def test_abuse_survived_is_caution_unless_it_is_now_or_goes_on(text: str, level: str) -> None:
     """Session 25 (the labelled real sample): sexual violence or abuse survived, and verbal abuse, got no note."""
