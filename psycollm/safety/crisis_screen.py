@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Protocol
 
 from psycollm.safety import lexicon, replies
@@ -166,8 +167,8 @@ def _clauses(masked: str, span: str, before: int = 0, after: int = 0) -> str:
         end = start + len(span)
         lefts = [m.end() for m in _CLAUSE_BOUND.finditer(masked, 0, start)]
         left = lefts[-1 - before] if len(lefts) > before else 0
-        rights = [m.start() for m in _CLAUSE_BOUND.finditer(masked, end)]
-        right = rights[after] if len(rights) > after else len(masked)
+        # only the boundaries needed, not every one to the end of a long message (a hot path)
+        right = next(islice((m.start() for m in _CLAUSE_BOUND.finditer(masked, end)), after, None), len(masked))
         out.append(masked[left:right])
         start = masked.find(span, end)
     return " / ".join(out)
