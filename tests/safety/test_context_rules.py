@@ -285,6 +285,24 @@ def test_abuse_survived_is_caution_unless_it_is_now_or_goes_on(text: str, level:
     assert result.level == level, (text, result.level, result.reasons)
 
 
+@pytest.mark.parametrize("text,level", [
+    ("My dad used to hit me.", "low"), ("I was beaten as a child.", "low"),
+    ("My mom slapped me a lot growing up.", "low"), ("When I was little my dad hit me almost every day.", "low"),
+    ("My father beat the crap out of me when I was a teenager.", "low"), ("My boyfriend hit me.", "low"),
+    ("My boyfriend hit me last night.", "high"), ("My husband choked me yesterday.", "high"),
+    ("My dad hit me when I was little and he still does.", "high"),
+    ("He beat me at chess.", "none"), ("My sister beat me again today at Mario Kart.", "none"),
+    ("She hit me up last night.", "none"), ("It hit me last night that I miss her.", "none"),
+    ("Memories of my ex hit me today.", "none"), ("He hit me with the news that he is leaving.", "none"),
+    ("I was hit by a car as a kid.", "none"), ("My dad never hit me.", "none"),
+])
+def test_physical_abuse_survived_in_english_is_caution_unless_it_is_now(text: str, level: str) -> None:
+    """Session 26: English physical abuse told as childhood or "used to" had no finding (the Chinese was low);
+    a partner's blow told as just now had none either."""
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+
+
 @dataclass
 class SeesHighUnvouched:
     """A fake learned layer that sees high risk its other model does not confirm (nothing vouched): makes the
