@@ -100,7 +100,7 @@ def resources_main(args: argparse.Namespace) -> int:
             raise InputRejected(f"No resources for locale '{loc}'. Known: {', '.join(sorted(RESOURCES))}.")
         for r in RESOURCES[loc]:
             status = f"verified {r.checked}" if r.verified else "UNVERIFIED"
-            scope = f" [{', '.join(r.categories)}]" if r.categories else ""
+            scope = f" [{', '.join(r.categories)}{': ' + ', '.join(r.topics) if r.topics else ''}]" if r.categories else ""
             print(f"{loc}  {r.number:<16} {r.name_en}{scope}  ({status}; source: {r.source})")
     print(f"*   {INTERNATIONAL.number:<16} {INTERNATIONAL.name_en}  (UNVERIFIED; source: {INTERNATIONAL.source})")
     return 0

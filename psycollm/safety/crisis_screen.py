@@ -30,6 +30,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from psycollm.safety import lexicon, replies
+from psycollm.safety.abuse_topics import abuse_topics
 from psycollm.safety.lexicon import REQUEST_SIGNALS, Hit
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class ScreenResult:
     requests: list[str]
     reasons: list[str]
     layers: dict[str, Any]
+    topics: list[str] = field(default_factory=list)  # abuse_topics, when the screen found abuse
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -148,12 +150,15 @@ _ACTS = ("attempt", "self_harm_act", "overdose_taken", "abuse")
 _ABUSE_ONGOING = re.compile(
     r"\b(still|keeps?|kept on|every (day|night|week|weekend)|to this day|ever since|since|continues?|again|for years)\b|"
     r"还在|一直|仍然|依然|至今|现在还|又(打|骂|来|摸)|每天|每晚|天天|还是会|还会|开始|从小|以来|起就|这些年|多年")
-# Abuse survived goes on only where it says so outright; `_ABUSE_ONGOING` is broader ("keep", "since") because
-# there it only keeps an abuse finding high.
+# Abuse survived goes on only where it says so outright, naming the abuse; `_ABUSE_ONGOING` is broader ("keep",
+# "since") because there it only keeps an abuse finding high.
 _ABUSE_CONTINUES = re.compile(
     r"\b(still (does|do|is|are|hits|hurts|abuses|rapes|touches|beats)|and still|to this day|continues to|won'?t stop|"
     r"hasn'?t stopped|keeps? (hitting|hurting|abusing|touching|raping|beating|coming)|has (been )?\w+ me since)\b|"
-    r"还在|一直|至今|现在还")
+    # the Chinese says what goes on: "现在还是睡不着", "一直走不出来", "至今还会做噩梦" are the harm that stays,
+    # not the abuse (session 26: "我被前男友强奸了，现在还是睡不着" got the crisis reply)
+    r"(还在|一直|至今|现在还|仍然|依然|还是|还)(在|会|经常|时不时|总是|老是)?(打|骂|摸|碰|强迫|强奸|强暴|侵犯|性侵|虐待|骚扰|"
+    r"威胁|逼|跟踪|纠缠|缠着|找我|来找|这样对我|对我这样|联系我)")
 _WORDS_ONLY = re.compile(r"\b(verbally|emotionally|mentally)\b")
 _CLAUSE_BOUND = re.compile(r"[,，、.!?。！？；;\n]")
 
@@ -545,5 +550,12 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             for cat in [c for _, c in earlier if c in RISK_CATEGORIES] or ["suicide"]:
                 levels[cat] = max_level(levels.get(cat, "none"), "high")
     categories = order_categories(levels)
+    topics = abuse_topics(_abuse_turns(messages, per_message)) if "abuse" in categories else []
     return ScreenResult(level=level, categories=categories, requests=sorted(requests), reasons=reasons,
-                        layers=layers)
+                        layers=layers, topics=topics)
+
+
+def _abuse_turns(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk]) -> list[str]:
+    """The user turns the lexicon found abuse in; every user turn when only a learned layer found it."""
+    turns = [str(messages[mr.index].get("content", "")) for mr in per_message if "abuse" in mr.categories]
+    return turns or [str(m.get("content", "")) for m in messages if m.get("role") == "user"]

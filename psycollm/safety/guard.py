@@ -141,17 +141,21 @@ class Guard:
         level = RiskLevel(result.level)
         categories = list(dict.fromkeys([*result.categories, *result.requests]))
         layers: dict[str, Any] = {**result.layers, "locale": locale}
+        topics = result.topics
+        if topics:
+            layers["abuse_topics"] = topics
         if level in (RiskLevel.HIGH, RiskLevel.IMMINENT):
             if not result.requests and self._support_turn(messages, level):
                 log.warning("safety: crisis support turn (level=%s, categories=%s)", level, categories)
                 return InputVerdict(level, Action.SUPPORT, categories,
                                     [*result.reasons, "after a crisis reply: the latest message alone carries no risk"],
-                                    system_addendum=replies.support_addendum(lang, locale, result.categories),
-                                    resources=replies.caution_resources(lang, locale, result.categories or ["suicide"]),
+                                    system_addendum=replies.support_addendum(lang, locale, result.categories, topics),
+                                    resources=replies.caution_resources(lang, locale, result.categories or ["suicide"],
+                                                                        topics),
                                     layers={**layers, "after_crisis": "support"})
             prev = next((m["content"] for m in reversed(messages[:-1]) if m.get("role") == "assistant"), "")
             reply = replies.crisis_reply(lang, locale, str(level), result.categories,
-                                         repeat=replies.is_crisis_reply(prev))
+                                         repeat=replies.is_crisis_reply(prev), topics=topics)
             log.warning("safety: crisis reply (level=%s, categories=%s)", level, categories)
             return InputVerdict(level, Action.CRISIS, categories, result.reasons, reply=reply, layers=layers)
         if result.requests:
@@ -160,8 +164,8 @@ class Guard:
                                 reply=replies.refusal_reply(lang, locale, result.requests), layers=layers)
         if level == RiskLevel.LOW:
             return InputVerdict(level, Action.CAUTION, categories, result.reasons,
-                                system_addendum=replies.caution_addendum(lang, locale, result.categories),
-                                resources=(replies.caution_resources(lang, locale, result.categories)
+                                system_addendum=replies.caution_addendum(lang, locale, result.categories, topics),
+                                resources=(replies.caution_resources(lang, locale, result.categories, topics)
                                            if self.caution_resources else None),
                                 layers=layers)
         return InputVerdict(level, Action.ALLOW, categories, result.reasons, layers=layers)

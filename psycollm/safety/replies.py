@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from psycollm.safety.resources import format_resources, resources_for
+from psycollm.safety.resources import Resource, abuse_lines, format_resources, resources_for
 
 _OPEN = {
     "suicide": {
@@ -152,20 +152,21 @@ def _lang(lang: str) -> str:
     return "zh" if lang == "zh" else "en"
 
 
-def _resources_block(lang: str, locale: str, categories: Sequence[str]) -> str:
-    return f"{_RESOURCES_HEADER[lang]}\n{format_resources(resources_for(locale, categories), lang)}"
+def _resources_block(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
+    return f"{_RESOURCES_HEADER[lang]}\n{format_resources(resources_for(locale, categories, topics), lang)}"
 
 
 def crisis_reply(lang: str, locale: str, level: str = "high", categories: Sequence[str] = ("suicide",),
-                 repeat: bool = False) -> str:
-    """The fixed crisis reply; `repeat` gives a shorter one when it was already shown in this conversation."""
+                 repeat: bool = False, topics: Sequence[str] = ()) -> str:
+    """The fixed crisis reply; `repeat` gives a shorter one when it was already shown in this conversation.
+    `topics` (abuse_topics) puts the abuse lines that fit first among the abuse lines."""
     lang = _lang(lang)
     cats = [c for c in _CATEGORY_ORDER if c in categories] or ["suicide"]
     if repeat:
-        body = [_REPEAT[lang], _resources_block(lang, locale, cats), _INVITE[lang]]
+        body = [_REPEAT[lang], _resources_block(lang, locale, cats, topics), _INVITE[lang]]
     else:
         now = _NOW["imminent" if level == "imminent" or cats[0] == "medical_emergency" else "high"][lang]
-        body = [_OPEN[cats[0]][lang], now, _resources_block(lang, locale, cats), _INVITE[lang]]
+        body = [_OPEN[cats[0]][lang], now, _resources_block(lang, locale, cats, topics), _INVITE[lang]]
     return "\n\n".join(body)
 
 
@@ -185,19 +186,36 @@ def refusal_reply(lang: str, locale: str, requests: Sequence[str]) -> str:
     return "\n\n".join(parts)
 
 
-def caution_addendum(lang: str, locale: str, categories: Sequence[str]) -> str:
-    """The system-prompt addition for low risk: the model answers, safety-aware."""
+def _named(resources: Sequence[Resource]) -> str:
+    return ", ".join(f"{r.name} {r.number}" for r in resources)
+
+
+def caution_addendum(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
+    """The system-prompt addition for low risk: the model answers, safety-aware. It names the lines of the
+    caution line under the reply, and the locale's second crisis line (a text line, a local center)."""
     lang = _lang(lang)
-    lines = ", ".join(f"{r.name} {r.number}" for r in resources_for(locale, categories)[:3])
-    return _ADDENDUM[lang].format(cats=", ".join(categories) or "distress", lines=lines)
+    return _ADDENDUM[lang].format(cats=", ".join(categories) or "distress",
+                                  lines=_named(key_lines(locale, categories, topics, crisis=2)))
 
 
-def support_addendum(lang: str, locale: str, categories: Sequence[str]) -> str:
+def support_addendum(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
     """The system-prompt addition for a turn after a crisis reply (`Action.SUPPORT`)."""
     lang = _lang(lang)
     cats = [c for c in _CATEGORY_ORDER if c in categories] or ["suicide"]
-    lines = ", ".join(f"{r.name} {r.number}" for r in resources_for(locale, cats)[:3])
-    return _SUPPORT_ADDENDUM[lang].format(cats=", ".join(cats), lines=lines)
+    return _SUPPORT_ADDENDUM[lang].format(cats=", ".join(cats), lines=_named(key_lines(locale, cats, topics, crisis=2)))
+
+
+def key_lines(locale: str, categories: Sequence[str], topics: Sequence[str] = (), crisis: int = 1) -> list[Resource]:
+    """The few lines a caution turn names: the locale's first `crisis` crisis lines; the line for the category (poisoning)
+    and the abuse lines that fit `topics` (at most two; the first abuse line when no topic fits); then the
+    statutory emergency numbers (not the UK's NHS 111, which is urgent care, not an emergency line)."""
+    found = resources_for(locale, categories, topics)
+    general = [r for r in found if r.kind == "crisis"][:crisis]
+    other = [r for r in found if r.categories and r.kind not in ("emergency", "abuse", "youth")][:1]
+    abuse = [r for r in found if r.kind in ("abuse", "youth")]
+    abuse = abuse_lines(abuse, topics)[:2] or abuse[:1]
+    emergency = [r for r in found if r.kind == "emergency" and "national emergency number" in r.source]
+    return general + other + abuse + emergency
 
 
 _CAUTION_LINE = {
@@ -207,21 +225,16 @@ _CAUTION_LINE = {
 }
 
 
-def caution_resources(lang: str, locale: str, categories: Sequence[str]) -> str:
-    """The one line shown under the model's reply on a caution turn: the crisis line, a line for the
-    category (abuse, poisoning) when there is one, and the emergency numbers.
+def caution_resources(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
+    """The one line shown under the model's reply on a caution turn: `key_lines`, the emergency numbers last.
 
     Fixed text, not the model's: a small model may ignore the addendum's request to mention the lines.
     """
     lang = _lang(lang)
-    found = resources_for(locale, categories)
-    crisis = [r for r in found if r.kind == "crisis"][:1]
-    specific = [r for r in found if r.categories and r.kind != "emergency"][:1]
+    keys = key_lines(locale, categories, topics)
     lines = ("；" if lang == "zh" else "; ").join(r.name if r.number in r.name else f"{r.name} {r.number}"
-                                                 for r in crisis + specific)
-    # the statutory numbers only (not the UK's NHS 111, which is urgent care, not an emergency line)
-    emergency = (" 或 " if lang == "zh" else " or ").join(r.number for r in found if r.kind == "emergency"
-                                                          and "national emergency number" in r.source)
+                                                 for r in keys if r.kind != "emergency")
+    emergency = (" 或 " if lang == "zh" else " or ").join(r.number for r in keys if r.kind == "emergency")
     return _CAUTION_LINE[lang].format(lines=lines, emergency=emergency)
 
 

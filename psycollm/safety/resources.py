@@ -28,6 +28,8 @@ class Resource:
     checked: str = ""  # date the number was checked against the source
     note: str = ""
     categories: tuple[str, ...] = field(default_factory=tuple)  # shown only for these categories ('' = always)
+    # abuse lines: whom they serve (abuse_topics.TOPICS), so an adult survivor of rape is not sent to a child line
+    topics: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -51,10 +53,11 @@ RESOURCES: dict[str, list[Resource]] = {
                  kind="emergency", verified=True, checked="2026-11-21"),
         Resource("妇女维权公益服务热线", "All-China Women's Federation rights hotline", "12338",
                  "All-China Women's Federation (www.women.org.cn)", kind="abuse", verified=False,
-                 categories=("abuse",)),
+                 categories=("abuse",), topics=("partner", "sexual"),
+                 note="women's rights: domestic violence, sexual violence; no national sexual-assault line exists"),
         Resource("青少年服务台", "Youth service hotline (Communist Youth League)", "12355",
                  "Communist Youth League of China (www.12355.net)", kind="youth", verified=False,
-                 categories=("abuse",)),
+                 categories=("abuse",), topics=("child",)),
     ],
     "US": [
         Resource("988 Suicide & Crisis Lifeline (call or text)", "988 Suicide & Crisis Lifeline", "988",
@@ -68,9 +71,14 @@ RESOURCES: dict[str, list[Resource]] = {
                  kind="poison", hours="24/7", verified=False, categories=("medical_emergency",)),
         Resource("Childhelp National Child Abuse Hotline", "Childhelp National Child Abuse Hotline",
                  "1-800-422-4453", "childhelp.org", kind="abuse", hours="24/7", verified=False,
-                 categories=("abuse",)),
+                 categories=("abuse",), topics=("child",)),
         Resource("National Domestic Violence Hotline", "National Domestic Violence Hotline", "1-800-799-7233",
-                 "thehotline.org", kind="abuse", hours="24/7", verified=False, categories=("abuse",)),
+                 "thehotline.org", kind="abuse", hours="24/7", verified=False, categories=("abuse",),
+                 topics=("partner",)),
+        Resource("RAINN National Sexual Assault Hotline", "RAINN National Sexual Assault Hotline", "1-800-656-4673",
+                 "rainn.org/get-help/national-sexual-assault-hotline (1.800.656.HOPE)", kind="abuse", hours="24/7",
+                 verified=False, categories=("abuse",), topics=("sexual",),
+                 note="routes to the nearest local rape crisis center; survivors of any age, however long ago"),
     ],
     "UK": [
         Resource("Samaritans", "Samaritans", "116 123", "samaritans.org (free from any phone)", hours="24/7",
@@ -80,9 +88,14 @@ RESOURCES: dict[str, list[Resource]] = {
         Resource("NHS 111 (urgent mental health: option 2)", "NHS 111", "111", "nhs.uk", kind="emergency",
                  verified=False),
         Resource("Childline", "Childline", "0800 1111", "childline.org.uk (NSPCC)", kind="abuse", hours="24/7",
-                 verified=False, categories=("abuse",)),
+                 verified=False, categories=("abuse",), topics=("child",), note="for under-19s"),
         Resource("National Domestic Abuse Helpline (Refuge)", "National Domestic Abuse Helpline", "0808 2000 247",
-                 "nationaldahelpline.org.uk", kind="abuse", hours="24/7", verified=False, categories=("abuse",)),
+                 "nationaldahelpline.org.uk", kind="abuse", hours="24/7", verified=False, categories=("abuse",),
+                 topics=("partner",)),
+        Resource("Rape and Sexual Abuse Support Line (Rape Crisis)", "Rape and Sexual Abuse Support Line", "0808 500 2222",
+                 "247sexualabusesupport.org.uk (run by Rape Crisis England & Wales)", kind="abuse", hours="24/7",
+                 verified=False, categories=("abuse",), topics=("sexual",),
+                 note="England and Wales, aged 16+, any sexual violence however long ago; Childline for under-16s"),
     ],
 }
 
@@ -107,10 +120,29 @@ def resolve_locale(setting: str, lang: str) -> str:
     return DEFAULT_LOCALE_FOR_LANG.get(lang, "US")
 
 
-def resources_for(locale: str, categories: Sequence[str] = ()) -> list[Resource]:
-    """The locale's resources that apply to these categories (general ones always)."""
+def resources_for(locale: str, categories: Sequence[str] = (), topics: Sequence[str] = ()) -> list[Resource]:
+    """The locale's resources that apply to these categories (general ones always). With `topics`
+    (abuse_topics), the abuse lines that serve them come first among the abuse lines, most specific
+    topic first; the other lines keep their place."""
     cats = set(categories)
-    return [r for r in RESOURCES.get(locale, RESOURCES["US"]) if not r.categories or cats & set(r.categories)]
+    found = [r for r in RESOURCES.get(locale, RESOURCES["US"]) if not r.categories or cats & set(r.categories)]
+    fits = abuse_lines(found, topics)
+    if not fits:
+        return found
+    # the abuse lines' slots are refilled in the new order, so crisis and emergency lines keep their place
+    slots = iter(fits + [r for r in found if r.kind in _ABUSE_KINDS and r not in fits])
+    return [next(slots) if r.kind in _ABUSE_KINDS else r for r in found]
+
+
+_ABUSE_KINDS = ("abuse", "youth")
+
+
+def abuse_lines(resources: Sequence[Resource], topics: Sequence[str]) -> list[Resource]:
+    """The abuse lines among `resources` that serve these topics, in the topics' order (empty if none)."""
+    out: list[Resource] = []
+    for topic in topics:
+        out += [r for r in resources if r.kind in _ABUSE_KINDS and topic in r.topics and r not in out]
+    return out
 
 
 def format_resources(resources: Sequence[Resource], lang: str) -> str:

@@ -53,6 +53,9 @@ def test_resources_command(capsys) -> None:
     assert psycollm_main(["safety", "resources", "--locale", "CN"]) == 0
     out = capsys.readouterr().out
     assert "12356" in out and "010-82951332" in out and "source:" in out
+    assert psycollm_main(["safety", "resources", "--locale", "US"]) == 0
+    us = capsys.readouterr().out  # each abuse line says whom it serves
+    assert "1-800-656-4673   RAINN National Sexual Assault Hotline [abuse: sexual]" in us
 
 
 def test_evaluate_scores_and_writes_the_report(tmp_path) -> None:
