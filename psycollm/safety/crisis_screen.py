@@ -212,6 +212,16 @@ def _history_holds(sig: str, hits: Sequence[Hit], text: str) -> bool:
     return True
 
 
+# The person's own suicidal thoughts: a professional-sounding word ("how do I", "research", "screening")
+# does not make them a course's topic (session 26: "I've had anxiety attacks and suicidal thoughts ...
+# How do I handle this?", a real question, got no note). Someone else's thoughts are not the person's.
+_NOT_MINE = r"(?:(?!\b(client|patient|student|friend|son|daughter|child|kid|who|someone|people|person|he|she|they|his|her|their)\b)[^.?!])"
+_OWN_THOUGHTS = re.compile(
+    r"\bi('ve|'m|'d| have| had| am| get| keep| still| often| sometimes| was)?( been)? (had|have|having|get|getting|got|"
+    r"experienc\w+|struggl\w+ with|dealing with|deal with|battl\w+|suffer\w*)\b" + _NOT_MINE + r"{0,40}"
+    r"\bsuicidal (thoughts?|ideation|feelings?|urges?)\b|\bmy suicidal (thoughts?|ideation|feelings?|urges?)\b")
+
+
 def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) -> MessageRisk:
     hits = _scan_cached(text)
     positive = [_as_third_party(h) if h.reported else h for h in hits if not (h.negated or h.excused)]
@@ -237,7 +247,7 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
         signals.add("ideation_thoughts")
         reasons.append("answered yes to a question about suicide/self-harm")
 
-    if "professional" in signals:
+    if "professional" in signals and not _OWN_THOUGHTS.search(lexicon.normalize(text)):
         signals.discard("ideation_thoughts")  # "passive vs active suicidal ideation" in a training course
 
     # A professional asking about patients or students reports someone else's risk (unless a time,

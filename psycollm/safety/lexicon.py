@@ -716,7 +716,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(want|wanted|wanna|feel like|urge to) (to )?([a-z]+( [a-z]+){0,2}, ){1,4}(and |or )?(cut|hurt|burn|harm|hit|punch) myself\b", True),
     ("en.sh.used_to", "self_harm_urge", r"\bi used to (self[- ]?harm|cut|hurt myself)\b|"
      # session 25: self-harm in the past told with its time ("I last self-harmed 5 years ago") got no note
-     r"\bself[- ]?harmed\b.{0,30}\b(years ago|in (high school|college|my teens)|as a (teen|teenager|kid|child)|when i was)\b",
+     r"\bself[- ]?harmed\b.{0,30}\b(years ago|in (high school|college|my teens)|as a (teen|teenager|kid|child)|when i was)\b|"
+     # session 26 (a real question: "I've had anxiety attacks and suicidal thoughts and self-harm in the past")
+     r"\b(self[- ]?harm(ed|ing)?|cutting|cut myself) in the past\b(?! (few|couple|\d+|two|three|days?|weeks?|months?|hours?))|"
+     r"\bi (have|had|'ve had|'ve got|got) a (long |bit of a )?history of (self[- ]?harm\w*|cutting)\b|\bmy (history|past) of "
+     r"(self[- ]?harm\w*|cutting)\b",
      True),
     # -- harm to others
     ("en.others.kill", "harm_others_intent",
@@ -803,7 +807,17 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(?<!\bof )(?<!\babout )(my |her |his )?(?<!\bof my )(?<!\bof his )(?<!\bof her )(?<!\babout my )"  # memories of my ex hit me
      r"(boyfriend|girlfriend|husband|wife|partner|ex|dad|father|mom|mum|mother|step ?dad|step ?father|step ?mom|"
      r"step ?mum|brother|sister|parents?|uncle|aunt|grandpa|grandfather|he|she) (hit|punched|slapped|kicked|choked|strangled) me\b"
-     r"(?! (at|in|to|up|out|off|with (the|a|some|this|that) (news|question|idea|truth|line|joke))\b)",
+     r"(?! (at|in|to|up|out|off|with (the|a|some|this|that) (news|question|idea|truth|line|joke))\b)|"
+     # also from the random real questions that got no note (session 26): "I was kidnapped at fourteen and
+     # raped at gunpoint", "after my rape", "my abuser", "I was in an abusive relationship", "My father is very
+     # abusive with his words"
+     r"\bi (was|got) \w+( \w+){0,3} and (raped|molested|sexually assaulted|beaten( up)?)\b|"
+     r"\bmy (rape|sexual assault|assault|abuser|rapist|molester|abusive (ex|relationship|marriage|childhood|past))\b|"
+     r"\b(i was|i am|i'm|i've been|i have been|i was stuck|i grew up|grew up|growing up|raised|dealing with|escaped|left|"
+     r"got out of|survived|been through|came out of|recovering from) (in |with |from )?(an? |my )?"
+     r"(abusive|violent) (relationship|marriage|home|household|family|parents?|partner|ex|husband|wife|boyfriend|girlfriend)\b|"
+     r"\b(my|our) (\w+ )?(father|dad|mother|mom|mum|parents?|step ?(dad|father|mom|mum|mother)|husband|wife|boyfriend|"
+     r"girlfriend|partner|ex|brother|sister) (is|was|has been|can be|'s) (very |so |really |extremely |always )?abusive\b",
      True),
     ("en.abuse.assaulted_now", "abuse",
      r"(\b(raped|sexually assaulted|molested|beaten up|beat me up) (me )?|"
@@ -1139,6 +1153,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.mod.history", "history",
      r"\b(years ago|when i was (a |\d+|young|little|in|at)|in (19|20)\d\d|(tried to|attempted|the first time i)\b.{0,30}\bat (1[0-9]|[2-9][0-9])\b(?!:| ?(am|pm|o'?clock))|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
      r"used to|haven't (in|for) (\d+|two|three|four|five|a few|many) (years|months)|\d+ years clean|"
+     r"in the past(?! (few|couple|\d+|two|three|days?|weeks?|months?|hours?|24|48))|a history of|"
      r"(\d+|two|three|four|five|ten) (years|yrs) ago)\b", False),
     ("en.mod.professional", "professional",
      r"\b(as a (school )?(counsel+or|teacher|nurse|doctor|clinician|therapist|psychologist|social worker|volunteer|student)|"

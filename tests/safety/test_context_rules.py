@@ -303,6 +303,25 @@ def test_physical_abuse_survived_in_english_is_caution_unless_it_is_now(text: st
     assert result.level == level, (text, result.level, result.reasons)
 
 
+@pytest.mark.parametrize("text,level", [
+    ("I was kidnapped at fourteen and raped at gunpoint.", "low"), ("How do I get my sex drive back after my rape?", "low"),
+    ("My therapist told my abuser the results of my test.", "low"), ("I grew up in an abusive home.", "low"),
+    ("I also was dealing with an abusive relationship (mentally, physically, and emotionally).", "low"),
+    ("My father is very abusive with his words and actions.", "low"),
+    ("I've had suicidal thoughts and self-harm in the past. How do I handle this?", "low"),
+    ("I have a history of self-harm.", "low"), ("I attempted suicide in the past.", "low"),
+    ("In the past few days I have been cutting again.", "high"),  # "the past few days" is now, not history
+    ("My friend was raped.", "none"), ("Is my husband abusive?", "none"), ("He is an abusive man in the news.", "none"),
+    ("How do I help a client with suicidal thoughts?", "none"),
+    ("I have a client who has suicidal thoughts. How do I assess risk?", "none"),
+])
+def test_survived_and_past_risk_told_in_real_questions_get_a_note(text: str, level: str) -> None:
+    """Session 26, from the random real questions the screen gave no note (the labelled sample): rape and abuse
+    told in other words, and one's own suicidal thoughts next to "how do I" (read as a professional's question)."""
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+
+
 @dataclass
 class SeesHighUnvouched:
     """A fake learned layer that sees high risk its other model does not confirm (nothing vouched): makes the
