@@ -193,18 +193,37 @@ def _abuse_goes_on(hits: Sequence[Hit], text: str, goes_on: re.Pattern[str] = _A
     return False
 
 
+_SENTENCE_BOUND = re.compile(r"[.!?。！？\n]")
+
+
+def _sentences(masked: str, span: str) -> str:
+    """The sentence holding the span (every place the span occurs)."""
+    out, start = [], masked.find(span)
+    while start >= 0 and span:
+        lefts = [m.end() for m in _SENTENCE_BOUND.finditer(masked, 0, start)]
+        left = lefts[-1] if lefts else 0
+        right = next((m.start() for m in _SENTENCE_BOUND.finditer(masked, start + len(span))), len(masked))
+        out.append(masked[left:right])
+        start = masked.find(span, start + len(span))
+    return " / ".join(out)
+
+
 def _history_holds(sig: str, hits: Sequence[Hit], text: str) -> bool:
     """Is this past act (attempt, self-harm, overdose taken, abuse) history, given a history cue somewhere in
     the message? Not if it is told as recent; an overdose taken ("吃了三十片") only if the cue is in its own
     clause ("五年前吃了差不多三十片"), because a swallowed dose is the one act that is still killing when
-    it is told; abuse only if the cue is in its clause or the one before and nothing next to it says it goes
-    on. A span that cannot be placed is not history (fail safe)."""
+    it is told; an attempt or self-harm only if the cue is in its own sentence (session 26: "something bad that
+    happened years ago. Then I cry ... hit myself" is a habit now); abuse only if the cue is in its clause or
+    the one before and nothing next to it says it goes on. A span that cannot be placed is not history
+    (fail safe)."""
     masked = lexicon.masked_text(text)
     history = [p.regex for lang in ("en", "zh") for p in lexicon.compiled_patterns()[lang] if p.signal == "history"]
     for h in hits:
         if _RECENT.search(_clauses(masked, h.text, before=1)):
             return False
         if sig == "overdose_taken" and not any(r.search(_clauses(masked, h.text)) for r in history):
+            return False
+        if sig in ("attempt", "self_harm_act") and not any(r.search(_sentences(masked, h.text)) for r in history):
             return False
         if sig == "abuse" and (_abuse_goes_on([h], text)
                                or not any(r.search(_clauses(masked, h.text, before=1)) for r in history)):

@@ -699,7 +699,13 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )(?<!urges to )\b(cut|burn|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
     ("en.sh.self_harm", "self_harm_act", r"\b(self[- ]?harm(ing)?|self[- ]?injur\w*)( again| whenever| every| more| daily)", True),
     ("en.sh.self_harm_started", "self_harm_act", r"\b(started|relapsed|back to) (self[- ]?harm\w*|cutting)", True),
-    ("en.sh.i_self_harm", "self_harm_act", r"\bi (self[- ]?harm|cut)\b", True),
+    ("en.sh.i_self_harm", "self_harm_act",
+     r"\bi (self[- ]?harm|cut)\b"
+     # not "I cut all ties", "I cut back on coffee", "I cut him off", "I cut my hair" (session 26, a real question:
+     # once a history cue no longer reached across sentences, "I cut all ties" became a crisis)
+     r"(?! (all|off|back|down|out|ties|class|classes|school|work|the|a|an|it|him|her|them|that|this|some|contact|corners|"
+     r"in|into|through|up|carbs|sugar|calories|meat|gluten|dairy|costs|loose|my losses|my (own )?(hair|nails|bangs|fringe|"
+     r"hours|spending|budget|losses|ties|friend|family|parents|mom|mum|dad|ex))\b)", True),
     ("en.sh.relapsed", "self_harm_act", r"\brelapsed\b.{0,30}\b(cut|hurt|burn)", True),
     ("en.sh.head_wall", "self_harm_act", r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )\b(hit|bang|banging|hitting) my head (against|on) the wall\b", True),
     ("en.sh.head_wall_urge", "self_harm_urge", r"\b(want|wanted|wanna|urge) to (hit|bang) my head (against|on) the wall\b", True),

@@ -322,6 +322,21 @@ def test_survived_and_past_risk_told_in_real_questions_get_a_note(text: str, lev
     assert result.level == level, (text, result.level, result.reasons)
 
 
+@pytest.mark.parametrize("text,level", [
+    # the history cue in another sentence is another story's (a real question, session 26)
+    ("I think of something bad that happened years ago. Then I cry, pull at my hair, hit myself and throw things.",
+     "high"),
+    ("I tried to kill myself years ago. Now I am in therapy.", "low"),
+    ("When I was 15 I cut myself. I'm doing better now.", "low"),
+    ("两年前我吃药自杀过，现在在做心理治疗，只是这周特别难熬", "low"),
+    ("Once we got back together in 2014, I cut all ties with my ex.", "none"), ("I cut back on coffee.", "none"),
+    ("I cut my hair short.", "none"), ("I cut when I am sad.", "high"),
+])
+def test_a_past_act_is_history_only_when_its_own_sentence_says_so(text: str, level: str) -> None:
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+
+
 @dataclass
 class SeesHighUnvouched:
     """A fake learned layer that sees high risk its other model does not confirm (nothing vouched): makes the
