@@ -717,6 +717,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
      r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
     ("en.sh.urge", "self_harm_urge", r"\b(i|i still|i sometimes|sometimes i|i often) (want|wanted|wanna) to (cut|hurt|burn|harm) myself\b|\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|"
+     r"\b(the|my|an|these|resist the|fight the) urges? to (cut|self[- ]?harm)\b(?! (back|down|ties|corners|class|off|in|out|my hair|him|her|them))|"
      r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b|"
      # the wish in a list: "I want to break things, hit myself, run away" (a real question; an act until session 23)
      r"\b(want|wanted|wanna|feel like|urge to) (to )?([a-z]+( [a-z]+){0,2}, ){1,4}(and |or )?(cut|hurt|burn|harm|hit|punch) myself\b", True),
@@ -1048,6 +1049,21 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(anorexi\w+|bulimi\w+|eating disorder|stopped eating|(haven'?t|not|barely) eaten (properly )?(in|for) (days|\d+ days|a week|weeks|two weeks))\b.{0,80}\b(fainted|passed out|collapsed|blacked out|heart (is )?(racing|skipping|irregular|fluttering))\b", False),
     ("en.sh.bite_scratch", "self_harm_act",
      r"\b(i|i've been|i have been|been|i keep|keep|i kept|i|and|then) (biting|bit|bite|scratching|scratched|scratch|clawing|clawed|digging my nails into) (into )?(my )?(own )?(arms?|wrists?|skin|hands?|legs?|thighs?)\b.{0,30}\b(bleed\w*|bled|blood|raw|teeth marks)\b", True),
+    # Session 26, real questions labelled ongoing self-harm that got caution or nothing: the habit told as what
+    # one does when upset ("when I get mad, I bite my arms ... or punch my thighs"), and the urge to cut acted on
+    # again ("How can I resist the urge to cut? I stopped for a while, but I've started doing it again").
+    ("en.sh.when_upset", "self_harm_act",
+     r"\bwhen(ever)? i('m| am| get| feel| become)? (really |so |very )?(mad|angry|upset|sad|stressed|frustrated|anxious|"
+     r"overwhelmed|triggered)\b[^.?!]{0,40}\bi (bite|punch|hit|burn|slap|claw at|dig my nails into) my (own )?"
+     r"(arms?|wrists?|thighs?|legs?|face|skin|stomach|hands?|head)\b|"
+     r"\bi (bite|punch|hit|burn|slap|claw at) my (own )?(arms?|wrists?|thighs?|legs?|stomach)\b[^.?!]{0,30}"
+     r"\bwhen(ever)? i('m| am| get| feel)? (really |so |very )?(mad|angry|upset|sad|stressed|frustrated|anxious|overwhelmed)\b",
+     True),
+    ("en.sh.urge_acted_again", "self_harm_act",
+     r"\burges? to (cut|self[- ]?harm|hurt myself|burn myself)\b(?! (back|down|ties|corners|class|off|my hair))"
+     r".{0,160}(?<!never )(?<!not )(?<!n't )\b(started|start|doing|do|did|done) (it|that) again\b|"
+     r"\b(stopped|quit|was clean from) (cutting|self[- ]?harming|self[- ]?harm)\b.{0,80}(?<!never )(?<!not )(?<!n't )"
+     r"\b(started|doing|did) (it )?again\b", True),
     ("en.sh.carve", "self_harm_act",
      r"\bcarv(e|ed|ing) ('[^']{1,20}'|\"[^\"]{1,20}\"|words?|letters?|names?|it|\w+) into my (skin|arms?|stomach|thighs?|legs?|wrists?|hips?|chest)\b", True),
     ("en.sh.sharps_on_me", "self_harm_act",
@@ -1092,7 +1108,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(put|putting|slip|slipping|add|adding) (something|it|bleach|poison|antifreeze|pills|cleaning \w+) in(to)? (his|her|their|my \w+'s) (coffee|drink|food|tea|water|lunch)\b", True),
     ("en.mod.acted", "acted_on_urge",
      r"\b(actually|really|even) (picked|grabbed|got|took|held|put|pressed)\b|\blast night i (picked|grabbed|held|pressed)\b|"
-     r"\b(looked up|researched|googled|checked) (which|what|how)\b.{0,60}\b(taste|detect\w*|trace|notice|smell)\b|\bisn'?t a fantasy any ?more\b", False),
+     r"\b(looked up|researched|googled|checked) (which|what|how)\b.{0,60}\b(taste|detect\w*|trace|notice|smell)\b|\bisn'?t a fantasy any ?more\b|"
+     # session 26: "How can I resist the urge to cut? I stopped for a while, but I've started doing it again."
+     r"\b(i'?ve|i have|i) (started|begun|begin|start) (doing it|doing that|to do it) again\b|\bi'?ve been doing it again\b", False),
     ("en.final.remember", "finality", r"\byou were the best (part|thing) (of it|of my life|that happened)\b|\bsomething (nice|good) to remember( me by)?(?=\s*[.!]?\s*$)", True),
     ("en.third.searches", "third_party_plan",
      r"\b(found|saw|discovered|checked)\b.{0,60}\b(search(es|ed)?|browser history|google history|googled|looked up)\b.{0,60}"

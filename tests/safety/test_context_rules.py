@@ -337,6 +337,21 @@ def test_a_past_act_is_history_only_when_its_own_sentence_says_so(text: str, lev
     assert result.level == level, (text, result.level, result.reasons)
 
 
+@pytest.mark.parametrize("text,level", [
+    ("How can I resist the urge to cut? I stopped for a while, but I've started doing it again.", "high"),
+    ("I stopped cutting for a while but I started doing it again.", "high"),
+    ("Now when I get mad, I bite my arms and fingers, pull my hair, or punch my thighs.", "high"),
+    ("I have the urge to cut.", "low"), ("I have the urge to cut. I have not started doing it again.", "low"),
+    ("I stopped cutting two years ago and never did it again.", "none"),
+    ("I had the urge to cut ties with him.", "none"), ("When I get stressed I bite my nails.", "none"),
+    ("My diet: I stopped for a while but I have started doing it again.", "none"),
+])
+def test_self_harm_as_a_habit_or_taken_up_again_is_high(text: str, level: str) -> None:
+    """Session 26, real questions labelled ongoing self-harm that got caution or no note."""
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+
+
 @dataclass
 class SeesHighUnvouched:
     """A fake learned layer that sees high risk its other model does not confirm (nothing vouched): makes the
