@@ -1544,6 +1544,13 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.psy.god", "psychosis", r"(神|上帝|魔鬼|菩萨|鬼)(告诉|跟|对|命令)我(说)?", True),
     ("zh.psy.chip", "psychosis", r"(脑子|脑袋|身体)里(装|植入)了|控制我的(想法|思想|大脑)|广播我的想法", True),
     ("zh.psy.messiah", "psychosis", r"我是(救世主|神|上帝|天选之人)|我无所不能", True),
+    # Session 26, real EmoLLM messages labelled mania that got no note: nights without sleep told with energy,
+    # not with exhaustion ("我可以连续几天几夜不睡觉，仍然精力充沛"); low (a red flag the model answers with care)
+    ("zh.psy.mania_signs", "psychosis_mild",
+     r"(几天几夜|连续(几|好几|[两三四\d])天|好几天|每天晚上|每晚|天天晚上)(都)?(几乎)?(不|没|不用|不需要|无法|很少)(怎么)?(睡|入睡)(觉)?"
+     r"[^。！？]{0,24}(兴奋|亢奋|精力(充沛|旺盛|十足|无限)|(无尽|用不完)的(能量|精力)|精神百倍|不(觉得)?累|不困)|"
+     r"(兴奋|亢奋|精力(充沛|旺盛|十足|无限)|(无尽|用不完)的(能量|精力))[^。！？]{0,30}(几天几夜|连续(几|好几|[两三四\d])天|好几天|"
+     r"每天晚上|每晚|天天晚上)(都)?(几乎)?(不|没|无法|不需要|不用)(怎么)?(睡|入睡)", True),  # many nights, not one all-nighter
     ("zh.psy.no_sleep", "psychosis", r"((五|六|七|\d+)天(没|不)睡|一个星期没睡|一周没睡)(?!好|踏实|够|饱)", True),
     ("zh.psy.persecution", "psychosis", r"(在我的?)?饭里下毒|(通过|用)(电视|手机|墙|摄像头|wifi).{0,4}监视我|换成了复制品|除掉这个复制品", True),
     ("zh.psy.fly", "psychosis", r"证明我会飞", True),

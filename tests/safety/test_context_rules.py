@@ -352,6 +352,18 @@ def test_self_harm_as_a_habit_or_taken_up_again_is_high(text: str, level: str) -
     assert result.level == level, (text, result.level, result.reasons)
 
 
+@pytest.mark.parametrize("text,level", [
+    ("医生，我最近总是感到无比兴奋，好像体内充满了无尽的能量，我可以连续几天几夜不睡觉，仍然精力充沛。", "low"),
+    ("我最近连续几天不睡觉也不觉得累，脑子里全是计划", "low"),
+    ("每天晚上都睡不着，白天很累", "none"), ("整夜没睡，精力不足", "none"), ("考试前通宵没睡，第二天特别兴奋地去考试了", "none"),
+])
+def test_chinese_nights_without_sleep_told_with_energy_are_a_mania_red_flag(text: str, level: str) -> None:
+    """Session 26, real EmoLLM messages labelled mania that got no note; insomnia and one all-nighter are not."""
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+    assert level == "none" or result.categories == ["psychosis_mania"]
+
+
 @dataclass
 class SeesHighUnvouched:
     """A fake learned layer that sees high risk its other model does not confirm (nothing vouched): makes the
