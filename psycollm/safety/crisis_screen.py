@@ -153,7 +153,9 @@ _ABUSE_ONGOING = re.compile(
 # Abuse survived goes on only where it says so outright, naming the abuse; `_ABUSE_ONGOING` is broader ("keep",
 # "since") because there it only keeps an abuse finding high.
 _ABUSE_CONTINUES = re.compile(
-    r"\b(still (does|do|is|are|hits|hurts|abuses|rapes|touches|beats)|and still|to this day|continues to|won'?t stop|"
+    r"\b(still (does|do|is|are|hits|hurts|abuses|rapes|touches|beats)|and still|to this day|won'?t stop|"
+    # what continues must be the abuse: "my daughter continues to call me crazy. He was abusive to me" is not
+    r"continues to (abuse|hit|hurt|beat|rape|touch|threaten|stalk|harass|control|follow)\w*|"
     r"hasn'?t stopped|keeps? (hitting|hurting|abusing|touching|raping|beating|coming)|has (been )?\w+ me since)\b|"
     # the Chinese says what goes on: "现在还是睡不着", "一直走不出来", "至今还会做噩梦" are the harm that stays,
     # not the abuse (session 26: "我被前男友强奸了，现在还是睡不着" got the crisis reply)
@@ -197,15 +199,20 @@ _SENTENCE_BOUND = re.compile(r"[.!?。！？\n]")
 
 
 def _sentences(masked: str, span: str) -> str:
-    """The sentence holding the span (every place the span occurs)."""
+    """The sentence holding the span, and the next one when it only points back at it ("I overdosed once.
+    It was years ago."), at every place the span occurs."""
     out, start = [], masked.find(span)
     while start >= 0 and span:
         lefts = [m.end() for m in _SENTENCE_BOUND.finditer(masked, 0, start)]
         left = lefts[-1] if lefts else 0
-        right = next((m.start() for m in _SENTENCE_BOUND.finditer(masked, start + len(span))), len(masked))
+        ends = [m.start() for m in islice(_SENTENCE_BOUND.finditer(masked, start + len(span)), 2)] + [len(masked)] * 2
+        right = ends[1] if _POINTS_BACK.match(masked, ends[0] + 1) else ends[0]
         out.append(masked[left:right])
         start = masked.find(span, start + len(span))
     return " / ".join(out)
+
+
+_POINTS_BACK = re.compile(r"\s*((it|that|this)('s| was| is| happened| has been)|(那|这)(是|都是|已经是|件事))")
 
 
 def _history_holds(sig: str, hits: Sequence[Hit], text: str) -> bool:

@@ -824,7 +824,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"got out of|survived|been through|came out of|recovering from) (in |with |from )?(an? |my )?"
      r"(abusive|violent) (relationship|marriage|home|household|family|parents?|partner|ex|husband|wife|boyfriend|girlfriend)\b|"
      r"\b(my|our) (\w+ )?(father|dad|mother|mom|mum|parents?|step ?(dad|father|mom|mum|mother)|husband|wife|boyfriend|"
-     r"girlfriend|partner|ex|brother|sister) (is|was|has been|can be|'s) (very |so |really |extremely |always )?abusive\b",
+     r"girlfriend|partner|ex|brother|sister) (is|was|has been|can be|'s) (very |so |really |extremely |always )?abusive\b|"
+     r"\b(he|she|they) (is|was|were|has been|became|got|'s) (very |so |really |extremely |always )?abusive (to|towards|toward|with) me\b|"
+     r"\bi('m| am)? (being |getting |get |got )(verbally |emotionally |mentally |physically |sexually )?abused\b|"
+     r"\b(put|puts|laid|lays|layed) (his|her|their) hands on me\b|\b(stalking|stalks|stalked|harassing|harasses|harassed) me\b",
      True),
     ("en.abuse.assaulted_now", "abuse",
      r"(\b(raped|sexually assaulted|molested|beaten up|beat me up) (me )?|"

@@ -311,7 +311,13 @@ def test_physical_abuse_survived_in_english_is_caution_unless_it_is_now(text: st
     ("I've had suicidal thoughts and self-harm in the past. How do I handle this?", "low"),
     ("I have a history of self-harm.", "low"), ("I attempted suicide in the past.", "low"),
     ("In the past few days I have been cutting again.", "high"),  # "the past few days" is now, not history
+    ("I get verbally abused everyday by my parents in front of my child.", "low"),
+    ("My youngest continues to call me crazy and favors her dad. He was abusive to me, and I left with injuries.", "low"),
+    ("He started to talk to other women, and he put his hands on me.", "low"),
+    ("My ex-boyfriend will not stop harassing and stalking me.", "low"),
+    ("He abused me for years and continues to threaten me.", "high"),
     ("My friend was raped.", "none"), ("Is my husband abusive?", "none"), ("He is an abusive man in the news.", "none"),
+    ("She was abusive to her kids.", "none"),
     ("How do I help a client with suicidal thoughts?", "none"),
     ("I have a client who has suicidal thoughts. How do I assess risk?", "none"),
 ])
