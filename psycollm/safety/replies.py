@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from psycollm.safety.resources import Resource, abuse_lines, format_resources, resources_for
+from psycollm.safety.resources import ABUSE_KINDS, Resource, abuse_lines, format_resources, resources_for
 
 _OPEN = {
     "suicide": {
@@ -211,8 +211,8 @@ def key_lines(locale: str, categories: Sequence[str], topics: Sequence[str] = ()
     statutory emergency numbers (not the UK's NHS 111, which is urgent care, not an emergency line)."""
     found = resources_for(locale, categories, topics)
     general = [r for r in found if r.kind == "crisis"][:crisis]
-    other = [r for r in found if r.categories and r.kind not in ("emergency", "abuse", "youth")][:1]
-    abuse = [r for r in found if r.kind in ("abuse", "youth")]
+    other = [r for r in found if r.categories and r.kind != "emergency" and r.kind not in ABUSE_KINDS][:1]
+    abuse = [r for r in found if r.kind in ABUSE_KINDS]
     abuse = abuse_lines(abuse, topics)[:2] or abuse[:1]
     emergency = [r for r in found if r.kind == "emergency" and "national emergency number" in r.source]
     return general + other + abuse + emergency

@@ -120,6 +120,10 @@ def resolve_locale(setting: str, lang: str) -> str:
     return DEFAULT_LOCALE_FOR_LANG.get(lang, "US")
 
 
+#: Kinds of line that serve people harmed by someone (the abuse category), picked by `abuse_lines`.
+ABUSE_KINDS = ("abuse", "youth")
+
+
 def resources_for(locale: str, categories: Sequence[str] = (), topics: Sequence[str] = ()) -> list[Resource]:
     """The locale's resources that apply to these categories (general ones always). With `topics`
     (abuse_topics), the abuse lines that serve them come first among the abuse lines, most specific
@@ -130,18 +134,16 @@ def resources_for(locale: str, categories: Sequence[str] = (), topics: Sequence[
     if not fits:
         return found
     # the abuse lines' slots are refilled in the new order, so crisis and emergency lines keep their place
-    slots = iter(fits + [r for r in found if r.kind in _ABUSE_KINDS and r not in fits])
-    return [next(slots) if r.kind in _ABUSE_KINDS else r for r in found]
+    slots = iter(fits + [r for r in found if r.kind in ABUSE_KINDS and r not in fits])
+    return [next(slots) if r.kind in ABUSE_KINDS else r for r in found]
 
-
-_ABUSE_KINDS = ("abuse", "youth")
 
 
 def abuse_lines(resources: Sequence[Resource], topics: Sequence[str]) -> list[Resource]:
     """The abuse lines among `resources` that serve these topics, in the topics' order (empty if none)."""
     out: list[Resource] = []
     for topic in topics:
-        out += [r for r in resources if r.kind in _ABUSE_KINDS and topic in r.topics and r not in out]
+        out += [r for r in resources if r.kind in ABUSE_KINDS and topic in r.topics and r not in out]
     return out
 
 
