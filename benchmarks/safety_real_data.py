@@ -11,10 +11,10 @@ themselves, voices), so the crisis-reply rate is an upper bound on false alarms,
 rate: read the --show list to tell them apart. The labelled figures are benchmarks/safety_quality.py.
 
 A labelled sample tells the two apart without reading: tests/data/real_text_labels.jsonl gives a risk
-level to 1,760 of these messages, each screened alone. "flagged": all 1,410 of the 5,896 messages (824
+level to 1,931 of these messages, each screened alone. "flagged": all 1,410 of the 5,896 messages (824
 questions, 5,072 user turns) that the session-24 screen flagged (caution, crisis or refusal) or whose
 joint-model p(high) was >= 0.2; "random": 350 drawn at random from the other 4,486 (200 EmoLLM turns,
-150 questions). The labels were given blind (the labellers never saw the screen) by LLM helpers
+150 questions); "rest": the other 171 questions (session 26), so every counsel_chat question has a label. The labels were given blind (the labellers never saw the screen) by LLM helpers
 following the C-SSRS levels of docs/safety.md, not by clinicians; the file holds only references (source,
 item, turn, a SHA-1 prefix of the text) and labels, never the text, which is read from ../shared/data and
 checked against the hash.
@@ -61,6 +61,7 @@ def emollm(path: Path) -> list[list[dict[str, str]]]:
 
 
 LABELS = REPO / "tests" / "data" / "real_text_labels.jsonl"
+SAMPLES = ("flagged", "random", "rest")  # how the labelled messages were drawn (module docstring)
 
 
 def text_sha1(text: str) -> str:
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         actions = Counter((m["sample"], m["lang"], m["label"],
                            str(guard.screen_input([{"role": "user", "content": m["text"]}], m["lang"]).action))
                           for m in labelled)
-        for part in ("flagged", "random"):
+        for part in SAMPLES:
             for lang in ("en", "zh"):
                 for level in ("none", "low", "high", "imminent", "request"):
                     got = {a: actions[(part, lang, level, a)] for a in ("allow", "caution", "crisis", "refuse")}

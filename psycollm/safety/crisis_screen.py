@@ -248,9 +248,19 @@ _OWN_THOUGHTS = re.compile(
     r"\bsuicidal (thoughts?|ideation|feelings?|urges?)\b|\bmy suicidal (thoughts?|ideation|feelings?|urges?)\b")
 
 
+_EXCUSED_AS_SURVIVED = frozenset({"en.abuse.sexual"})
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|myself)\b")  # not "her thesis on the history of sexual abuse"
+
+
 def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) -> MessageRisk:
     hits = _scan_cached(text)
     positive = [_as_third_party(h) if h.reported else h for h in hits if not (h.negated or h.excused)]
+    # Sexual abuse the message tells as history ("I have a history of sexual abuse", "a survivor of sexual
+    # abuse") is excused from the crisis rule, and is abuse survived: low (session 26; it got no note).
+    survived = [replace(h, signal="abuse_survived", level="low", excused=False) for h in hits
+                if h.excused and not h.negated and h.pattern in _EXCUSED_AS_SURVIVED
+                and _FIRST_PERSON.search(_sentences(lexicon.masked_text(text), h.text))]
+    positive += survived
     # "I tried to kill myself ten years ago": the ideation words belong to the attempt, not to now.
     # Likewise "the urge to hurt myself" is an urge, not an act.
     attempts = [h.text for h in positive if h.signal == "attempt"]
@@ -259,6 +269,7 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
                 and not (h.signal == "self_harm_act" and any(h.text in u or u in h.text for u in urges))]
     signals = {h.signal for h in positive}
     reasons = [h.describe() for h in hits if h.signal not in lexicon.MODIFIERS or h.signal == "no_intent"]
+    reasons += [f"{h.pattern}: '{h.text}' told as history: abuse survived" for h in survived]
     by_signal: dict[str, list[Hit]] = {}
     for h in positive:
         by_signal.setdefault(h.signal, []).append(h)
@@ -538,7 +549,7 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
         layers[learned.name] = {"level": verdict.level, "categories": list(verdict.categories),
                                 "requests": list(verdict.requests), "ms": round((t2 - t1) * 1000, 3),
                                 **verdict.detail}
-        lexicon_level, proposed = level, verdict.level
+        proposed = verdict.level
         vouched = verdict.vouched
         # Abuse survived ("I was raped", "he's verbally abusive") is caution, but not evidence that lets the
         # learned layer raise a crisis unvouched: session 25, a real question about men who "emotionally abuse
@@ -566,7 +577,9 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                 levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
             level = verdict.level
         latest = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
-        if verdict.requests and not requests and (lexicon_level != "none" or learned.max_from_none != "low"
+        # the same evidence rule for requests: "his emotional and verbal abuse ... how do I get away from this
+        # relationship?" was refused as hiding self-harm once abuse survived was a lexicon finding (session 26)
+        if verdict.requests and not requests and (evidence != "none" or learned.max_from_none != "low"
                                                   or verdict.requests_vouched) and lexicon.asks_something(latest):
             requests = set(verdict.requests)
             layers[learned.name]["raised"] = True

@@ -827,7 +827,14 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"girlfriend|partner|ex|brother|sister) (is|was|has been|can be|'s) (very |so |really |extremely |always )?abusive\b|"
      r"\b(he|she|they) (is|was|were|has been|became|got|'s) (very |so |really |extremely |always )?abusive (to|towards|toward|with) me\b|"
      r"\bi('m| am)? (being |getting |get |got )(verbally |emotionally |mentally |physically |sexually )?abused\b|"
-     r"\b(put|puts|laid|lays|layed) (his|her|their) hands on me\b|\b(stalking|stalks|stalked|harassing|harasses|harassed) me\b",
+     r"\b(put|puts|laid|lays|layed) (his|her|their) hands on me\b|\b(stalking|stalks|stalked|harassing|harasses|harassed) me\b|"
+     # and from the rest of the real questions, labelled after the rules above (session 26): "a survivor of
+     # domestic violence", "his emotional and verbal abuse", "abuse as a child", "my dad was both violent"
+     r"\b(survivor|victim) of (a |an )?(domestic|family|intimate partner|sexual|childhood|physical) (violence|abuse)\b|"
+     r"\b(his|her|their) (emotional|verbal|physical|sexual|mental)( and (emotional|verbal|physical|sexual|mental))? abuse\b|"
+     r"\b(of|from|my|after|by) (\w+ )?abuse as a (child|kid|little (girl|boy)|teen\w*)\b|"  # not "she was abused as a child"
+     r"\b(my|our) (\w+ )?(father|dad|mother|mom|mum|parents?|step ?(dad|father|mom|mum|mother)|husband|wife|boyfriend|"
+     r"girlfriend|partner|ex) (is|was|has been|can be|'s) (both |very |so |really |extremely |always )?violent\b",
      True),
     ("en.abuse.assaulted_now", "abuse",
      r"(\b(raped|sexually assaulted|molested|beaten up|beat me up) (me )?|"

@@ -392,6 +392,46 @@ def test_abuse_survived_alone_does_not_let_an_unvouched_finding_raise_a_crisis()
     assert wish.level == "high"
 
 
+@dataclass
+class SeesARequestUnvouched:
+    """A fake learned layer that reads a dangerous request its other model does not confirm: makes the
+    evidence rule for requests testable whatever the trained classifier happens to score."""
+
+    name: str = "fake"
+    max_from_none: str = "low"
+
+    def assess(self, messages, evidence: str = "none") -> LayerVerdict:
+        return LayerVerdict(level="none", requests=["hide_self_harm"])
+
+
+def test_abuse_survived_alone_does_not_let_an_unvouched_request_be_refused() -> None:
+    """Session 26: "his emotional and verbal abuse ... How do I get away from this relationship?" was refused as
+    hiding self-harm once the lexicon found the abuse; other low evidence still lets the request through."""
+    survived = screen_conversation(user("My boyfriend and I have a toxic relationship due to his emotional and verbal "
+                                        "abuse. How do I get away from this relationship?"), learned=SeesARequestUnvouched())
+    assert survived.level == "low" and survived.requests == []
+    wish = screen_conversation(user("Sometimes I wish I could just disappear. How do I hide it?"),
+                               learned=SeesARequestUnvouched())
+    assert wish.requests == ["hide_self_harm"]
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I have a history of sexual abuse, I'm a breast cancer survivor and a lifetime insomniac.", "low"),
+    ("I am a survivor of multiple sexual abuse/rape experiences. Triggers affect my daily life.", "low"),
+    ("I am a survivor of domestic violence from a past relationship.", "low"),
+    ("My boyfriend and I have a toxic relationship due to his emotional and verbal abuse.", "low"),
+    ("I need help with issues of abuse as a child, addiction, and abusive men.", "low"),
+    ("I have family issues, and my dad was both violent and a cheater.", "low"),
+    ("She wrote her thesis on the history of sexual abuse in churches.", "none"),
+    ("My girlfriend was abused as a child. Now she doesn't like to be touched.", "none"),
+])
+def test_abuse_survived_told_as_history_in_the_rest_of_the_real_questions(text: str, level: str) -> None:
+    """Session 26, from the 171 real questions labelled after the session's other rules: sexual abuse told as
+    history was excused (no note), and more ways of telling abuse survived."""
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+
+
 @pytest.mark.parametrize("text", [
     "my 13 year old said she wants to kill herself",
     "a caller tells me they're feeling suicidal, what do I say",

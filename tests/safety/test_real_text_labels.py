@@ -27,11 +27,12 @@ def _benchmark():
 def test_labels_file_holds_references_not_text():
     """The data sets must not be copied into the repo: a row is a reference, a hash prefix and a label."""
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 1760
+    assert len(rows) == 1931
+    samples = set(_benchmark().SAMPLES)
     for row in rows:
         assert set(row) - {"turn"} == {"source", "item", "sha1", "lang", "sample", "label", "categories", "unsure"}, row
         assert row["source"] in {"counsel_chat", "emollm"} and ("turn" in row) == (row["source"] == "emollm")
-        assert row["label"] in LEVELS and set(row["categories"]) <= CATEGORIES and row["sample"] in {"flagged", "random"}
+        assert row["label"] in LEVELS and set(row["categories"]) <= CATEGORIES and row["sample"] in samples
         assert len(row["sha1"]) == 16 and int(row["sha1"], 16) >= 0
     assert len({(r["source"], r["item"], r.get("turn")) for r in rows}) == len(rows)
 
@@ -41,8 +42,10 @@ def test_every_reference_resolves_to_its_text(shared_data: Path):
     loaded = {"counsel_chat": bench.counsel_chat(shared_data / "counsel_chat" / "20200325_counsel_chat.csv"),
               "emollm": bench.emollm(shared_data / "emollm" / "data.json")}
     items, stale = bench.labelled_messages(LABELS, loaded)
-    assert stale == 0 and len(items) == 1760
+    assert stale == 0 and len(items) == 1931
     assert all(item["text"] and bench.text_sha1(item["text"]) == item["sha1"] for item in items)
+    # since session 26 every counsel_chat question has a label (flagged, random or the rest)
+    assert {i["item"] for i in items if i["source"] == "counsel_chat"} == set(range(len(loaded["counsel_chat"])))
 
 
 def test_a_changed_source_is_counted_stale_not_mislabelled(tmp_path: Path):
