@@ -506,6 +506,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(don't|do not|dont) (want|wanna) to (be alive|live|exist|wake up|be here|go on)( anymore| any more)?\b", False),
     ("en.passive.no_point", "passive_ideation",
      r"\b(what's|what is|there's no|there is no|don't see the|no)( the| any)? point (of|in|to) (living|life|going on|being alive|anything|carrying on)\b", False),
+    # session 26 (a real question, the "rest" sample: "I can't even bring myself to care if I live or die anymore")
+    ("en.passive.dont_care", "passive_ideation",
+     r"\b(don'?t|do not|no longer|can'?t( even)?( bring myself to)?|couldn'?t|never) care (if|whether) i "
+     r"(live|die|wake up|make it|am alive|'m alive)( or (die|live|not))?\b", False),
     ("en.passive.better_off", "passive_ideation",
      r"\b(better off|happier|easier) (without me|if i (was|were|wasn't|weren't) (gone|dead|here|around)|if i disappeared)", True),
     ("en.passive.better_off2", "passive_ideation", r"\b(would be|is|be) (better|easier) if i (just )?(wasn't|weren't|was not|were not) (here|around|alive)", True),
@@ -1392,6 +1396,7 @@ _ZH_MANY = (r"(一大把|一把|一整瓶|整瓶|一瓶|一整盒|整盒|一盒|
 ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- passive ideation
     ("zh.passive.not_live", "passive_ideation", r"不想(再)?活(了|下去)?|活不下去|不如死了|死了算了|死了也好|一了百了|活着(没|没有)?(意思|意义)|活着有什么(意思|意义)|活下去的意义|为什么还要(活|撑)", False),
+    ("zh.passive.dont_care", "passive_ideation", r"不在乎(自己)?(是死是活|死活|活着还是死了)|(死活|是死是活)(都)?(无所谓|不重要|不在乎)|(死了活着|活着死了)都一样", False),
     ("zh.passive.tired", "passive_ideation", r"活(得|着)(好|太|很|真)?累|活够了", True),
     ("zh.passive.sleep_forever", "passive_ideation", r"(一睡不醒|再也不(要)?醒|不再醒来|不想醒来|睡过去不再醒)", False),
     ("zh.passive.wish_dead", "passive_ideation", r"(希望|但愿|巴不得)(自己|我)?(已经)?(死了|死掉|没出生|从来没有出生|从没出生|不存在|消失)|从来没有出生过|根本不存在", True),

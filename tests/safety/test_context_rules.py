@@ -422,12 +422,14 @@ def test_abuse_survived_alone_does_not_let_an_unvouched_request_be_refused() -> 
     ("My boyfriend and I have a toxic relationship due to his emotional and verbal abuse.", "low"),
     ("I need help with issues of abuse as a child, addiction, and abusive men.", "low"),
     ("I have family issues, and my dad was both violent and a cheater.", "low"),
+    ("I can't even bring myself to care if I live or die anymore.", "low"), ("I don't care if I live or die.", "low"),
+    ("我不在乎自己是死是活", "low"), ("I don't care if I win or lose.", "none"), ("他是死是活我都不在乎", "none"),
     ("She wrote her thesis on the history of sexual abuse in churches.", "none"),
     ("My girlfriend was abused as a child. Now she doesn't like to be touched.", "none"),
 ])
 def test_abuse_survived_told_as_history_in_the_rest_of_the_real_questions(text: str, level: str) -> None:
     """Session 26, from the 171 real questions labelled after the session's other rules: sexual abuse told as
-    history was excused (no note), and more ways of telling abuse survived."""
+    history was excused (no note), more ways of telling abuse survived, and not caring whether one lives."""
     result = screen_conversation(user(text))
     assert result.level == level, (text, result.level, result.reasons)
 
