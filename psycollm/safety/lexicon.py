@@ -1191,7 +1191,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.mod.history", "history",
      r"\b(years ago|when i was (a |\d+|young|little|in|at)|in (19|20)\d\d|(tried to|attempted|the first time i)\b.{0,30}\bat (1[0-9]|[2-9][0-9])\b(?!:| ?(am|pm|o'?clock))|as a (teenager|teen|kid|child)|in (high school|college|my teens)|"
      r"used to|haven't (in|for) (\d+|two|three|four|five|a few|many) (years|months)|\d+ years clean|"
-     r"in the past(?! (few|couple|\d+|two|three|days?|weeks?|months?|hours?|24|48))|a history of|"
+     r"in the past(?! (few|couple|\d+|two|three|days?|weeks?|months?|hours?|24|48))|"
+     # a history of the act itself, not "I attempted suicide and have a history of depression"
+     r"a (long )?history of (self[- ]?harm\w*|suicide attempts?|suicidal (attempts?|behaviou?r)|attempts?|cutting|overdos\w*)|"
      r"(\d+|two|three|four|five|ten) (years|yrs) ago)\b", False),
     ("en.mod.professional", "professional",
      r"\b(as a (school )?(counsel+or|teacher|nurse|doctor|clinician|therapist|psychologist|social worker|volunteer|student)|"

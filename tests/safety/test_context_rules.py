@@ -310,6 +310,7 @@ def test_physical_abuse_survived_in_english_is_caution_unless_it_is_now(text: st
     ("My father is very abusive with his words and actions.", "low"),
     ("I've had suicidal thoughts and self-harm in the past. How do I handle this?", "low"),
     ("I have a history of self-harm.", "low"), ("I attempted suicide in the past.", "low"),
+    ("I attempted suicide and have a history of depression.", "high"),  # a history of something else
     ("In the past few days I have been cutting again.", "high"),  # "the past few days" is now, not history
     ("I get verbally abused everyday by my parents in front of my child.", "low"),
     ("My youngest continues to call me crazy and favors her dad. He was abusive to me, and I left with injuries.", "low"),
