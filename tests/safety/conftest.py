@@ -46,6 +46,15 @@ def assert_reaches(messages: list[dict[str, str]], level: str, category: str) ->
     assert category in result.categories, (result.categories, result.reasons)
 
 
+def assert_level(text: str, level: str):
+    """The lexicon-only screen rates this one message exactly `level`; the result, for further checks."""
+    from psycollm.safety.crisis_screen import screen_conversation
+
+    result = screen_conversation(user(text))
+    assert result.level == level, (text, result.level, result.reasons)
+    return result
+
+
 def assert_below_crisis(messages: list[dict[str, str]], requests_allowed: bool = True) -> None:
     """The lexicon-only screen gives no crisis reply (and, unless allowed, no refusal)."""
     from psycollm.safety.crisis_screen import RANK, screen_conversation

@@ -17,7 +17,7 @@ from psycollm.safety.guard import Guard
 from psycollm.safety.resources import RESOURCES, resources_for
 from psycollm.safety.types import Action
 
-from .conftest import user
+from .conftest import assert_level, user
 
 RAINN, CHILDHELP, NDVH = "1-800-656-4673", "1-800-422-4453", "1-800-799-7233"
 RAPE_CRISIS_EW, CHILDLINE, REFUGE = "0808 500 2222", "0800 1111", "0808 2000 247"
@@ -110,8 +110,7 @@ def test_the_topics_come_from_the_turn_that_told_the_abuse() -> None:
 def test_chinese_rape_survived_goes_on_only_when_the_abuse_does(text: str, level: str) -> None:
     """Session 26: "现在还是睡不着" (still can't sleep) made a survived rape a crisis reply, as if the abuse went
     on; the harm that stays is caution, the abuse that goes on is high."""
-    result = screen_conversation(user(text))
-    assert result.level == level and result.categories == ["abuse"], (text, result.level, result.reasons)
+    assert assert_level(text, level).categories == ["abuse"]
 
 
 def test_the_counselor_shows_the_fitting_line_and_tells_the_model(settings, guard) -> None:

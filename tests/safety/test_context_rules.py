@@ -14,7 +14,7 @@ import pytest
 from psycollm.safety import lexicon
 from psycollm.safety.crisis_screen import LayerVerdict, screen_conversation
 
-from .conftest import assert_below_crisis, assert_pair, assert_reaches, user
+from .conftest import assert_below_crisis, assert_level, assert_pair, assert_reaches, user
 
 REPORTED = [
     "my best friend keeps joking about kms but it's starting to sound less like a joke",
@@ -281,8 +281,7 @@ def test_abuse_that_goes_on_is_not_history(text: str) -> None:
 ])
 def test_abuse_survived_is_caution_unless_it_is_now_or_goes_on(text: str, level: str) -> None:
     """Session 25 (the labelled real sample): sexual violence or abuse survived, and verbal abuse, got no note."""
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    assert_level(text, level)
 
 
 @pytest.mark.parametrize("text,level", [
@@ -299,8 +298,7 @@ def test_abuse_survived_is_caution_unless_it_is_now_or_goes_on(text: str, level:
 def test_physical_abuse_survived_in_english_is_caution_unless_it_is_now(text: str, level: str) -> None:
     """Session 26: English physical abuse told as childhood or "used to" had no finding (the Chinese was low);
     a partner's blow told as just now had none either."""
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    assert_level(text, level)
 
 
 @pytest.mark.parametrize("text,level", [
@@ -325,8 +323,7 @@ def test_physical_abuse_survived_in_english_is_caution_unless_it_is_now(text: st
 def test_survived_and_past_risk_told_in_real_questions_get_a_note(text: str, level: str) -> None:
     """Session 26, from the random real questions the screen gave no note (the labelled sample): rape and abuse
     told in other words, and one's own suicidal thoughts next to "how do I" (read as a professional's question)."""
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    assert_level(text, level)
 
 
 @pytest.mark.parametrize("text,level", [
@@ -340,8 +337,7 @@ def test_survived_and_past_risk_told_in_real_questions_get_a_note(text: str, lev
     ("I cut my hair short.", "none"), ("I cut when I am sad.", "high"),
 ])
 def test_a_past_act_is_history_only_when_its_own_sentence_says_so(text: str, level: str) -> None:
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    assert_level(text, level)
 
 
 @pytest.mark.parametrize("text,level", [
@@ -355,8 +351,7 @@ def test_a_past_act_is_history_only_when_its_own_sentence_says_so(text: str, lev
 ])
 def test_self_harm_as_a_habit_or_taken_up_again_is_high(text: str, level: str) -> None:
     """Session 26, real questions labelled ongoing self-harm that got caution or no note."""
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    assert_level(text, level)
 
 
 @pytest.mark.parametrize("text,level", [
@@ -366,8 +361,7 @@ def test_self_harm_as_a_habit_or_taken_up_again_is_high(text: str, level: str) -
 ])
 def test_chinese_nights_without_sleep_told_with_energy_are_a_mania_red_flag(text: str, level: str) -> None:
     """Session 26, real EmoLLM messages labelled mania that got no note; insomnia and one all-nighter are not."""
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    result = assert_level(text, level)
     assert level == "none" or result.categories == ["psychosis_mania"]
 
 
@@ -431,8 +425,7 @@ def test_abuse_survived_alone_does_not_let_an_unvouched_request_be_refused() -> 
 def test_abuse_survived_told_as_history_in_the_rest_of_the_real_questions(text: str, level: str) -> None:
     """Session 26, from the 171 real questions labelled after the session's other rules: sexual abuse told as
     history was excused (no note), more ways of telling abuse survived, and not caring whether one lives."""
-    result = screen_conversation(user(text))
-    assert result.level == level, (text, result.level, result.reasons)
+    assert_level(text, level)
 
 
 @pytest.mark.parametrize("text", [
