@@ -9,7 +9,7 @@ Trained on every `psycollm/safety/data/*.jsonl` in sorted order: 15,097 messages
 by separate writers (`train*.jsonl`; `train_varied_*` by helpers who never saw the screen or the test
 sets; `train_varied_za/zb` are 835 follow-ups after a crisis reply, marked `"context": "after_crisis"`,
 which train the weights but not the thresholds) and `train_retired_sets.jsonl` (1,009 messages of five
-earlier evaluation sets, retired from tests/data/ once they had been used for tuning); 16,106 in all,
+earlier evaluation sets, retired from tests/data/ once they had been used for tuning); 16,104 in all,
 51 % Chinese, labels none / low / high / imminent / request, separate from the test sets in tests/data/
 (tested). Training takes ~60-150 s on 2
 cores (mostly embedding the messages and their sentences); the fitted weights are cached as JSON +
