@@ -296,6 +296,9 @@ IDIOMS_EN = [
     r"\bhang(ing)? (the|a|out|up|on)\b",
     r"\bjump(ed|ing)? (for joy|at the chance|the queue|to conclusions)\b",
     r"\bsuicide (squad|mission|doors?)\b",
+    # Session 27: frustration over a task, not self-harm ("banging my head against the wall over this bug")
+    r"\b(bang|banging|banged|hit|hitting) (my|our|his|her|their) heads? (against|on) (a|the) (brick )?wall\b"
+    r"(?= (over|trying|with|about|for|on (this|that|it|the|a)|because of|all (day|week|month)|for (days|weeks|hours)))",
 ]
 
 IDIOMS_ZH = [
@@ -711,7 +714,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"in|into|through|up|carbs|sugar|calories|meat|gluten|dairy|costs|loose|my losses|my (own )?(hair|nails|bangs|fringe|"
      r"hours|spending|budget|losses|ties|friend|family|parents|mom|mum|dad|ex))\b)", True),
     ("en.sh.relapsed", "self_harm_act", r"\brelapsed\b.{0,30}\b(cut|hurt|burn)", True),
-    ("en.sh.head_wall", "self_harm_act", r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )\b(hit|bang|banging|hitting) my head (against|on) the wall\b", True),
+    ("en.sh.head_wall", "self_harm_act", r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )\b(hit|bang|banging|hitting) my head (against|on|into) (the wall|walls|(the )?floors?)\b", True),
     ("en.sh.head_wall_urge", "self_harm_urge", r"\b(want|wanted|wanna|urge) to (hit|bang) my head (against|on) the wall\b", True),
     ("en.sh.until_bleeds", "self_harm_act", r"\b(until|till|til|'til) (it|they) (bleeds?|bled)\b|\b(until|till) my knuckles\b", True),
     ("en.sh.burn_cig", "self_harm_act", r"\bburning (my \w+|myself) with (cigarettes|a lighter)\b", True),
@@ -783,6 +786,27 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.locks", "abuse", r"\blocks? me (in|out)\b.{0,40}(without food|basement|for days)?|\bdon't feed me\b|\bwithout food\b", True),
     ("en.abuse.threat_kill", "abuse",
      r"\b(said|says|threatened|threatens) (he'll|she'll|he will|she will|to) (kill me|finish it|finish me)\b|\bnext time he'll finish\b", True),
+    # Session 27, from real questions to therapists: a partner's threat ("He threatened me. I knew that he was
+    # not joking.": low, the sentence alone says no more), a threat to hurt (high), and violence at home that
+    # goes on (high: "we usually hit each other"; "sometimes I hit her" from the one who hits). Not a boss's write-up, a threat to leave
+    # or to tell, a game won ("I always beat him at chess") or a call ("hit him up").
+    ("en.abuse.threatened", "abuse_survived",
+     r"\b(he|she|husband|wife|boyfriend|girlfriend|partner|ex|dad|father|mom|mum|mother|step ?dad|stepfather|brother|son) "
+     r"threatened me\b(?! with (a |an )?(write|warning|lawyer|legal|court|eviction|divorce|fir|report|custody|the police))", True),
+    # A friend's partner's violence told by the friend ("He has choked her, hit her"; "held her a prisoner"):
+    # someone else's abuse, low like abuse survived, so the caution line names the abuse lines.
+    ("en.abuse.told_of", "abuse_survived",
+     r"\b(he|she)( has| had|'s)( also| even)? (choked|strangled|raped|beaten|hit|punched|kicked) (her|him)\b(?! (up|back|with (a|the) (ball|car|bike)))|"
+     r"\b(held|kept|keeps|holds|holding|keeping) (her|him) (a )?prisoner in (her|his|their|the|our) (own )?(home|house|flat|apartment|room|bedroom)\b", True),
+    ("en.abuse.threatened_harm", "abuse",
+     r"\bthreatened to (hurt|beat|hit|stab|shoot|strangle|choke|break \w+ \w+) (me|us|the (kids|children|baby)|my (kids|children|son|daughter|baby))\b", True),
+    ("en.abuse.hit_each_other", "abuse",
+     r"\bwe (usually |often |always |sometimes |still |regularly |end up |keep |have been |started )?(hit|hitting|punch|punching|slap|"
+     r"slapping|choke|choking|beat|beating) each other\b(?! (up|with (pillows?|snowballs?|balloons?|water|toys?|foam|nerf|sticks in the game))\b)", True),
+    ("en.others.hits_partner", "harm_others_intent",
+     r"\bi (sometimes |often |always |still |usually |regularly |occasionally |even |keep )(hit|hitting|slap|slapping|punch|punching|"
+     r"choke|choking|kick|kicking|beat|beating) (her|him|my (wife|husband|girlfriend|boyfriend|partner|kids?|son|daughter|children))\b"
+     r"(?! (at|in|up|back)\b)|\bi throw things at (her|him|my (wife|husband|girlfriend|boyfriend|partner|kids?|son|daughter|children))\b", True),
     ("en.abuse.hurt_child", "abuse",
      r"\b(hit|slapped|shook|beat|kicked|punched|hurt) (my )?(baby|toddler|son|daughter|kid|child|little \w+)"
      r"( really| so)? (hard|so hard|too hard)\b|\bshook my baby\b|\bslapped my (toddler|baby|son|daughter|kid)", True),
@@ -885,6 +909,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.psy.broadcast", "psychosis", r"\bbroadcasting my thoughts\b|\breplaced (my \w+|him|her) with (a|an) (copy|impostor|double)\b", True),
     ("en.psy.fly", "psychosis", r"\bprove (i|that i) can fly\b", True),
     ("en.psy.whispers", "psychosis_mild", r"\bhear (whispers|voices|my name)\b.{0,40}(nobody|no one)\b", True),
+    ("en.psy.off_meds", "psychosis_mild",
+     r"\b(schizophreni\w*|schizoaffective|psychotic|psychosis|bipolar|manic)\b[^.!?]{0,60}\b(has not been|hasn'?t been|is not|isn'?t|stopped|"
+     r"quit|refuses to|refused to|won'?t|will not|went off|is off|has been off|came off)( taking| take)?( his| her| their| the| any)? "
+     r"(medications?|meds|pills|antipsychotics?|lithium)\b", True),
     ("en.psy.big_ideas", "psychosis_mild", r"\b(sleeping|sleep) (\d|two|three) hours.{0,40}(amazing|full of|energy|ideas)\b", True),
     # -- third party
     ("en.third.says_die", "third_party_risk",
@@ -1029,7 +1057,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(pillow|hand|blanket) over (the|my|her|his) (baby|son|daughter|newborn|child)('s)? (face|mouth)\b|"
      r"\b(hold|held|holding) (him|her|the baby) under\b|\bnearly (threw|dropped|shook|smothered) (him|her|the baby|my baby)\b", True),
     ("en.psy.voice_orders", "psychosis",
-     r"\b(the )?voices? (is |are |keeps? |kept )?(telling|told|tells|ordering|ordered|saying|said|wants?|wanted) me (to |that i (have|need|must) to |i (have|need|must) to )"
+     r"\b(the )?voices? (in my head )?(that |which )?(is |are |keeps? |kept )?(telling|told|tells|tell|ordering|ordered|order|saying|said|say|wants?|wanted) me (to |that i (have|need|must) to |i (have|need|must) to )"
      r".{0,40}\b(kill|hurt|stab|cut|punish|prove|drown|jump|burn|sacrifice|bleed)\b", True),
     ("en.abuse.witness", "abuse",
      r"\b(beats?|beating|hits?|hitting|whips?|whipping|punches|kicks|burns?|locks?|locked|starves?|starving) (him|her|the (kid|child|boy|girl|baby|toddler)|"
@@ -1567,11 +1595,17 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(几天几夜|连续(几|好几|[两三四\d])天|好几天|每天晚上|每晚|天天晚上)(都)?(几乎)?(不|没|不用|不需要|无法|很少)(怎么)?(睡|入睡)(觉)?"
      r"[^。！？]{0,24}(兴奋|亢奋|精力(充沛|旺盛|十足|无限)|(无尽|用不完)的(能量|精力)|精神百倍|不(觉得)?累|不困)|"
      r"(兴奋|亢奋|精力(充沛|旺盛|十足|无限)|(无尽|用不完)的(能量|精力))[^。！？]{0,30}(几天几夜|连续(几|好几|[两三四\d])天|好几天|"
-     r"每天晚上|每晚|天天晚上)(都)?(几乎)?(不|没|无法|不需要|不用)(怎么)?(睡|入睡)", True),  # many nights, not one all-nighter
+     r"每天晚上|每晚|天天晚上)(都)?(几乎)?(不|没|无法|不需要|不用)(怎么)?(睡|入睡)|"
+     # session 27 (EmoLLM): days without sleep told as efficiency ("连续几天不睡觉研究课题，我觉得这样效率很高")
+     r"(几天几夜|连续(几|好几|[两三四\d])天)(都)?(几乎)?(不|没)(怎么)?睡(觉)?[^。！？]{0,24}效率(很|极|特别|超级?|非常)高", True),  # many nights, not one all-nighter
     ("zh.psy.no_sleep", "psychosis", r"((五|六|七|\d+)天(没|不)睡|一个星期没睡|一周没睡)(?!好|踏实|够|饱)", True),
     ("zh.psy.persecution", "psychosis", r"(在我的?)?饭里下毒|(通过|用)(电视|手机|墙|摄像头|wifi).{0,4}监视我|换成了复制品|除掉这个复制品", True),
     ("zh.psy.fly", "psychosis", r"证明我会飞", True),
     ("zh.psy.whispers", "psychosis_mild", r"没人的时候.{0,6}听到|听到有人小声说话", True),
+    # Session 27 (a real question): someone with a psychotic illness off medication is a red flag to caution
+    # on ("My brother has been diagnosed with paranoid schizophrenia and has not been taking his medication").
+    ("zh.psy.off_meds", "psychosis_mild",
+     r"(精神分裂|分裂症|双相|躁郁|精神病)[^。！？]{0,30}(停药|断药|不(肯|愿意?|按时)?吃药|不吃药了|自己把药停了|拒绝(吃药|服药))", True),
     ("zh.psy.manic", "psychosis_mild", r"只睡(三|两|\d)(个)?小时.{0,8}(精力充沛|很兴奋|不累)|宏伟的计划", True),
     # -- third party
     ("zh.third.says_die", "third_party_risk",
@@ -1973,6 +2007,8 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
+    # a fall is not self-harm ("slipped on the ice and hit my head on the floor")
+    "en.sh.head_wall": _EN_ACCIDENT + r"|\b(fell|fall|falling|slipped|slipping|fainted|passed out|blacked out|collapsed|concussion)\b",
     "en.sh.until_bleeds": _EN_ACCIDENT + r"|^(?![\s\S]*\bon purpose\b)[\s\S]*\b(eczema|dermatitis|psoriasis|chicken ?pox|hives|mosquito)\b",
     "en.sh.bite_scratch": _EN_ACCIDENT,
     "en.med.overdose": r"\b(coffee|caffeine|espresso|energy drinks?|red bull|monster|tea|water|soda|coke|sugar|candy)\b",

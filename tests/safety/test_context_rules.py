@@ -441,3 +441,44 @@ def test_abuse_survived_told_as_history_in_the_rest_of_the_real_questions(text: 
 def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     result = screen_conversation(user(text))
     assert result.level == "low", result.reasons
+
+
+@pytest.mark.parametrize("text,level", [
+    # voices that order harm, with "that" between ("I have voices that tell me to hurt them")
+    ("When I look people in the eyes I have voices that tell me to hurt them.", "high"),
+    ("The voice in my head that tells me to keep going is my mum's.", "none"),
+    # head-banging on walls and floors as a habit; the idiom of frustration and a fall are not self-harm
+    ("I've hit my head on walls and floors ever since I was young. I sometimes still do it.", "high"),
+    ("I've been banging my head against the wall over this bug all week.", "none"),
+    ("Honestly I've been banging my head against a brick wall trying to get the landlord to fix it.", "none"),
+    ("I slipped on the ice and hit my head on the floor, should I see a doctor?", "none"),
+    ("I bang my head on the wall when I'm upset.", "high"),
+    # violence at home that goes on, from either side
+    ("I throw things at her when I'm angry, and sometimes I hit her.", "high"),
+    ("I sometimes hit my son when he won't listen.", "high"),
+    ("We usually hit each other and it's not healthy.", "high"),
+    ("I always beat him at chess.", "none"), ("I often hit him up on weekends.", "none"),
+    ("We hit each other with pillows.", "none"), ("I used to hit my brother when we were kids.", "none"),
+    # threats: a partner's threat is abuse survived; a threat to hurt is abuse
+    ("He threatened me. I knew that he was not joking. His words scared me a lot!", "low"),
+    ("My husband threatened to hurt me if I leave.", "high"),
+    ("My boss threatened me with a write-up and I was scared.", "none"),
+    ("He threatened me with divorce and I'm afraid.", "none"),
+    ("He threatened to leave me and I'm scared.", "none"), ("She threatened to tell my parents, I'm so scared.", "none"),
+    # a friend's partner's violence told by the friend
+    ("My friend's husband has taken the wheels off her car. He has choked her, hit her, etc.", "low"),
+    ("He has held her a prisoner in her home.", "low"),
+    ("The story is about a king who kept her a prisoner in a tower.", "none"),
+    ("He had hit him with the ball during the match.", "none"),
+    # a psychotic illness off medication (caution); the illness alone or taken as prescribed is nothing
+    ("My brother has been diagnosed with paranoid schizophrenia and has not been taking his medication.", "low"),
+    ("My friend's husband is bipolar and refuses to take medication for it.", "low"),
+    ("我哥哥有精神分裂症，最近自己把药停了，整天自言自语。", "low"),
+    ("我有双相，一直按时吃药，最近挺稳定的。", "none"),
+    # days without sleep told as efficiency
+    ("我发现自己甚至可以连续几天不睡觉研究课题，我觉得这样效率很高，但周围人都说我这样不正常。", "low"),
+    ("为了赶项目连续三天没怎么睡，效率很低，好累。", "none"),
+])
+def test_session_27_real_questions(text: str, level: str) -> None:
+    """Session 27, from the labelled real sample's remaining misses (counsel_chat, EmoLLM), with near misses."""
+    assert_level(text, level)
