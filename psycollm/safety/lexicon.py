@@ -513,6 +513,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.passive.dont_care", "passive_ideation",
      r"\b(don'?t|do not|no longer|can'?t( even)?( bring myself to)?|couldn'?t|never) care (if|whether) i "
      r"(live|die|wake up|make it|am alive|'m alive)( or (die|live|not))?\b", False),
+    # session 27 (a real question: "I'm on the verge of just giving up."): giving up with nothing given up on
+    ("en.passive.giving_up", "passive_ideation",
+     r"\b(on the verge of|close to|so close to|about to|ready to|this close to) (just )?(giving|give) up"
+     r"( on (life|living|everything|myself|it all))?(?=\s*([.!]|$| completely| for good| now\b))", True),
     ("en.passive.better_off", "passive_ideation",
      r"\b(better off|happier|easier) (without me|if i (was|were|wasn't|weren't) (gone|dead|here|around)|if i disappeared)", True),
     ("en.passive.better_off2", "passive_ideation", r"\b(would be|is|be) (better|easier) if i (just )?(wasn't|weren't|was not|were not) (here|around|alive)", True),
@@ -790,6 +794,18 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # not joking.": low, the sentence alone says no more), a threat to hurt (high), and violence at home that
     # goes on (high: "we usually hit each other"; "sometimes I hit her" from the one who hits). Not a boss's write-up, a threat to leave
     # or to tell, a game won ("I always beat him at chess") or a call ("hit him up").
+    # Verbal and emotional abuse by a parent or partner told as a pattern (session 27, the labelled real sample:
+    # "My dad is always ... cussing and screaming at me", "He yells at me daily", "He calls me names", "my mom said
+    # I was worth nothing"): abuse survived, caution with the abuse lines. One shouting match is not.
+    ("en.abuse.verbal", "abuse_survived",
+     r"\b(dad|father|mom|mum|mother|parents|step ?dad|stepfather|step ?mom|step ?mum|stepmother|husband|wife|boyfriend|"
+     r"girlfriend|partner|he|she|they) (is |are )?(always|constantly|keeps|keep|still),?( and i mean always,?)? "
+     r"(yelling|screaming|cussing|swearing|shouting)( and (yelling|screaming|cussing|swearing|shouting))? at me\b|"
+     r"\b(yells|screams|shouts|cusses|swears) at me (daily|every day|on a daily basis|all the time|constantly|every single day)\b|"
+     r"\b(he|she|they|dad|father|mom|mum|mother|parents|husband|wife|boyfriend|girlfriend|partner)('s| has| have)?( always)? "
+     r"(calls|called|call) me (horrible |awful |terrible |nasty )?(names|stupid|worthless|useless|a failure|fat|ugly|retarded|a mistake)\b|"
+     r"\b(mom|mum|mother|dad|father|parents|husband|wife|boyfriend|girlfriend|partner) (said|says|tells me|told me) (that )?i "
+     r"(was|am|'m) (worth nothing|worthless|a mistake|nothing|a waste of space)\b", True),
     ("en.abuse.threatened", "abuse_survived",
      r"\b(he|she|husband|wife|boyfriend|girlfriend|partner|ex|dad|father|mom|mum|mother|step ?dad|stepfather|brother|son) "
      r"threatened me\b(?! with (a |an )?(write|warning|lawyer|legal|court|eviction|divorce|fir|report|custody|the police))", True),
@@ -1340,6 +1356,12 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(hanged|hung) myself\b(?! upside)|(?<!years )(?<!year )(?<!months )(?<!month )\b(after|since) (the|my) (overdose|od|attempt)\b|\bthe (pills|overdose|od) thing\b", True),
     ("en.now.back_on", "in_progress", r"\bback (on|at|up on) the (bridge|ledge|roof|tracks|cliff|railings?|edge)\b|\brope'?s? (is )?back up\b", False),
     ("en.sh.wrists_bleeding", "self_harm_in_progress", r"\b(my )?wrists? (are |is |keeps? |won'?t stop |keep )?bleeding\b", False),
+    # Purging (session 27, real questions: "here I am trying to throw up so I'm not fat", "I've been bulimic for about
+    # 6 years ... eat and purge"): caution; the crisis rule for eating disorders is a collapse or a failing heart.
+    ("en.sh.purging", "self_harm_urge",
+     r"\b(i('ve| have) been|i'?m|i am) (bulimic|purging)\b|\bi (binge and |eat and |just )?purge\b|\b(binge|eat) and purge\b|"
+     r"\b(trying to|try to|tried to|make|making|made|force|forcing|forced) (myself )?(throw up|vomit|puke|be sick)"
+     r"(?= (so|to lose|after (eating|meals?|every meal|i eat|dinner|lunch))\b)", True),
     ("en.sh.starving_cutting", "self_harm_act", r"\b(cutting|burning) (and|&) (starving|purging)\b|\b(starving|purging) (and|&) (cutting|burning)\b", True),
     ("en.sh.banged_head", "self_harm_act",
      r"(?<!want to )(?<!wanted to )(?<!wanna )\b(banged|smashed|smashing) my head (against|on|into) the (wall|door|floor)\b", True),
@@ -2007,6 +2029,7 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
+    "en.sh.purging": r"\b(food poisoning|stomach (bug|flu)|hangover|hungover|ate something (bad|off)|poison(ed|ing)?|swallowed|nause\w+|motion sick\w*)\b",
     # a fall is not self-harm ("slipped on the ice and hit my head on the floor")
     "en.sh.head_wall": _EN_ACCIDENT + r"|\b(fell|fall|falling|slipped|slipping|fainted|passed out|blacked out|collapsed|concussion)\b",
     "en.sh.until_bleeds": _EN_ACCIDENT + r"|^(?![\s\S]*\bon purpose\b)[\s\S]*\b(eczema|dermatitis|psoriasis|chicken ?pox|hives|mosquito)\b",

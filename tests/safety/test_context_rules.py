@@ -475,6 +475,21 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("My friend's husband is bipolar and refuses to take medication for it.", "low"),
     ("我哥哥有精神分裂症，最近自己把药停了，整天自言自语。", "low"),
     ("我有双相，一直按时吃药，最近挺稳定的。", "none"),
+    # giving up with nothing given up on
+    ("I just need someone to talk to right now. I'm on the verge of just giving up.", "low"),
+    ("I'm close to giving up on this diet.", "none"), ("I'm ready to give up on the project and start over.", "none"),
+    ("I'm not ready to give up.", "none"),
+    # verbal and emotional abuse by a parent or partner told as a pattern; one row, a coach, classmates are not
+    ("My dad is always, and I mean always, cussing and screaming at me for no reason at all.", "low"),
+    ("He yells at me daily because of it.", "low"), ("He's always called me horrible names.", "low"),
+    ("It's the way my mom said I was worth nothing, stupid, no point of being in school.", "low"),
+    ("My mom yelled at me today because I forgot to do the dishes.", "none"),
+    ("The kids at school call me names.", "none"), ("My coach is always yelling at me to run faster.", "none"),
+    # purging; food poisoning and a question about the illness are not
+    ("Everyone around me is skinny, and here I am trying to throw up so I'm not fat.", "low"),
+    ("I've been bulimic for about 6 years now.", "low"), ("I lose control of myself and just eat and purge.", "low"),
+    ("I had food poisoning and tried to make myself throw up so I'd feel better.", "none"),
+    ("What are the signs of bulimia in teenagers?", "none"),
     # days without sleep told as efficiency
     ("我发现自己甚至可以连续几天不睡觉研究课题，我觉得这样效率很高，但周围人都说我这样不正常。", "low"),
     ("为了赶项目连续三天没怎么睡，效率很低，好累。", "none"),
