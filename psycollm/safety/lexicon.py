@@ -763,8 +763,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(standing over|outside (his|her|their) door) .{0,30}(with (the|a) (hammer|knife|gun|bat))|"
      r"\b(i'm|i am) (outside|at) (his|her|their) (door|house) with (the|a) (knife|gun|hammer|bat)", False),
     ("en.others.urge", "harm_others_urge",
-     r"\b(want|wanted|urge|urges|thoughts?|fantasi[sz]e) (to|about|of) (hit|hitting|hurt|hurting|punch|punching|strangle|kill|killing) "
-     r"(him|her|them|my (brother|sister|baby|kids?|son|daughter|partner|ex|boss|roommate))", True),
+     # not "the thought of hurting her makes me feel like a monster" (breaking up), nor anyone's feelings
+     r"(?<!\bthe )\b(want|wanted|urge|urges|thoughts?|fantasi[sz]e) (to|about|of) (hit|hitting|hurt|hurting|punch|punching|strangle|kill|killing) "
+     r"(him|her|them|someone|somebody|people|others|my (brother|sister|baby|kids?|son|daughter|partner|ex|boss|roommate))(?!'?s? feelings)", True),
+    # session 27 (real questions: "It causes violent thoughts, but I never act"): thoughts, not intent
+    ("en.others.violent_thoughts", "harm_others_urge", r"\b(violent|homicidal) (thoughts|urges|fantasies|impulses)\b", True),
     ("en.others.lose_control", "harm_others_urge", r"\b(lose|losing) control and (hit|hurt) (my )?(kids?|children|baby|son|daughter)", True),
     # -- abuse (disclosures)
     ("en.abuse.hits_me", "abuse",
@@ -801,7 +804,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(dad|father|mom|mum|mother|parents|step ?dad|stepfather|step ?mom|step ?mum|stepmother|husband|wife|boyfriend|"
      r"girlfriend|partner|he|she|they) (is |are )?(always|constantly|keeps|keep|still),?( and i mean always,?)? "
      r"(yelling|screaming|cussing|swearing|shouting)( and (yelling|screaming|cussing|swearing|shouting))? at me\b|"
-     r"\b(yells|screams|shouts|cusses|swears) at me (daily|every day|on a daily basis|all the time|constantly|every single day)\b|"
+     r"\b(he|she|they|dad|father|mom|mum|mother|parents|husband|wife|boyfriend|girlfriend|partner) "
+     r"(yells|screams|shouts|cusses|swears) at me (daily|every day|on a daily basis|all the time|constantly|every single day)\b|"
      r"\b(he|she|they|dad|father|mom|mum|mother|parents|husband|wife|boyfriend|girlfriend|partner)('s| has| have)?( always)? "
      r"(calls|called|call) me (horrible |awful |terrible |nasty )?(names|stupid|worthless|useless|a failure|fat|ugly|retarded|a mistake)\b|"
      r"\b(mom|mum|mother|dad|father|parents|husband|wife|boyfriend|girlfriend|partner) (said|says|tells me|told me) (that )?i "

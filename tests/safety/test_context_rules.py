@@ -485,6 +485,12 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("It's the way my mom said I was worth nothing, stupid, no point of being in school.", "low"),
     ("My mom yelled at me today because I forgot to do the dishes.", "none"),
     ("The kids at school call me names.", "none"), ("My coach is always yelling at me to run faster.", "none"),
+    ("apprentice sparky here, boss screams at me every day and calls me useless. i'm 17.", "none"),
+    # thoughts of violence without intent are caution; the thought of hurting a partner's feelings is not
+    ("I have these urges to hurt someone really bad.", "low"),
+    ("My rage is extreme. It causes violent thoughts, but I never act.", "low"),
+    ("I don't have violent thoughts, I'm just sad.", "none"),
+    ("The thought of hurting her makes me feel like a monster. Is it fairer to stay or to leave?", "none"),
     # purging; food poisoning and a question about the illness are not
     ("Everyone around me is skinny, and here I am trying to throw up so I'm not fat.", "low"),
     ("I've been bulimic for about 6 years now.", "low"), ("I lose control of myself and just eat and purge.", "low"),
