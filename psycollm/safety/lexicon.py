@@ -545,6 +545,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # -- active ideation
     ("en.active.kill_myself", "active_ideation",
      r"\b(kill|killing|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|off|offing|suffocate) (myself)\b", True),
+    # A typo of "kill" with the neighbouring keys (a real question: "I'm so depressed ... I want to lull myself."),
+    # not "lull myself to sleep / into calm"
+    ("en.active.kill_typo", "active_ideation",
+     r"\b(want|wanna|going|gonna|need|trying) to (lull|kil|kll|kiil) (myself|my self)\b(?! (to|into|back|with|asleep|down|off)\b)", True),
     ("en.active.end_life", "active_ideation", r"\b(end|ending|take|taking|ended) (my|my own) life\b", True),
     ("en.active.commit", "active_ideation", r"\b(commit|committing|attempt|attempting) suicide\b", True),
     ("en.active.suicidal", "active_ideation", r"\b(i'm|i am|im|feel|feeling|been) (so |really |very )?suicidal\b", True),
@@ -776,7 +780,8 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      True),  # not "depression hits me harder"
     ("en.abuse.hurts_me", "abuse",
      r"\b(he|she|they|dad|father|mom|mum|mother|stepdad|stepfather|stepmom|stepmum|uncle|aunt|brother|sister|boyfriend|girlfriend|"
-     r"husband|wife|partner|teacher|coach|grandpa|grandma|carer|caregiver)( really| always| still| sometimes| often)? hurts me\b", True),
+     r"husband|wife|partner|teacher|coach|grandpa|grandma|carer|caregiver)( really| always| still| sometimes| often)?"
+     r"( (loses|lost) (control|it|his temper|her temper) and| gets (drunk|angry|mad) and)? hurts me\b", True),
     ("en.abuse.belt", "abuse", r"\b(hits?|beats?) me with (a |his |her )?(belt|stick|cane|hanger|wire)\b", True),
     ("en.abuse.touches", "abuse", r"\b(touches|touched|touching) me\b", True),
     ("en.abuse.night_room", "abuse", r"\bcomes into my room at night\b", True),
@@ -810,6 +815,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(calls|called|call) me (horrible |awful |terrible |nasty )?(names|stupid|worthless|useless|a failure|fat|ugly|retarded|a mistake)\b|"
      r"\b(mom|mum|mother|dad|father|parents|husband|wife|boyfriend|girlfriend|partner) (said|says|tells me|told me) (that )?i "
      r"(was|am|'m) (worth nothing|worthless|a mistake|nothing|a waste of space)\b", True),
+    ("en.abuse.car", "abuse_survived",
+     r"\b(he|she) (\w+ )?(closed|shut|slammed) (his|her) (car )?(window|door) on my (finger|fingers|hand|arm|leg)\b|"
+     r"\b(tried to |try to )?(throw|threw|push|pushed|shove|shoved) me out of (his|her|the|a) (moving )?car\b", True),
     ("en.abuse.threatened", "abuse_survived",
      r"\b(he|she|husband|wife|boyfriend|girlfriend|partner|ex|dad|father|mom|mum|mother|step ?dad|stepfather|brother|son) "
      r"threatened me\b(?! with (a |an )?(write|warning|lawyer|legal|court|eviction|divorce|fir|report|custody|the police))", True),
@@ -1579,6 +1587,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.sh.going_to", "self_harm_act", r"(今晚|今天)(我)?要(伤害|划|割)(自己)?", True),
     ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好|更|特别|比[^，。,.]{1,6})深.{0,12}(血|止不住)|割腕(?:(?!过|后|以前|那次).){0,6}(流了?(好多|很多|一地)的?血|血流不止)|(?<!鼻)血(一直)?止不住|到处都是血", False),
     ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(想要|会|忍不住想要?|做出)伤害自己|(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
+    ("zh.sh.purging", "self_harm_urge", r"(去|就|会|又|偷偷|自己)(催吐|抠(喉咙|嗓子)(眼)?(吐|把.{0,4}吐))|吃完(就|又|饭)?(去)?(催吐|抠(喉咙|嗓子))", True),
     ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
     # -- harm to others
     ("zh.others.kill", "harm_others_intent",
@@ -1590,7 +1599,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.others.waiting", "harm_others_intent", r"(拿着|带着).{0,6}(棒球棍|刀|枪|锤子).{0,10}(门口|家门外)等", True),
     ("zh.others.weapon_prep", "harm_others_intent", r"(准备|买)(好)?(了)?武器", True),
     ("zh.others.now", "harm_others_in_progress", r"(现在)?拿着(刀|锤子|枪|棒球棍)(就)?(在|站在)(他|她).{0,4}(家门外|门外|床边|门口)|拿着锤子站在", False),
-    ("zh.others.urge", "harm_others_urge", r"(生气|气)到想(打|杀|掐)|(伤害|打|掐)(宝宝|孩子|弟弟|妹妹)的.{0,4}念头|幻想伤害|怕.{0,10}(失控|控制不住)(自己)?(去|会)?(打|伤害|掐|摔)", True),
+    ("zh.others.urge", "harm_others_urge", r"暴力的?(念头|想法|冲动|幻想)|(总|老|经常|一直)(是)?想(伤害|打|杀)(别人|人|他们)|(生气|气)到想(打|杀|掐)|(伤害|打|掐)(宝宝|孩子|弟弟|妹妹)的.{0,4}念头|幻想伤害|怕.{0,10}(失控|控制不住)(自己)?(去|会)?(打|伤害|掐|摔)", True),
     # -- abuse
     ("zh.abuse.hits", "abuse", r"(打我|抽我|揍我|踢我|掐我|扇我|烫我)|(用|拿)(皮带|棍子|衣架|鞭子).{0,3}(抽|打)我", True),
     ("zh.abuse.touch", "abuse", r"(摸我|碰我|亲我).{0,8}(不舒服|不许|不准|晚上)?|进我房间(摸|碰)|逼我做(性|那种)", True),
@@ -1600,6 +1609,16 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.abuse.raped_now", "abuse",
      r"(昨晚|昨天|昨夜|今天|今晚|今早|刚才|刚刚|前天|几个小时前|几小时前).{0,6}" + _ZH_I_WAS + r".{0,8}(强奸|强暴|轮奸)|"
      + _ZH_I_WAS + r".{0,8}(强奸|强暴|轮奸)(了)?.{0,3}(就在)?(昨晚|昨天|刚才|刚刚|今天)", True),
+    # Session 27, the Chinese of the English rules from real questions (en.abuse.verbal, en.abuse.threatened,
+    # en.others.hits_partner, en.sh.purging, en.others.violent_thoughts): a parent's or partner's insults told as a
+    # pattern and a partner's threat are abuse survived (caution); hitting one's partner or child as a habit is high.
+    ("zh.abuse.verbal", "abuse_survived",
+     r"(?<![大姑舅姨婶])(爸|妈|爸爸|妈妈|父母|爸妈|继父|继母|后妈|后爸|老公|老婆|丈夫|妻子|男朋友|女朋友|男友|女友|他|她)(从小就?|(从小)?(就)?(天天|每天|经常|总是|老是|一直|动不动就))"
+     r"(骂|辱骂|羞辱|吼)我|(说|骂)我(是)?(废物|没用的东西|活着就是浪费|当初就不该生我|不该生下我|去死)", True),
+    ("zh.abuse.threatened", "abuse_survived",
+     r"(老公|老婆|丈夫|妻子|男朋友|女朋友|男友|女友|前夫|前妻|前男友|前女友|爸|妈|他|她)(又|还|一直|经常)?威胁(我|说)(?![^，。！？]{0,12}(游戏|工作|考试|分手|离开我|告诉))", True),
+    ("zh.others.hits_partner", "harm_others_intent",
+     r"我(一生气|一喝酒|喝多了|控制不住)?(就)?(经常|总是|老是|有时候?|常常|会|又)(会)?(动手)?(打|揍|扇|掐)(了)?(老婆|老公|妻子|丈夫|女朋友|男朋友|女友|男友|孩子|儿子|女儿)", True),
     ("zh.abuse.raped", "abuse_survived", _ZH_I_WAS + r".{0,8}(强奸|强暴|轮奸)", True),
     ("zh.abuse.lock", "abuse", r"(关|锁)(在)?(地下室|屋里|门外|厕所).{0,8}(不给|没有)?(饭)?|不给(我)?饭吃|好几天不给", True),
     ("zh.abuse.threat", "abuse", r"(说|威胁)(我)?.{0,10}(就)?(杀了我|弄死我|打死我)|下次就弄死我", True),
@@ -2030,6 +2049,7 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.abuse.lock": r"忘带钥匙|没带钥匙|钥匙(丢|落|忘)|开锁",
     "zh.active.walk_into": r"侵入性(思维|想法)|强迫(症|思维)",
     "zh.sh.head_wall": r"侵入性(思维|想法)|强迫(症|思维)|比喻|夸张",
+    "zh.sh.purging": r"食物中毒|误食|吃坏(了)?(肚子|东西)|喝多了|喝醉|晕车|医生|医院|洗胃",
     "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,

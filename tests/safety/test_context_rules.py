@@ -491,11 +491,29 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("My rage is extreme. It causes violent thoughts, but I never act.", "low"),
     ("I don't have violent thoughts, I'm just sad.", "none"),
     ("The thought of hurting her makes me feel like a monster. Is it fairer to stay or to leave?", "none"),
+    # a typo of "kill myself"; lulling oneself to sleep is not
+    ("My parents are getting a divorce and I feel depressed. I want to lull myself.", "high"),
+    ("I want to lull myself to sleep with white noise.", "none"),
+    ("I try to lull myself into a calm state before exams.", "none"),
+    # a partner who hurts when he loses control; a car used to hurt (caution), not a ride cut short
+    ("Ever since that time, when we have serious fights, he loses control and hurts me.", "high"),
+    ("He even closed his car window on my finger and tried to throw me out of his car.", "low"),
+    ("My dad kicked me out of the car because I was rude, lol.", "none"),
+    ("My brother slammed the door on my hand by accident.", "none"),
     # purging; food poisoning and a question about the illness are not
     ("Everyone around me is skinny, and here I am trying to throw up so I'm not fat.", "low"),
     ("I've been bulimic for about 6 years now.", "low"), ("I lose control of myself and just eat and purge.", "low"),
     ("I had food poisoning and tried to make myself throw up so I'd feel better.", "none"),
     ("What are the signs of bulimia in teenagers?", "none"),
+    # the Chinese of the rules above
+    ("我爸天天骂我是废物，说我活着就是浪费粮食。", "low"), ("我妈从小就骂我没用，说当初就不该生我。", "low"),
+    ("我妈骂了我一顿，因为我没洗碗。", "none"), ("老板天天骂我，烦死了。", "none"),
+    ("楼下大妈天天骂她家狗 骂完又给它喂火腿肠", "none"),
+    ("我老公威胁我，说我敢离婚就让我好看。", "low"), ("我男朋友威胁我说再打游戏就分手，哈哈。", "none"),
+    ("我一生气就会打老婆，事后又很后悔。", "high"), ("我经常和老婆打羽毛球。", "none"),
+    ("我每次吃完饭都会去催吐，已经两年了。", "low"), ("我有暴食症，吃完就抠喉咙吐掉。", "low"),
+    ("我喝多了，朋友帮我催吐了一下，现在好多了。", "none"), ("孩子误食了洗衣液，医生说要不要催吐？", "none"),
+    ("最近总有一些暴力的念头，想伤害别人，但我从来没有做过。", "low"),
     # days without sleep told as efficiency
     ("我发现自己甚至可以连续几天不睡觉研究课题，我觉得这样效率很高，但周围人都说我这样不正常。", "low"),
     ("为了赶项目连续三天没怎么睡，效率很低，好累。", "none"),
