@@ -815,6 +815,12 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(calls|called|call) me (horrible |awful |terrible |nasty )?(names|stupid|worthless|useless|a failure|fat|ugly|retarded|a mistake)\b|"
      r"\b(mom|mum|mother|dad|father|parents|husband|wife|boyfriend|girlfriend|partner) (said|says|tells me|told me) (that )?i "
      r"(was|am|'m) (worth nothing|worthless|a mistake|nothing|a waste of space)\b", True),
+    # One child choking another at home (session 27: "What makes my step child, an 8 year old boy, choke my daughter,
+    # a 6 year old girl? This has been going on for 4 years."). The child must be the one who chokes: a parent's
+    # "I could choke my daughter" is exasperation (session 25 left a wider rule out for that reason).
+    ("en.abuse.child_chokes_child", "abuse",
+     r"\b(step ?(child|son|kid|brother|sister)|older (brother|sister|cousin|boy|kid)|\d+[- ]year[- ]old (boy|girl))\b.{0,40}"
+     r"\b(chokes?|choking|strangles?|strangling)\b (my|our) (\d+[- ]year[- ]old )?(daughter|son|child|baby|kid|little (brother|sister|one))\b", True),
     ("en.abuse.car", "abuse_survived",
      r"\b(he|she) (\w+ )?(closed|shut|slammed) (his|her) (car )?(window|door) on my (finger|fingers|hand|arm|leg)\b|"
      r"\b(tried to |try to )?(throw|threw|push|pushed|shove|shoved) me out of (his|her|the|a) (moving )?car\b", True),

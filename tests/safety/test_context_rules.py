@@ -495,6 +495,12 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("My parents are getting a divorce and I feel depressed. I want to lull myself.", "high"),
     ("I want to lull myself to sleep with white noise.", "none"),
     ("I try to lull myself into a calm state before exams.", "none"),
+    # a child who chokes another child at home; a parent's exasperation and choking on food are not
+    ("What makes my step child, an 8 year old boy, choke my daughter, a 6 year old girl? This has been going on for 4 "
+     "years.", "high"),
+    ("My older brother chokes my little sister when our parents are out.", "high"),
+    ("I could choke my daughter when she leaves her dishes out, lol.", "none"),
+    ("My 3 year old son keeps choking on his food, is that normal?", "none"),
     # a partner who hurts when he loses control; a car used to hurt (caution), not a ride cut short
     ("Ever since that time, when we have serious fights, he loses control and hurts me.", "high"),
     ("He even closed his car window on my finger and tried to throw me out of his car.", "low"),
