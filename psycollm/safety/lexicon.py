@@ -798,10 +798,6 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.locks", "abuse", r"\blocks? me (in|out)\b.{0,40}(without food|basement|for days)?|\bdon't feed me\b|\bwithout food\b", True),
     ("en.abuse.threat_kill", "abuse",
      r"\b(said|says|threatened|threatens) (he'll|she'll|he will|she will|to) (kill me|finish it|finish me)\b|\bnext time he'll finish\b", True),
-    # Session 27, from real questions to therapists: a partner's threat ("He threatened me. I knew that he was
-    # not joking.": low, the sentence alone says no more), a threat to hurt (high), and violence at home that
-    # goes on (high: "we usually hit each other"; "sometimes I hit her" from the one who hits). Not a boss's write-up, a threat to leave
-    # or to tell, a game won ("I always beat him at chess") or a call ("hit him up").
     # Verbal and emotional abuse by a parent or partner told as a pattern (session 27, the labelled real sample:
     # "My dad is always ... cussing and screaming at me", "He yells at me daily", "He calls me names", "my mom said
     # I was worth nothing"): abuse survived, caution with the abuse lines. One shouting match is not.
@@ -824,6 +820,10 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.abuse.car", "abuse_survived",
      r"\b(he|she) (\w+ )?(closed|shut|slammed) (his|her) (car )?(window|door) on my (finger|fingers|hand|arm|leg)\b|"
      r"\b(tried to |try to )?(throw|threw|push|pushed|shove|shoved) me out of (his|her|the|a) (moving )?car\b", True),
+    # Session 27, from real questions to therapists: a partner's threat ("He threatened me. I knew that he was
+    # not joking.": low, the sentence alone says no more), a threat to hurt (high), and violence at home that
+    # goes on (high: "we usually hit each other"; "sometimes I hit her" from the one who hits). Not a boss's
+    # write-up, a threat to leave or to tell, a game won ("I always beat him at chess") or a call ("hit him up").
     ("en.abuse.threatened", "abuse_survived",
      r"\b(he|she|husband|wife|boyfriend|girlfriend|partner|ex|dad|father|mom|mum|mother|step ?dad|stepfather|brother|son) "
      r"threatened me\b(?! with (a |an )?(write|warning|lawyer|legal|court|eviction|divorce|fir|report|custody|the police))", True),
@@ -2055,11 +2055,11 @@ BENIGN_CONTEXT: dict[str, str] = {
     "zh.abuse.lock": r"忘带钥匙|没带钥匙|钥匙(丢|落|忘)|开锁",
     "zh.active.walk_into": r"侵入性(思维|想法)|强迫(症|思维)",
     "zh.sh.head_wall": r"侵入性(思维|想法)|强迫(症|思维)|比喻|夸张",
-    "zh.sh.purging": r"食物中毒|误食|吃坏(了)?(肚子|东西)|喝多了|喝醉|晕车|医生|医院|洗胃",
+    "zh.sh.purging": r"食物中毒|误食|吃坏(了)?(肚子|东西)|喝多了|喝醉|晕车|洗胃",
     "zh.sh.bleeding": _FICTION + r"|(小说|剧本|电影|电视剧|剧|书|漫画|游戏)里",
     "en.sh.cut_myself": _EN_ACCIDENT,
     "en.sh.i_self_harm": _EN_ACCIDENT,
-    "en.sh.purging": r"\b(food poisoning|stomach (bug|flu)|hangover|hungover|ate something (bad|off)|poison(ed|ing)?|swallowed|nause\w+|motion sick\w*)\b",
+    "en.sh.purging": r"\b(food poisoning|stomach (bug|flu)|hangover|hungover|ate something (bad|off)|poison(ed|ing)?|(kid|child|son|daughter|toddler|baby|dog|cat) (swallowed|ate)|nause\w+|motion sick\w*)\b",
     # a fall is not self-harm ("slipped on the ice and hit my head on the floor")
     "en.sh.head_wall": _EN_ACCIDENT + r"|\b(fell|fall|falling|slipped|slipping|fainted|passed out|blacked out|collapsed|concussion)\b",
     "en.sh.until_bleeds": _EN_ACCIDENT + r"|^(?![\s\S]*\bon purpose\b)[\s\S]*\b(eczema|dermatitis|psoriasis|chicken ?pox|hives|mosquito)\b",

@@ -510,6 +510,8 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("Everyone around me is skinny, and here I am trying to throw up so I'm not fat.", "low"),
     ("I've been bulimic for about 6 years now.", "low"), ("I lose control of myself and just eat and purge.", "low"),
     ("I had food poisoning and tried to make myself throw up so I'd feel better.", "none"),
+    ("I swallowed my pride and admitted I make myself throw up after meals.", "low"),
+    ("My toddler swallowed a coin, should I try to make her throw up so it comes out?", "none"),
     ("What are the signs of bulimia in teenagers?", "none"),
     # the Chinese of the rules above
     ("我爸天天骂我是废物，说我活着就是浪费粮食。", "low"), ("我妈从小就骂我没用，说当初就不该生我。", "low"),
@@ -518,7 +520,7 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("我老公威胁我，说我敢离婚就让我好看。", "low"), ("我男朋友威胁我说再打游戏就分手，哈哈。", "none"),
     ("我一生气就会打老婆，事后又很后悔。", "high"), ("我经常和老婆打羽毛球。", "none"),
     ("我每次吃完饭都会去催吐，已经两年了。", "low"), ("我有暴食症，吃完就抠喉咙吐掉。", "low"),
-    ("我喝多了，朋友帮我催吐了一下，现在好多了。", "none"), ("孩子误食了洗衣液，医生说要不要催吐？", "none"),
+    ("医生说我有暴食症，我每次吃完饭都会去催吐。", "low"), ("我喝多了，朋友帮我催吐了一下，现在好多了。", "none"), ("孩子误食了洗衣液，医生说要不要催吐？", "none"),
     ("最近总有一些暴力的念头，想伤害别人，但我从来没有做过。", "low"),
     # days without sleep told as efficiency
     ("我发现自己甚至可以连续几天不睡觉研究课题，我觉得这样效率很高，但周围人都说我这样不正常。", "low"),
