@@ -803,9 +803,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # I was worth nothing"): abuse survived, caution with the abuse lines. One shouting match is not.
     ("en.abuse.verbal", "abuse_survived",
      r"\b(dad|father|mom|mum|mother|parents|step ?dad|stepfather|step ?mom|step ?mum|stepmother|husband|wife|boyfriend|"
-     r"girlfriend|partner|he|she|they) (is |are )?(always|constantly|keeps|keep|still),?( and i mean always,?)? "
+     r"girlfriend|partner|he|she) (is |are )?(always|constantly|keeps|keep|still),?( and i mean always,?)? "
      r"(yelling|screaming|cussing|swearing|shouting)( and (yelling|screaming|cussing|swearing|shouting))? at me\b|"
-     r"\b(he|she|they|dad|father|mom|mum|mother|parents|husband|wife|boyfriend|girlfriend|partner) "
+     r"\b(he|she|dad|father|mom|mum|mother|parents|husband|wife|boyfriend|girlfriend|partner) "
      r"(yells|screams|shouts|cusses|swears) at me (daily|every day|on a daily basis|all the time|constantly|every single day)\b|"
      r"\b(he|she|they|dad|father|mom|mum|mother|parents|husband|wife|boyfriend|girlfriend|partner)('s| has| have)?( always)? "
      r"(calls|called|call) me (horrible |awful |terrible |nasty )?(names|stupid|worthless|useless|a failure|fat|ugly|retarded|a mistake)\b|"

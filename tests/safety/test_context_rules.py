@@ -484,7 +484,7 @@ def test_someone_else_at_risk_and_a_feared_urge_are_caution(text: str) -> None:
     ("He yells at me daily because of it.", "low"), ("He's always called me horrible names.", "low"),
     ("It's the way my mom said I was worth nothing, stupid, no point of being in school.", "low"),
     ("My mom yelled at me today because I forgot to do the dishes.", "none"),
-    ("The kids at school call me names.", "none"), ("My coach is always yelling at me to run faster.", "none"),
+    ("The kids at school call me names.", "none"), ("My coworkers are mean, they keep yelling at me.", "none"), ("My coach is always yelling at me to run faster.", "none"),
     ("apprentice sparky here, boss screams at me every day and calls me useless. i'm 17.", "none"),
     # thoughts of violence without intent are caution; the thought of hurting a partner's feelings is not
     ("I have these urges to hurt someone really bad.", "low"),
