@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,14 @@ def guard(classifier):
     from psycollm.safety.guard import Guard
 
     return Guard(locale="auto", learned=classifier)
+
+
+def training_sample(rows: list[dict], path: Path, step: int = 40) -> list[Path]:
+    """Every `step`-th training row written to `path`: a real but small training set (~400 risk rows,
+    ~140 replies, 5-10 s each) for tests of the cache machinery, which retrain on purpose. The full sets
+    take 2-6 minutes a training on 2 cores, once per session, in the fixtures above."""
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[::step]), encoding="utf-8")
+    return [path]
 
 
 def user(text: str) -> list[dict[str, str]]:

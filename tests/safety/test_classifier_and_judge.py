@@ -15,7 +15,7 @@ from psycollm.safety.guard import Guard
 from psycollm.safety.llm_judge import LLMJudge, parse_judgement
 from psycollm.safety.types import Action
 
-from .conftest import user
+from .conftest import training_sample, user
 
 
 def test_training_data_is_bilingual_and_separate_from_the_test_set() -> None:
@@ -77,11 +77,15 @@ def test_cache_is_json_and_npz_and_reloads_identically(classifier, classifier_ca
     assert classifier.meta["n_train"] >= 300 and 0.5 <= classifier.thresholds["high"] < 1.0
 
 
-def test_corrupt_cache_is_rebuilt(tmp_path, classifier) -> None:
-    model = RiskClassifier.load_or_train(tmp_path)
+def test_corrupt_cache_is_rebuilt(tmp_path) -> None:
+    data = training_sample(load_training_rows(), tmp_path / "rows.jsonl")
+    cache = tmp_path / "cache"
+    model = RiskClassifier.load_or_train(cache, data_paths=data)
     key = model.meta["cache_key"]
-    (tmp_path / f"{key}.npz").write_bytes(b"not an npz")
-    rebuilt = RiskClassifier.load_or_train(tmp_path)
+    (cache / f"{key}.npz").write_bytes(b"not an npz")
+    rebuilt = RiskClassifier.load_or_train(cache, data_paths=data)
+    assert rebuilt is not model and rebuilt.meta["cache_key"] == key
+    assert (cache / f"{key}.npz").read_bytes()[:2] == b"PK"  # re-saved: a valid npz (zip)
     assert rebuilt.meta["n_train"] == model.meta["n_train"]
     # liblinear's dual solver visits the rows in a random order, so a retrained threshold can move in
     # the fourth decimal (0.7128 vs 0.7129 seen); anything more would be a different model.

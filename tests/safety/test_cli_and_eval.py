@@ -41,6 +41,16 @@ def test_check_txt_jsonl_and_stdin(tmp_path, capsys, monkeypatch, cli_env) -> No
     assert json.loads(capsys.readouterr().out)["level"] == "imminent"
 
 
+def test_check_loads_no_output_screen(tmp_path, capsys, monkeypatch) -> None:
+    """The check screens input only: on a machine without a cache it must not train the reply
+    classifier (minutes on 2 cores) before its first line."""
+    monkeypatch.setenv("PSYCOLLM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", io.StringIO("I'm on the roof right now\n"))
+    assert psycollm_main(["safety", "check", "-", "--judge", "none"]) == 0
+    assert json.loads(capsys.readouterr().out)["action"] == "crisis"
+    assert not (tmp_path / "safety" / "replies").exists()
+
+
 def test_check_rejects_bad_input(tmp_path, capsys, cli_env) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json\n', encoding="utf-8")

@@ -15,6 +15,8 @@ from psycollm.safety.guard import Guard
 from psycollm.safety.output_screen import SentenceBuffer, check_reply, only_doses_said_back
 from psycollm.safety.reply_classifier import CATEGORIES, ReplyClassifier, load_training_rows
 
+from .conftest import training_sample
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -47,10 +49,14 @@ def test_cache_is_json_and_npz_and_reloads_identically(reply_classifier, classif
     assert reply_classifier.joint is not None and 0.5 <= reply_classifier.joint.thresholds["sentence"] < 1.0
 
 
-def test_corrupt_cache_is_rebuilt(tmp_path, reply_classifier) -> None:
-    model = ReplyClassifier.load_or_train(tmp_path)
-    (tmp_path / f"{model.meta['cache_key']}.npz").write_bytes(b"not an npz")
-    assert ReplyClassifier.load_or_train(tmp_path).char.thresholds == model.char.thresholds
+def test_corrupt_cache_is_rebuilt(tmp_path) -> None:
+    data = training_sample(load_training_rows(), tmp_path / "replies.jsonl")
+    cache = tmp_path / "cache"
+    model = ReplyClassifier.load_or_train(cache, data_paths=data)
+    (cache / f"{model.meta['cache_key']}.npz").write_bytes(b"not an npz")
+    rebuilt = ReplyClassifier.load_or_train(cache, data_paths=data)
+    assert rebuilt is not model and rebuilt.char.thresholds == model.char.thresholds
+    assert (cache / f"{model.meta['cache_key']}.npz").read_bytes()[:2] == b"PK"  # re-saved: a valid npz (zip)
 
 
 # Replies of our own (not in any training or evaluation file) that no output pattern matches.
