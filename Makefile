@@ -86,7 +86,8 @@ $(GGUF_CONVERTER): | $(STAMP)
 	$(VENV)/bin/psycollm train get-gguf-converter
 
 test: install vllm-venv $(GGUF_CONVERTER)
-	$(PY) -m pytest -ra
+	# The 15 slowest tests are listed at the end, so a slow one shows in CI logs before the budget is gone.
+	$(PY) -m pytest -ra --durations=15
 
 test-fast: install
 	$(PY) -m pytest -ra -m "not slow and not vllm and not browser"
