@@ -38,7 +38,10 @@ log = logging.getLogger(__name__)
 LEVELS = ("none", "low", "high", "imminent")
 RANK = {name: i for i, name in enumerate(LEVELS)}
 
-RISK_CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency", "psychosis_mania")
+# Low findings that do not let a learned layer raise the level or a refusal on their own (see screen_conversation).
+NOT_EVIDENCE = frozenset({"abuse_survived", "substance_coping"})
+RISK_CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency", "psychosis_mania",
+                   "substance_use")
 REQUEST_CATEGORIES = REQUEST_SIGNALS
 
 IDEATION = {"passive_ideation", "ideation_thoughts", "active_ideation"}
@@ -522,6 +525,11 @@ def _mentions_pills(text: str) -> bool:
     return bool(_PILLS_ANY.search(lexicon.normalize(text)))
 
 
+def _not_evidence(signals: set[str]) -> bool:
+    # Not empty: a message can be at risk through signals that carry no level alone (a means with a time).
+    return bool(signals) and signals <= NOT_EVIDENCE
+
+
 def order_categories(levels: dict[str, str]) -> list[str]:
     """Categories with a level, most severe first, then in RISK_CATEGORIES order."""
     cats = [c for c, lv in levels.items() if lv != "none"]
@@ -551,11 +559,12 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                                 **verdict.detail}
         proposed = verdict.level
         vouched = verdict.vouched
-        # Abuse survived ("I was raped", "he's verbally abusive") is caution, but not evidence that lets the
-        # learned layer raise a crisis unvouched: session 25, a real question about men who "emotionally abuse
-        # me" became a crisis reply that way.
+        # Abuse survived ("I was raped", "he's verbally abusive") and drinking to cope are caution, but not
+        # evidence that lets the learned layer raise a crisis or a refusal unvouched: session 25, a real
+        # question about men who "emotionally abuse me" became a crisis reply that way; session 28, "How can I
+        # stop abusing alcohol? ... I'm addicted to alcohol" was refused as a dosing request.
         evidence = "none" if level == "low" and all(
-            {s for s in mr.signals if lexicon.SIGNALS[s][1] != "none"} == {"abuse_survived"}
+            _not_evidence({s for s in mr.signals if lexicon.SIGNALS[s][1] != "none"})
             for mr in per_message if mr.level != "none") else level
         if evidence == "none" and verdict.vouched_turns:
             routine = ordinary_turns(messages, per_message)

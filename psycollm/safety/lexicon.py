@@ -71,6 +71,8 @@ SIGNALS: dict[str, tuple[str, str]] = {
     # psychosis / mania red flags
     "psychosis": ("psychosis_mania", "high"),
     "psychosis_mild": ("psychosis_mania", "low"),
+    # drinking or drugs to cope, an addiction told by the person (session 28): a risk factor, never a crisis alone
+    "substance_coping": ("substance_use", "low"),
     # third party at risk (the user is worried about someone): caution, unless in progress
     "third_party_risk": ("suicide", "low"),
     "third_party_self_harm": ("self_harm", "low"),
@@ -1423,6 +1425,32 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.pharmacies", "means_strong",
      r"\b(different|several|multiple|three|four|five|six) (pharmacies|chemists|shops|supermarkets)\b.{0,60}\b(packs?|boxes|paracetamol|codeine|pills|tablets|tylenol)\b|"
      r"\ba different (pharmacy|chemist|shop|supermarket) (every|each) (day|time)\b", True),
+    # Session 28, real counsel_chat questions labelled low that got no note ("I'm addicted to alcohol and weed,
+    # and I'm hopeless", "I have turned to drinking to help relieve my repressed stress", "I always need alcohol
+    # to feel better", "drinking more to cope"): caution, category substance_use. First person where the words
+    # would fit a relative too ("my husband is addicted to alcohol" is the user's distress, not theirs).
+    ("en.substance.coping", "substance_coping",
+     r"\b(i'?m|i am|i'?ve been|i have been|i was|i got|i became)( so| really| totally| completely| badly)? (addicted to|hooked on|dependent on) "
+     r"(alcohol|drinking|booze|weed|marijuana|pot|cannabis|cocaine|coke|meth|heroin|opioids?|opiates|painkillers|pain pills|xanax|benzos?|drugs)\b|"
+     r"\bi'?m an? (alcoholic|addict)\b|\bi( have|'ve)?( had| got)? an? (drinking|drug|alcohol|substance) (problem|addiction)\b|"
+     r"\b(i'?m|i am|i'?ve been|i have been|i keep|stop|quit|quitting|stopping) abusing (alcohol|drugs|my (prescription|meds|medication|pills|painkillers))\b|"
+     r"\bi( have|'ve)? (turned|resorted) to (drinking|alcohol|drugs|weed|the bottle)\b|"
+     r"\b(drinking|drink|drank|smoking weed|smoking marijuana|smoking pot|getting high|using drugs)( more| a lot| heavily| every (day|night))? "
+     r"to (cope|forget|numb|escape|drown|get through the (day|night)|feel (better|okay|ok|normal|nothing))\b|"
+     r"\bneed (alcohol|to drink|booze|weed|drugs|to get high) to (feel (better|normal|okay|ok)|get through|sleep|function|cope)\b", True),
+    # A temper that frightens the family ("I get angry and act out. It scares my wife and child."): caution.
+    ("en.others.temper_scares", "harm_others_urge",
+     r"\b(my (temper|anger|rage)|i (get|got|become) (so |really |very )?(angry|mad|furious|enraged)|when i'?m (angry|mad)|"
+     r"i (lose|lost) my temper|i (explode|blow up|act out|snap))\b[^?]{0,60}\b(scares?|scared|frightens?|frightened|terrif(ies|ied)) "
+     r"(my |our )?(wife|husband|partner|kids|children|child|son|daughter|family|girlfriend|boyfriend|baby)\b|"
+     r"\bmy (wife|husband|partner|kids|children|son|daughter|family) (is|are|gets?) (scared|afraid|terrified|frightened) of me when i\b|"
+     # the screen reads one sentence at a time, so "... act out. It scares my wife" is caught by its first half
+     r"\bi (get|got) (so |really |very )?(angry|mad|furious) (and|that i) (act out|lash out|throw things|break things|smash things|"
+     r"punch (walls|things|holes))\b", True),
+    # Thought insertion told as fact ("An organization admitted to implanting thoughts in my head"): caution.
+    # Not "putting thoughts in my head" (a parent's or an advert's influence).
+    ("en.psy.thought_insertion", "psychosis_mild",
+     r"\b(implant(ed|ing|s)?|insert(ed|ing|s)?|beam(ed|ing|s)?) (thoughts|voices|a fantasy|fantasies) (in|into) (my|our) (head|brain|mind)s?\b", True),
     ("en.mod.affirmative", "affirmative", r"^\W*(yes|yeah|yep|yup|i have|i do|sometimes|kind of|a bit|maybe|often|every day|all the time)\b", False),
     ("en.mod.denial", "denial", r"^\W*(no|nope|not really|never|i don't|i'm not)\b", False),
 ]
@@ -1897,6 +1925,20 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.means.pharmacies", "means_strong", r"(分|跑)了?(好几|几|三|四|五|多|不同的?)家(药店|药房)", True),
     ("zh.prep.new_owner", "preparation",
      r"(狗|猫|鹦鹉|宠物|兔子|仓鼠|猫咪|狗狗)(已经)?(找好|找到)(了)?(新)?(主人|人家|领养人)|给(我的)?(狗|猫|鹦鹉|宠物|兔子|仓鼠|猫咪|狗狗)找好(了)?(新)?(主人|人家|领养人)", True),
+    # Session 28, the Chinese of the English rules above: drinking or drugs to cope ("最近天天借酒消愁",
+    # "喝酒才能睡着", "我酗酒好几年了", "我戒不掉酒"), not a relative's ("我爸酗酒"); a temper that frightens
+    # the family ("我一发火老婆孩子都吓得不敢说话"); thought insertion ("有人往我脑子里植入想法"), not a
+    # parent's indoctrination (灌输).
+    ("zh.substance.coping", "substance_coping",
+     r"借酒(消|浇)愁|(靠|用|只能靠|只有靠)(喝酒|酒精|喝醉|大麻|毒品|吸毒)(来)?(麻醉|麻痹|逃避|忘掉|忘记|解愁|消愁|入睡|睡觉|撑着|撑下去|度日)|"
+     r"(喝酒|喝点酒|喝几杯|喝醉|抽大麻|吸大麻|嗑药)(了)?才能(睡|入睡|睡着|忘掉|忘记|撑下去|好受)|"
+     r"我(一直|开始|经常|天天|每天)?(在)?酗酒|我(有)?酒瘾|我(对)?(酒精|酒|大麻|毒品|止痛药|安眠药)(已经)?(成瘾|上瘾)|我(戒不掉|戒不了|离不开)(酒|酒精|大麻|毒品)", True),
+    ("zh.others.temper_scares", "harm_others_urge",
+     r"我(一)?(发火|生气|发脾气|发起火来|脾气上来)(的时候|起来|就)?.{0,16}(老婆|老公|妻子|丈夫|孩子|儿子|女儿|家人|女朋友|男朋友|对象)"
+     r"(都|就|被)?(很|特别|非常)?(害怕|怕我|吓(坏|哭|得|到))|(老婆|老公|妻子|丈夫|孩子|儿子|女儿|家人)(都|现在)?(很|特别)?(害怕|怕)我(发火|生气|发脾气|动手)", True),
+    ("zh.psy.thought_insertion", "psychosis_mild",
+     r"(往|在|向)我(的)?(脑子|大脑|脑袋|脑海|头)里(植入|输入|装)(了)?(想法|思想|念头|记忆|声音|幻想)|"
+     r"把(想法|思想|念头|声音|幻想)(植入|输入|装进)(了)?我(的)?(脑子|大脑|脑袋|脑海|头)", True),
     ("zh.mod.affirmative", "affirmative", r"^\W*(有(?![点些人的])|是的|是|对|嗯|想过|有过|偶尔|有时候|经常)", False),
     ("zh.mod.denial", "denial", r"^\W*(没有|没|不是|不会|从来没)", False),
 ]
