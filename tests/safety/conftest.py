@@ -31,7 +31,7 @@ def guard(classifier):
 
 def training_sample(rows: list[dict], path: Path, step: int = 40) -> list[Path]:
     """Every `step`-th training row written to `path`: a real but small training set (~400 risk rows,
-    ~140 replies, 5-10 s each) for tests of the cache machinery, which retrain on purpose. The full sets
+    ~140 replies, 4-10 s each here) for tests of the cache machinery, which retrain on purpose. The full sets
     take 2-6 minutes a training on 2 cores, once per session, in the fixtures above."""
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[::step]), encoding="utf-8")
     return [path]
