@@ -238,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_from_args(args)
     if args.judge:
         settings.safety.judge = args.judge
+    # The labelled sets test the input screen only: no reply classifier to load (or train on a cold cache).
+    settings.safety.output_classifier = False
     import logging
 
     logging.getLogger("psycollm.safety").setLevel(logging.ERROR)  # one warning per crisis item is noise here

@@ -41,13 +41,19 @@ def test_check_txt_jsonl_and_stdin(tmp_path, capsys, monkeypatch, cli_env) -> No
     assert json.loads(capsys.readouterr().out)["level"] == "imminent"
 
 
-def test_check_loads_no_output_screen(tmp_path, capsys, monkeypatch) -> None:
-    """The check screens input only: on a machine without a cache it must not train the reply
-    classifier (minutes on 2 cores) before its first line."""
+def test_check_and_evaluation_load_no_output_screen(tmp_path, capsys, monkeypatch) -> None:
+    """The check and the labelled-set evaluation screen input only: on a machine without a cache they must
+    not train the reply classifier (minutes on 2 cores) first."""
     monkeypatch.setenv("PSYCOLLM_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr("sys.stdin", io.StringIO("I'm on the roof right now\n"))
     assert psycollm_main(["safety", "check", "-", "--judge", "none"]) == 0
     assert json.loads(capsys.readouterr().out)["action"] == "crisis"
+    assert not (tmp_path / "safety" / "replies").exists()
+    # nor does the evaluation of the labelled sets
+    data = tmp_path / "one.jsonl"
+    data.write_text(json.dumps({"id": "a", "lang": "en", "kind": "explicit", "level": "imminent", "action": "crisis",
+                                "categories": ["suicide"], "text": "I'm on the roof right now"}) + "\n", encoding="utf-8")
+    assert safety_eval.main(["--judge", "none", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
     assert not (tmp_path / "safety" / "replies").exists()
 
 
