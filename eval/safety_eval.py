@@ -238,8 +238,6 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_from_args(args)
     if args.judge:
         settings.safety.judge = args.judge
-    # The labelled sets test the input screen only: no reply classifier to load (or train on a cold cache).
-    settings.safety.output_classifier = False
     import logging
 
     logging.getLogger("psycollm.safety").setLevel(logging.ERROR)  # one warning per crisis item is noise here
@@ -250,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         from psycollm.backends import make_backend
 
         backend = make_backend(settings)
-    guard = Guard.from_settings(settings, backend=backend)
+    guard = Guard.from_settings(settings, backend=backend, input_only=True)  # the sets test the input screen
     items = load_items(args.data)
     result = evaluate(items, guard)
     meta = {"data": args.data, "data_sha256": hashlib.sha256(Path(args.data).read_bytes()).hexdigest(),

@@ -66,15 +66,12 @@ def check_main(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if args.judge:
         settings.safety.judge = args.judge
-    # The check screens input only: the output screen's reply classifier would be loaded for nothing, and
-    # on a machine without its cache, trained first (minutes on 2 cores).
-    settings.safety.output_classifier = False
     backend = None
     if settings.safety.judge == "llm":
         from psycollm.backends import make_backend
 
         backend = make_backend(settings)
-    guard = Guard.from_settings(settings, backend=backend)
+    guard = Guard.from_settings(settings, backend=backend, input_only=True)
     out = sys.stdout
     for item in _items(args.file):
         msgs = item["messages"]

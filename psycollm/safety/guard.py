@@ -93,7 +93,9 @@ class Guard:
                               f"use one of {', '.join(AFTER_CRISIS)}.")
 
     @classmethod
-    def from_settings(cls, settings: Settings, backend: ChatBackend | None = None) -> Guard:
+    def from_settings(cls, settings: Settings, backend: ChatBackend | None = None, input_only: bool = False) -> Guard:
+        """The guard the settings describe. ``input_only`` (the CLI check, the labelled-set evaluation): no reply
+        classifier, which would be loaded for nothing and, on a cold cache, trained first (minutes on 2 cores)."""
         cls.check_settings(settings, backend)
         judge = settings.safety.judge.strip().lower()
         learned: LearnedLayer | None = None
@@ -111,7 +113,7 @@ class Guard:
 
             learned = LLMJudge(backend)
         reply_classifier = None
-        if settings.safety.output_classifier:
+        if settings.safety.output_classifier and not input_only:
             try:
                 from psycollm.safety.reply_classifier import ReplyClassifier
 
