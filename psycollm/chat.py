@@ -361,7 +361,15 @@ class Counselor:
                                       level=str(verdict.level) if verdict else "none",
                                       categories=list(out_verdict.categories),
                                       resources=(verdict.resources or "") if verdict else "")
-        # 6. Save and finish.
+        # 6. A caution turn's direct question ("are you having thoughts of ending your life?"), unless the
+        # model asked it. Part of the reply, so the next turn's screen reads a "yes" as the answer to it.
+        add_question = getattr(self.guard, "add_question", None) if verdict is not None else None
+        if status == "ok" and verdict is not None and verdict.question and add_question is not None:
+            try:
+                final = add_question(final, verdict)
+            except Exception:  # the reply itself is still shown and saved
+                log.exception("could not add the direct question to the reply")
+        # 7. Save and finish.
         record(final, status, sources=sources, iv=verdict, ov=out_verdict, raw=raw)
         yield TurnEvent(final, done=True, model=model, sources=sources, notice=notice, status=status,
                         turn_id=turn_id)

@@ -101,6 +101,10 @@ class SafetySettings:
     caution_resources: bool = _f(True, "On a low-risk (caution) turn, show one line with the locale's crisis "
                                  "line under the model's reply, once per conversation. Most crises the screen "
                                  "misses land at caution, so this puts the number in front of them anyway.")
+    direct_question: bool = _f(True, "On a caution turn where the person hints at suicide or self-harm (a wish to "
+                               "be dead, an urge, or the classifier suspects more than it can vouch for), end the "
+                               "reply with one direct question (\"are you having thoughts of ending your life?\"), "
+                               "once per conversation, unless the model asked it; a yes is then high risk.")
     after_crisis: str = _f("support", "After a crisis reply, a turn whose own message brings no new high risk: "
                            "support (the model answers under a crisis-support note, with the crisis line "
                            "under every reply; the conversation stays at high risk; only a message with no risk "

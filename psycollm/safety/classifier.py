@@ -59,7 +59,7 @@ from psycollm.safety.crisis_screen import RANK, LayerVerdict
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "risk-clf-v17"  # bump when features, training or lexicon.normalize (used by preprocess) change
+CODE_VERSION = "risk-clf-v18"  # bump when features, training or lexicon.normalize (used by preprocess) change
 # Binary heads (one-vs-rest, liblinear dual: ~15 ms a fit on 1,600 rows, where the primal took 0.75 s
 # and a multinomial lbfgs fit took 30 s; same coefficients).
 HEADS: dict[str, tuple[str, ...]] = {
@@ -100,6 +100,15 @@ STRONG_TARGET_FPR = 0.002
 # the model (`Guard._support_turn`). On the 299 written follow-ups (session 16), no dangerous follow-up
 # read as low scored below the 1 % point (the lowest 0.12); the 5 % point (~0.33) would have let 2 through.
 CALM_CRISIS_SHARE = 0.01
+# A caution turn on which the screen suspects more than it can vouch for gets one direct question
+# ("are you having thoughts of ending your life?", `crisis_screen.direct_question_topic`): the C-SSRS's
+# next question, which crisis lines ask of anyone in distress, and which does not raise risk when
+# asked. Suspect: p(high) at or above what 5 % of the training messages labelled none score out of fold
+# (per model, without the 0.5 floor of the other thresholds; ~0.57 for both in session 29). Looser than
+# any crisis threshold on purpose: a question costs a sentence, a crisis reply the conversation. Session
+# 29, counts only: at 5 % the held-out crises left at caution that are asked went 1 -> 45 of 87, at a
+# cost of 61 of 640 benign-distress items asked (3 % point: 32 of 87, 48 of 640); docs/safety.md.
+ASK_TARGET_FPR = 0.05
 # Features: character 1-4 grams (seen in at least 2 training messages) and word 1-2 grams (jieba words
 # for Chinese, Snowball-stemmed words for English; also >= 2 messages), each block TF-IDF with its own
 # unit norm, scaled by 1/sqrt(2) so the whole n-gram vector keeps unit norm. Until session 12 the
@@ -329,6 +338,8 @@ class RiskClassifier:
         worst = {h: 0.0 for h in self.head_names}
         calm_at = {"char": self.meta.get("calm_high"), "joint": self.meta.get("joint_calm_high")}
         calm = bool(preds)  # every turn below the calm point of the model that scored it (see CALM_CRISIS_SHARE)
+        ask_at = {"char": self.meta.get("ask_high"), "joint": self.meta.get("joint_ask_high")}
+        ask = False  # some turn at or above the ask point of the model that scored it (see ASK_TARGET_FPR)
         for i, pred in enumerate(preds):
             # An older turn keeps the joint score it got when it was the latest (cached in this
             # process), so a crisis the joint model saw does not fade after two more turns.
@@ -349,6 +360,7 @@ class RiskClassifier:
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             calm = calm and calm_at[model] is not None and p["high"] < calm_at[model]
+            ask = ask or (ask_at[model] is not None and p["high"] >= ask_at[model])
             agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
             sure = jp is not None and jp.get("whole_high", jp["high"]) >= self.joint.strong  # type: ignore[union-attr]
             if model == "joint" and RANK[msg_level] >= RANK["high"]:
@@ -384,7 +396,8 @@ class RiskClassifier:
                             detail={**{f"max_p_{k}": round(v, 3) for k, v in worst.items()},
                                     **({"char_model_disagrees": True} if unvouched else {}),
                                     **({"joint_model_sure": True} if sure_alone else {}),
-                                    **({"calm": True} if calm else {})}, vouched=vouched,
+                                    **({"calm": True} if calm else {}),
+                                    **({"ask": True} if ask else {})}, vouched=vouched,
                             vouched_turns=vouched_turns, requests_vouched=requests_vouched)
 
     # -- training and the cache -----------------------------------------------------------------------
@@ -455,8 +468,10 @@ class RiskClassifier:
                 thresholds[head] = round(_threshold_for_fpr(oof[negative], targets[head]), 4)
                 if head in ("high", "request"):  # see STRONG_TARGET_FPR
                     stats[f"{prefix}strong_{head}"] = round(_threshold_for_fpr(oof[negative], STRONG_TARGET_FPR), 4)
-                if head == "high":  # see CALM_CRISIS_SHARE
+                if head == "high":  # see CALM_CRISIS_SHARE and ASK_TARGET_FPR
                     stats[f"{prefix}calm_high"] = round(float(np.quantile(oof[y == 1], CALM_CRISIS_SHARE)), 4)
+                    stats[f"{prefix}ask_high"] = round(_threshold_for_fpr(oof[(labels == "none") & calibrate],
+                                                                          ASK_TARGET_FPR, floor=0.0), 4)
                 stats[f"{prefix}cv_recall_{head}"] = round(float((oof[y == 1] >= thresholds[head]).mean()), 3)
                 stats[f"{prefix}cv_fpr_{head}"] = round(float((oof[negative] >= thresholds[head]).mean()), 3)
                 if part_features is not None:
@@ -703,12 +718,12 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _threshold_for_fpr(negative_scores: np.ndarray, target: float) -> float:
-    """The lowest threshold whose false-positive rate on these negatives is <= target (at least 0.5)."""
+def _threshold_for_fpr(negative_scores: np.ndarray, target: float, floor: float = 0.5) -> float:
+    """The lowest threshold whose false-positive rate on these negatives is <= target (at least `floor`)."""
     if negative_scores.size == 0:
-        return 0.5
+        return max(floor, 0.5)
     q = float(np.quantile(negative_scores, 1.0 - target, method="higher"))
-    return max(0.5, min(0.99, q + 1e-6))
+    return max(floor, min(0.99, q + 1e-6))
 
 
 def _sklearn_version() -> str:

@@ -107,6 +107,8 @@ class ScreenResult:
     reasons: list[str]
     layers: dict[str, Any]
     topics: list[str] = field(default_factory=list)  # abuse_topics, when the screen found abuse
+    # What to ask the person directly, if anything: "suicide" or "self_harm" (see `direct_question_topic`)
+    ask: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ _EXCUSED_AS_SURVIVED = frozenset({"en.abuse.sexual"})
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|myself)\b")  # not "her thesis on the history of sexual abuse"
 
 
-def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) -> MessageRisk:
+def assess_message(text: str, index: int = 0, asked_about_risk: bool = False, asked_now: str | None = None) -> MessageRisk:
     hits = _scan_cached(text)
     positive = [_as_third_party(h) if h.reported else h for h in hits if not (h.negated or h.excused)]
     # Sexual abuse the message tells as history ("I have a history of sexual abuse", "a survivor of sexual
@@ -282,10 +284,14 @@ def assess_message(text: str, index: int = 0, asked_about_risk: bool = False) ->
     def raise_to(category: str, level: str) -> None:
         levels[category] = max_level(levels.get(category, "none"), level)
 
-    # A "yes" to an assistant's question about suicide is itself ideation.
+    # A "yes" to an assistant's question about suicide is itself ideation. To our direct question, which
+    # asks about now ("are you having thoughts of ending your life?"), it is what "I'm having thoughts of
+    # ending my life" is: active ideation (high; low with "but I'd never do it"). To the self-harm one, an
+    # urge (low, as an urge told is).
     if asked_about_risk and "affirmative" in signals and "denial" not in signals:
-        signals.add("ideation_thoughts")
-        reasons.append("answered yes to a question about suicide/self-harm")
+        signals.add({"suicide": "active_ideation", "self_harm": "self_harm_urge"}.get(asked_now or "", "ideation_thoughts"))
+        reasons.append("answered yes to a question about suicide/self-harm" +
+                       (" (the direct question, about now)" if asked_now else ""))
 
     if "professional" in signals and not _OWN_THOUGHTS.search(lexicon.normalize(text)):
         signals.discard("ideation_thoughts")  # "passive vs active suicidal ideation" in a training course
@@ -406,7 +412,8 @@ def lexicon_layer(messages: Sequence[dict[str, str]]) -> tuple[str, dict[str, st
         asked = bool(prev_assistant) and _is_risk_question(prev_assistant)
         if asked:
             answers_to_risk_questions.add(i)
-        per_message.append(assess_message(content, i, asked_about_risk=asked))
+        per_message.append(assess_message(content, i, asked_about_risk=asked,
+                                          asked_now=replies.direct_question_asked(prev_assistant) if asked else None))
         prev_assistant = ""
 
     levels: dict[str, str] = {}
@@ -551,6 +558,7 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
     t1 = clock()
     layers: dict[str, Any] = {"lexicon": {"level": level, "categories": order_categories(levels),
                                           "requests": sorted(requests), "ms": round((t1 - t0) * 1000, 3)}}
+    latest = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
     if learned is not None:
         verdict = learned.assess(messages, evidence=level)
         t2 = clock()
@@ -585,7 +593,6 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             for cat in cats:
                 levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
             level = verdict.level
-        latest = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
         # the same evidence rule for requests: "his emotional and verbal abuse ... how do I get away from this
         # relationship?" was refused as hiding self-harm once abuse survived was a lexicon finding (session 26)
         if verdict.requests and not requests and (evidence != "none" or learned.max_from_none != "low"
@@ -609,8 +616,39 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                 levels[cat] = max_level(levels.get(cat, "none"), "high")
     categories = order_categories(levels)
     topics = abuse_topics(_abuse_turns(messages, per_message)) if "abuse" in categories else []
+    # The learned layer reads meaning, not whose story it is: its suspicion alone does not ask a person
+    # about their own life when their latest message tells someone else's.
+    learned_ask = (learned is not None and bool(layers.get(learned.name, {}).get("ask"))
+                   and not lexicon.about_someone_else(latest))
     return ScreenResult(level=level, categories=categories, requests=sorted(requests), reasons=reasons,
-                        layers=layers, topics=topics)
+                        layers=layers, topics=topics,
+                        ask=direct_question_topic(per_message, categories, learned_ask) if level == "low" else None)
+
+
+#: Someone else's risk, or a professional's question: the person is not asked about their own life.
+NOT_THEIR_OWN = {"third_party_risk", "third_party_self_harm", "third_party_in_progress", "third_party_plan",
+                 "professional", "about_patients"}
+
+
+def direct_question_topic(per_message: Sequence[MessageRisk], categories: Sequence[str],
+                          learned_ask: bool) -> str | None:
+    """What a low-risk conversation should be asked directly: "suicide", "self_harm" or None.
+
+    Crisis lines and the C-SSRS screener ask anyone who hints at it whether they are thinking of ending
+    their life; asking does not raise risk, and the answer decides the level ("yes" is high risk). Asked
+    when the lexicon finds suicide or self-harm at low in the person's own words (a wish to be dead, "if I
+    were gone", an urge, an attempt told as history), or when the learned layer suspects high risk it cannot vouch for (`classifier.ASK_TARGET_FPR`:
+    most implicit crises the screen misses) and nothing points elsewhere: not someone else's risk, not a
+    professional's question, not a conversation about violence, abuse or psychosis.
+    """
+    if any(mr.signals & NOT_THEIR_OWN for mr in per_message):
+        return None
+    own = {c for mr in per_message if mr.level != "none" for c in mr.categories & {"suicide", "self_harm"}}
+    if own:
+        return "suicide" if "suicide" in own else "self_harm"
+    if learned_ask and set(categories) <= {"suicide", "self_harm", "substance_use"}:
+        return "self_harm" if "self_harm" in categories and "suicide" not in categories else "suicide"
+    return None
 
 
 def _abuse_turns(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk]) -> list[str]:

@@ -60,11 +60,27 @@ def _unless_dose_said_back(problems: list[Problem], reply: str) -> list[Problem]
     return problems
 
 
+_QUESTION = re.compile(r"[^.!?。！？\n]*[?？]")
+
+
+def asks_about_risk(text: str) -> bool:
+    """Does this assistant text ask (a sentence ending in a question mark) about suicide or self-harm?
+    Naming a line ("the 988 Suicide & Crisis Lifeline") is not asking."""
+    return any(is_risk_question(q) for q in _QUESTION.findall(text))
+
+
+def _asked_before(messages: Sequence[Message]) -> bool:
+    """Did an assistant turn already ask about suicide or self-harm? The direct question is asked once:
+    asked every turn, it reads as not listening."""
+    return any(m.get("role") == "assistant" and asks_about_risk(str(m.get("content", ""))) for m in messages)
+
+
 class Guard:
     """Implements `psycollm.safety.types.SafetyGuard`."""
 
     def __init__(self, locale: str = "auto", learned: LearnedLayer | None = None,
-                 caution_resources: bool = True, reply_classifier: Any = None, after_crisis: str = "support") -> None:
+                 caution_resources: bool = True, reply_classifier: Any = None, after_crisis: str = "support",
+                 direct_question: bool = True) -> None:
         resolve_locale(locale, "en")  # a misconfigured locale is reported at start-up, not mid-crisis
         if after_crisis not in AFTER_CRISIS:
             raise ConfigError(f"safety.after_crisis '{after_crisis}' is unknown; use one of {', '.join(AFTER_CRISIS)}.")
@@ -72,6 +88,7 @@ class Guard:
         self.after_crisis = after_crisis
         self.learned = learned
         self.caution_resources = caution_resources
+        self.direct_question = direct_question
         # `ReplyClassifier` (or anything with `check(reply) -> list[Problem]`): the output screen's
         # learned half; None: the patterns alone.
         self.reply_classifier = reply_classifier
@@ -121,7 +138,8 @@ class Guard:
             except Exception:  # the patterns still check every reply
                 log.exception("safety: the reply classifier could not be loaded; the output screen uses its patterns alone")
         return cls(locale=settings.safety.locale, learned=learned, caution_resources=settings.safety.caution_resources,
-                   reply_classifier=reply_classifier, after_crisis=settings.safety.after_crisis.strip().lower())
+                   reply_classifier=reply_classifier, after_crisis=settings.safety.after_crisis.strip().lower(),
+                   direct_question=settings.safety.direct_question)
 
     def _locale(self, lang: str) -> str:
         try:
@@ -165,11 +183,15 @@ class Guard:
             return InputVerdict(level, Action.REFUSE, categories, result.reasons,
                                 reply=replies.refusal_reply(lang, locale, result.requests), layers=layers)
         if level == RiskLevel.LOW:
+            question = None
+            if self.direct_question and result.ask and not _asked_before(messages):
+                question = replies.direct_question(lang, result.ask)
+                layers["direct_question"] = result.ask
             return InputVerdict(level, Action.CAUTION, categories, result.reasons,
                                 system_addendum=replies.caution_addendum(lang, locale, result.categories, topics),
                                 resources=(replies.caution_resources(lang, locale, result.categories, topics)
                                            if self.caution_resources else None),
-                                layers=layers)
+                                layers=layers, question=question)
         return InputVerdict(level, Action.ALLOW, categories, result.reasons, layers=layers)
 
     def _support_turn(self, messages: Sequence[Message], level: RiskLevel) -> bool:
@@ -220,6 +242,14 @@ class Guard:
         learned = alone.layers.get(getattr(self.learned, "name", ""), {})
         return (self.after_crisis == "support_calm" and alone.level == "low"
                 and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True)
+
+    @staticmethod
+    def add_question(reply: str, verdict: InputVerdict | None) -> str:
+        """The reply, ending with the verdict's direct question unless the model already asked about
+        suicide or self-harm itself (a capable model, following the caution note, often does)."""
+        if verdict is None or not verdict.question or asks_about_risk(reply):
+            return reply
+        return f"{reply.rstrip()}\n\n{verdict.question}" if reply.strip() else verdict.question
 
     # -- output ---------------------------------------------------------------------------------
     def check_reply(self, reply: str) -> list[Problem]:

@@ -364,10 +364,14 @@ def _idioms() -> tuple[tuple[list[re.Pattern[str]], LiteralPrefilter], tuple[lis
 # Someone else speaking: a third person, then a verb of saying, before the match in its sentence. The
 # subject is followed by the verb (adverbs and "in my raid group" allowed between), so "I've written to
 # my son and posted the letter" or "给女儿写了一封信" are not reported speech.
+# The people a user talks about (`_REPORTED_*`, `about_someone_else`).
+_PEOPLE_EN = (r"friend|buddy|mate|bestie|bff|son|daughter|kid|child|teen|teenager|brother|sister|mom|mum|mother|dad|"
+              r"father|wife|husband|partner|girlfriend|boyfriend|roommate|flatmate|student|colleague|coworker|co-worker|classmate|"
+              r"cousin|nephew|niece|grandson|granddaughter|client|patient|uncle|aunt|team|teammates|\d+[- ]?(yo|year[- ]old)")
+_PEOPLE_ZH = (r"朋友|闺蜜|哥们儿?|兄弟|同学|同桌|室友|同事|男生|女生|男孩|女孩|孩子|儿子|女儿|学生|妹妹|姐姐|哥哥|"
+              r"弟弟|我妈|我爸|妈妈|爸爸|老婆|老公|女朋友|男朋友|对象|表姐|表妹|表哥|表弟|病人|家属|来访者")
 _REPORTED_EN = re.compile(
-    r"\b(my (\w+ ){0,2}(friend|buddy|mate|bestie|bff|son|daughter|kid|child|teen|teenager|brother|sister|mom|mum|mother|dad|"
-    r"father|wife|husband|partner|girlfriend|boyfriend|roommate|flatmate|student|colleague|coworker|co-worker|classmate|"
-    r"cousin|nephew|niece|grandson|granddaughter|client|patient|uncle|aunt|team|teammates|\d+[- ]?(yo|year[- ]old))s?|he|she|they|"
+    r"\b(my (\w+ ){0,2}(" + _PEOPLE_EN + r")s?|he|she|they|"
     r"someone|somebody|an?( \w+)? (friend|student|classmate|colleague|coworker|kid|boy|girl|guy|patient|client|caller|customer))\b(?!')"
     r"( (in|from|at|on) (my|our|the|his|her) \w+( \w+)?)?"
     r"( (just|also|always|then|literally|actually|randomly|once|even|finally|recently|suddenly|sometimes|often|still|"
@@ -375,14 +379,25 @@ _REPORTED_EN = re.compile(
     r" (said|says|say|saying|joking|jokes?|joked|posting|posted|texting|texted|talking about|talks about|wrote|writes|"
     r"told (me|us|everyone|the class)|tells (me|us|everyone)|goes|mentioned|screamed|yelled)\b")
 _REPORTED_ZH = re.compile(
-    r"(?<![跟对和给向替帮让叫])(朋友|闺蜜|哥们儿?|兄弟|同学|同桌|室友|同事|男生|女生|男孩|女孩|孩子|儿子|女儿|学生|妹妹|姐姐|哥哥|"
-    r"弟弟|我妈|我爸|妈妈|爸爸|老婆|老公|女朋友|男朋友|对象|表姐|表妹|表哥|表弟|病人|家属|来访者|他|她|他们|有人|有个人)"
+    r"(?<![跟对和给向替帮让叫])(" + _PEOPLE_ZH + r"|他|她|他们|有人|有个人)"
     r"(一直|总|总是|老是|经常|老|天天|也|还|又|就|刚|刚才|常|最近|昨天|今天|每次.{0,4}都|在.{0,4}(里|上))*(开玩笑)?"
     r"(说|讲|写|发了?|念叨|提到|嚷嚷)")
 # ... unless the user speaks again in between: "my mom says I'm lazy and I want to die".
 _REPORTED_BREAK_EN = re.compile(r"\b(but|and|so|because|though|then)\b.{0,24}\b(i|i'm|im|i've|i'll|i am|i'd)\b|"
                                 r"[,;:]\s+(i|i'm|im|i've|i'll|i am|i'd)\b")
 _REPORTED_BREAK_ZH = re.compile(r"(但|可是|不过|而|其实|[，,；;：:\s](?![“\"'「『])).*我")
+
+
+_SUBJECT_OTHER = re.compile(r"^(my |our )(\w+ ){0,2}(" + _PEOPLE_EN + r")s?\b|^(he|she|they)\b|"
+                            r"^(我的?|我们的?)?(" + _PEOPLE_ZH + r")|^(他|她)")
+
+
+def about_someone_else(text: str) -> bool:
+    """Does the message open with someone else as its subject ("My roommate has been giving her things
+    away. Should I worry?", "室友最近把东西都送人了")? A heuristic for a message no pattern matched: the
+    learned layer reads meaning, not whose story it is. The first sentence sets whose story it is; a
+    user who then speaks of themselves ("Should I worry?") is most often the worried one."""
+    return bool(_SUBJECT_OTHER.search(normalize(text).lstrip()))
 
 
 def _reported(sentence: str, start: int, lang: str) -> bool:
@@ -734,6 +749,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\b(cut|cutting) (myself |my \w+ )?(really |too |so )?deep\b.{0,60}(won't stop|bleeding|blood|faint)|"
      r"\b(won't|will not|can't) stop (the )?bleeding\b|\bblood everywhere\b", False),
     ("en.sh.urge", "self_harm_urge", r"\b(i|i still|i sometimes|sometimes i|i often) (want|wanted|wanna) to (cut|hurt|burn|harm) myself\b|\b(urges?|urge|tempted) to (hurt|cut|harm|burn) (myself|again)( again)?\b|"
+     r"\bthoughts? (of|about) (hurting|harming|cutting|burning) myself\b|"  # session 29
      r"\b(the|my|an|these|resist the|fight the) urges? to (cut|self[- ]?harm)\b(?! (back|down|ties|corners|class|off|in|out|my hair|him|her|them))|"
      r"\b(urges?|tempted) to (scratch|bite|pick|hit)\b.{0,20}\b(until|till) (it|they) (bleeds?|bled)\b|\burges to cut\b|"
      # the wish in a list: "I want to break things, hit myself, run away" (a real question; an act until session 23)
@@ -1620,7 +1636,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.sh.deeper", "self_harm_act", r"伤口越来越深|比以前更深", True),
     ("zh.sh.going_to", "self_harm_act", r"(今晚|今天)(我)?要(伤害|划|割)(自己)?", True),
     ("zh.sh.bleeding", "self_harm_in_progress", r"(割|划)得(很|太|好|更|特别|比[^，。,.]{1,6})深.{0,12}(血|止不住)|割腕(?:(?!过|后|以前|那次).){0,6}(流了?(好多|很多|一地)的?血|血流不止)|(?<!鼻)血(一直)?止不住|到处都是血", False),
-    ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(想要|会|忍不住想要?|做出)伤害自己|(伤害自己|自残|割|划)的冲动|想(割|划)(自己)?的冲动|又有想(割|划)", True),
+    ("zh.sh.urge", "self_harm_urge", r"想(拿头|用头)撞墙|(又|开始|总|老)想伤害自己|(想要|会|忍不住想要?|做出)伤害自己|(伤害自己|自残|割|划)的(冲动|想法|念头)|想(割|划)(自己)?的冲动|又有想(割|划)", True),
     ("zh.sh.purging", "self_harm_urge", r"(去|就|会|又|偷偷|自己)(催吐|抠(喉咙|嗓子)(眼)?(吐|把.{0,4}吐))|吃完(就|又|饭)?(去)?(催吐|抠(喉咙|嗓子))", True),
     ("zh.sh.past", "self_harm_urge", r"(高中|初中|小时候|以前|青春期)(的时候)?(我)?(自残|伤害过自己|割过)", True),
     # -- harm to others
@@ -1866,7 +1882,7 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.mod.history", "history", r"(高[一二三]|初[一二三]|大[一二三四])(那年|的时候)|那年|当年|(\d+|几|十|五|两|三)年前|([一二三四五六七八九十几\d]+|十几|二十多|三十多)岁(的)?(时(候)?|那年)|小时候|"
      r"(高中|初中|大学|青春期)的时候|读(大学|高中|初中)(那会|的时候)|年轻(的)?时候|(19|20)\d\d年|已经(\d+|一|五|两|三|几)年没有?.?(了)?", False),
     ("zh.mod.professional", "professional", r"作为(学校)?(心理)?(老师|咨询师|医生|护士|社工|志愿者)|来访者|我是.{0,6}(护士|医生|咨询师|老师|班主任|辅导员|社工)|论文|培训|评估|预警信号|风险因素|量表|循证|干预|预防|热线.{0,4}(志愿者|培训)|安全计划|怎么(报道|转介)|研究", False),
-    ("zh.mod.risk_question", "risk_question", r"自杀|轻生|结束(自己的)?生命|伤害自己|伤害你自己", False),
+    ("zh.mod.risk_question", "risk_question", r"自杀|轻生|结束(自己的?)?生命|伤害自己|伤害你自己", False),
     # -- session 9: the same canonical in-progress situations (see the English block): a counted
     # overdose without a time word, waiting on the tracks, walking into water, a bulk dose with a time.
     ("zh.now.took_count", "overdose_taken",

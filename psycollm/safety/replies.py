@@ -145,6 +145,33 @@ _SUPPORT_ADDENDUM = {
           "argue or lecture. Lines: {lines}.",
 }
 
+# The direct question of a caution turn (`Guard`, `crisis_screen.direct_question_topic`): asked plainly, in
+# the words crisis lines train volunteers to use ("Are you thinking about suicide?"), not "you're not
+# thinking of doing anything silly, are you?", which invites a "no". It names the topic so that a bare
+# "yes" or "有" in the next turn is read as an answer to it (`lexicon` risk_question + affirmative).
+_DIRECT_QUESTION = {
+    "suicide": {"en": "I want to ask you directly, because it matters: are you having thoughts of "
+                      "ending your life?",
+                "zh": "我想直接问你一句，因为这很重要：你现在有没有想过结束自己的生命？"},
+    "self_harm": {"en": "I want to ask you directly, because it matters: are you having thoughts of "
+                        "hurting yourself right now?",
+                  "zh": "我想直接问你一句，因为这很重要：你现在有没有想伤害自己？"},
+}
+
+
+def direct_question(lang: str, topic: str) -> str:
+    """The fixed direct question about `topic` ("suicide" or "self_harm") in the reply's language."""
+    return _DIRECT_QUESTION.get(topic, _DIRECT_QUESTION["suicide"])[_lang(lang)]
+
+
+def direct_question_asked(text: str) -> str | None:
+    """The topic of our direct question if this assistant turn ends with it (so the next message answers
+    it), else None."""
+    text = text.rstrip()
+    return next((topic for topic, by_lang in _DIRECT_QUESTION.items() for q in by_lang.values()
+                 if text.endswith(q)), None)
+
+
 _CATEGORY_ORDER = ("medical_emergency", "suicide", "self_harm", "harm_to_others", "abuse", "psychosis_mania")
 
 

@@ -44,13 +44,17 @@ class InputVerdict:
     reply: str | None = None  # set for CRISIS and REFUSE
     system_addendum: str | None = None  # set for CAUTION and SUPPORT
     resources: str | None = None  # CAUTION, SUPPORT: one fixed line with the crisis line, shown under the reply
+    # CAUTION: one direct question about suicide or self-harm, to end the reply with unless the model asks
+    # one itself (`Guard.add_question`); once per conversation (`safety.direct_question`)
+    question: str | None = None
     layers: dict[str, Any] = field(default_factory=dict)  # each layer's contribution
     failed: bool = False  # True when produced by the fail-closed path
 
     def to_dict(self) -> dict[str, Any]:
         return {"level": str(self.level), "categories": list(self.categories), "action": str(self.action),
                 "reasons": list(self.reasons), "failed": self.failed, "layers": self.layers,
-                **({"resources": self.resources} if self.resources else {})}
+                **({"resources": self.resources} if self.resources else {}),
+                **({"question": self.question} if self.question else {})}
 
 
 @dataclass

@@ -124,6 +124,27 @@ def test_a_caution_turn_shows_the_crisis_line_under_the_reply_and_after_reloadin
     assert render(reopened, "en") == render(state, "en")
 
 
+def test_the_direct_question_is_part_of_the_shown_and_stored_reply(make_service):
+    """The real lexicon screen (no classifier, for speed): a wish to be dead ends the reply with the direct
+    question; it is shown, saved and reopened with the reply, and the next "yes" is read as its answer."""
+    from psycollm.safety import replies as safety_replies
+    from psycollm.safety.guard import Guard
+
+    service = make_service(guard=Guard())
+    state = ChatState()
+    service.identify(state, None)
+    run(service.send(state, "Sometimes I wish I could just disappear.", "k"))
+    question = safety_replies.direct_question("en", "suicide")
+    assert state.turns[0].notice["kind"] == "caution" and state.turns[0].reply.endswith(question)
+    shown = [m["content"] for m in render(state, "en") if m["role"] == "assistant" and not m.get("metadata")]
+    assert question in shown[0]
+    run(service.send(state, "yes", "k"))
+    assert state.turns[1].status == "crisis"
+    reopened = ChatState(owner=state.owner)
+    service.open(reopened, state.session_id)
+    assert reopened.turns[0].reply.endswith(question) and reopened.turns[1].status == "crisis"
+
+
 class SupportGuard(ToyGuard):
     """The toy guard, plus a crisis-support turn (after a crisis reply) on the word 'still'."""
 
