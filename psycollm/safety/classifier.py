@@ -104,10 +104,11 @@ CALM_CRISIS_SHARE = 0.01
 # ("are you having thoughts of ending your life?", `crisis_screen.direct_question_topic`): the C-SSRS's
 # next question, which crisis lines ask of anyone in distress, and which does not raise risk when
 # asked. Suspect: p(high) at or above what 5 % of the training messages labelled none score out of fold
-# (per model, without the 0.5 floor of the other thresholds; ~0.57 for both in session 29). Looser than
-# any crisis threshold on purpose: a question costs a sentence, a crisis reply the conversation. Session
-# 29, counts only: at 5 % the held-out crises left at caution that are asked went 1 -> 45 of 87, at a
-# cost of 61 of 640 benign-distress items asked (3 % point: 32 of 87, 48 of 640); docs/safety.md.
+# (per model, on the whole message, without the 0.5 floor of the other thresholds; ~0.57 for both in
+# session 29). Looser than any crisis threshold on purpose: a question costs a sentence, a crisis reply
+# the conversation. Session 29 (benchmarks/direct_question.py, held-out counts only): 35 of the 87 crises
+# the screen misses are asked, and 32 of 640 benign-distress items; at 10 %, 48 and 52, and 45 instead
+# of 17 of the 1,596 real EmoLLM conversations. docs/safety.md.
 ASK_TARGET_FPR = 0.05
 # Features: character 1-4 grams (seen in at least 2 training messages) and word 1-2 grams (jieba words
 # for Chinese, Snowball-stemmed words for English; also >= 2 messages), each block TF-IDF with its own
@@ -360,7 +361,10 @@ class RiskClassifier:
             for h in worst:
                 worst[h] = max(worst[h], p[h])
             calm = calm and calm_at[model] is not None and p["high"] < calm_at[model]
-            ask = ask or (ask_at[model] is not None and p["high"] >= ask_at[model])
+            # The ask point is set on whole messages: the max over a message's sentences runs higher (it
+            # has its own, stricter crisis thresholds), and at this point it asked about toilet training.
+            p_whole = jp.get("whole_high", p["high"]) if jp is not None else p["high"]
+            ask = ask or (ask_at[model] is not None and p_whole >= ask_at[model])
             agrees = not self.require_agreement or pred.heads["any"] >= self.thresholds["any"]
             sure = jp is not None and jp.get("whole_high", jp["high"]) >= self.joint.strong  # type: ignore[union-attr]
             if model == "joint" and RANK[msg_level] >= RANK["high"]:

@@ -622,28 +622,40 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                    and not lexicon.about_someone_else(latest))
     return ScreenResult(level=level, categories=categories, requests=sorted(requests), reasons=reasons,
                         layers=layers, topics=topics,
-                        ask=direct_question_topic(per_message, categories, learned_ask) if level == "low" else None)
+                        ask=direct_question_topic(messages, per_message, categories, learned_ask) if level == "low" else None)
 
 
+#: Low on their own, but said of ordinary hardship as often as of dying ("我觉得自己被困住了" about a job,
+#: "life feels pointless", "活得好累", "人间不值得"): they ask the direct question only with the classifier's
+#: suspicion. Session 29: before this, 14 of the labelled real Chinese messages labelled none were asked,
+#: most of them "被困住了" about work or a dream.
+WEAK_HINTS = {"zh.passive.hopeless_trapped", "zh.passive.tired", "zh.passive.not_worth", "en.passive.meaningless",
+              "en.passive.giving_up"}
 #: Someone else's risk, or a professional's question: the person is not asked about their own life.
 NOT_THEIR_OWN = {"third_party_risk", "third_party_self_harm", "third_party_in_progress", "third_party_plan",
                  "professional", "about_patients"}
 
 
-def direct_question_topic(per_message: Sequence[MessageRisk], categories: Sequence[str],
-                          learned_ask: bool) -> str | None:
+def direct_question_topic(messages: Sequence[dict[str, str]], per_message: Sequence[MessageRisk],
+                          categories: Sequence[str], learned_ask: bool) -> str | None:
     """What a low-risk conversation should be asked directly: "suicide", "self_harm" or None.
 
     Crisis lines and the C-SSRS screener ask anyone who hints at it whether they are thinking of ending
     their life; asking does not raise risk, and the answer decides the level ("yes" is high risk). Asked
     when the lexicon finds suicide or self-harm at low in the person's own words (a wish to be dead, "if I
-    were gone", an urge, an attempt told as history), or when the learned layer suspects high risk it cannot vouch for (`classifier.ASK_TARGET_FPR`:
+    were gone", an urge, an attempt told as history; not only `WEAK_HINTS`), or when the learned layer suspects high risk it cannot vouch for (`classifier.ASK_TARGET_FPR`:
     most implicit crises the screen misses) and nothing points elsewhere: not someone else's risk, not a
     professional's question, not a conversation about violence, abuse or psychosis.
     """
     if any(mr.signals & NOT_THEIR_OWN for mr in per_message):
         return None
-    own = {c for mr in per_message if mr.level != "none" for c in mr.categories & {"suicide", "self_harm"}}
+    own: set[str] = set()
+    for mr in per_message:
+        topics = mr.categories & {"suicide", "self_harm"} if mr.level != "none" else set()
+        hits = [h for h in _scan_cached(str(messages[mr.index].get("content", "")))
+                if h.category in topics and h.level != "none" and not h.negated] if topics else []
+        if topics and (not hits or any(h.pattern not in WEAK_HINTS for h in hits)):
+            own |= topics
     if own:
         return "suicide" if "suicide" in own else "self_harm"
     if learned_ask and set(categories) <= {"suicide", "self_harm", "substance_use"}:

@@ -72,6 +72,18 @@ def test_no_direct_question_about_someone_elses_risk_or_other_topics(text, lang)
     assert Guard().screen_input(user(text), lang).question is None
 
 
+@pytest.mark.parametrize("text,lang", [
+    ("医生，我最近总觉得自己被困住了，工作和生活像一个无尽的循环。", "zh"),
+    ("Life feels pointless lately, work is the same every day.", "en"),
+    ("人间不值得，今天又加班到十点。", "zh"),
+])
+def test_a_weak_hint_alone_is_caution_without_the_question(text, lang) -> None:
+    """Said of ordinary hardship as often as of dying: caution, but the question only with the classifier's
+    suspicion (the lexicon alone here)."""
+    v = Guard().screen_input(user(text), lang)
+    assert v.action == Action.CAUTION and v.question is None
+
+
 def test_the_question_is_asked_once_per_conversation() -> None:
     question = replies.direct_question("en", "suicide")
     later = conversation(EN_WISH, "That sounds heavy.\n\n" + question, "no, not like that. I'm just tired of everything.")
