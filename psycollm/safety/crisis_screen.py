@@ -627,8 +627,8 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
 
 #: Low on their own, but said of ordinary hardship as often as of dying ("我觉得自己被困住了" about a job,
 #: "life feels pointless", "活得好累", "人间不值得"): they ask the direct question only with the classifier's
-#: suspicion. Session 29: before this, 14 of the labelled real Chinese messages labelled none were asked,
-#: most of them "被困住了" about work or a dream.
+#: suspicion. Session 29: without this, 21 of the 1,060 labelled real Chinese messages labelled none were
+#: asked, 11 with it; most of the 10 were "被困住了" about work or a dream.
 WEAK_HINTS = {"zh.passive.hopeless_trapped", "zh.passive.tired", "zh.passive.not_worth", "en.passive.meaningless",
               "en.passive.giving_up"}
 #: Someone else's risk, or a professional's question: the person is not asked about their own life.
@@ -643,9 +643,10 @@ def direct_question_topic(messages: Sequence[dict[str, str]], per_message: Seque
     Crisis lines and the C-SSRS screener ask anyone who hints at it whether they are thinking of ending
     their life; asking does not raise risk, and the answer decides the level ("yes" is high risk). Asked
     when the lexicon finds suicide or self-harm at low in the person's own words (a wish to be dead, "if I
-    were gone", an urge, an attempt told as history; not only `WEAK_HINTS`), or when the learned layer suspects high risk it cannot vouch for (`classifier.ASK_TARGET_FPR`:
-    most implicit crises the screen misses) and nothing points elsewhere: not someone else's risk, not a
-    professional's question, not a conversation about violence, abuse or psychosis.
+    were gone", an urge, an attempt told as history; not only `WEAK_HINTS`), or when the learned layer
+    suspects high risk it cannot vouch for (`classifier.ASK_TARGET_FPR`: most implicit crises the screen
+    misses) and nothing points elsewhere: not someone else's risk, not a professional's question, not a
+    conversation about violence, abuse or psychosis.
     """
     if any(mr.signals & NOT_THEIR_OWN for mr in per_message):
         return None

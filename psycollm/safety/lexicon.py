@@ -361,15 +361,15 @@ def _idioms() -> tuple[tuple[list[re.Pattern[str]], LiteralPrefilter], tuple[lis
                  for table in (IDIOMS_EN, IDIOMS_ZH))
 
 
-# Someone else speaking: a third person, then a verb of saying, before the match in its sentence. The
-# subject is followed by the verb (adverbs and "in my raid group" allowed between), so "I've written to
-# my son and posted the letter" or "给女儿写了一封信" are not reported speech.
 # The people a user talks about (`_REPORTED_*`, `about_someone_else`).
 _PEOPLE_EN = (r"friend|buddy|mate|bestie|bff|son|daughter|kid|child|teen|teenager|brother|sister|mom|mum|mother|dad|"
               r"father|wife|husband|partner|girlfriend|boyfriend|roommate|flatmate|student|colleague|coworker|co-worker|classmate|"
               r"cousin|nephew|niece|grandson|granddaughter|client|patient|uncle|aunt|team|teammates|\d+[- ]?(yo|year[- ]old)")
 _PEOPLE_ZH = (r"朋友|闺蜜|哥们儿?|兄弟|同学|同桌|室友|同事|男生|女生|男孩|女孩|孩子|儿子|女儿|学生|妹妹|姐姐|哥哥|"
               r"弟弟|我妈|我爸|妈妈|爸爸|老婆|老公|女朋友|男朋友|对象|表姐|表妹|表哥|表弟|病人|家属|来访者")
+# Someone else speaking: a third person, then a verb of saying, before the match in its sentence. The
+# subject is followed by the verb (adverbs and "in my raid group" allowed between), so "I've written to
+# my son and posted the letter" or "给女儿写了一封信" are not reported speech.
 _REPORTED_EN = re.compile(
     r"\b(my (\w+ ){0,2}(" + _PEOPLE_EN + r")s?|he|she|they|"
     r"someone|somebody|an?( \w+)? (friend|student|classmate|colleague|coworker|kid|boy|girl|guy|patient|client|caller|customer))\b(?!')"
