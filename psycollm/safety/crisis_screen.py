@@ -39,7 +39,7 @@ LEVELS = ("none", "low", "high", "imminent")
 RANK = {name: i for i, name in enumerate(LEVELS)}
 
 # Low findings that do not let a learned layer raise the level or a refusal on their own (see screen_conversation).
-NOT_EVIDENCE = frozenset({"abuse_survived", "substance_coping"})
+NOT_EVIDENCE = frozenset({"abuse_survived", "substance_coping", "hit_someone"})
 RISK_CATEGORIES = ("suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency", "psychosis_mania",
                    "substance_use")
 REQUEST_CATEGORIES = REQUEST_SIGNALS
@@ -567,10 +567,11 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
                                 **verdict.detail}
         proposed = verdict.level
         vouched = verdict.vouched
-        # Abuse survived ("I was raped", "he's verbally abusive") and drinking to cope are caution, but not
-        # evidence that lets the learned layer raise a crisis or a refusal unvouched: session 25, a real
-        # question about men who "emotionally abuse me" became a crisis reply that way; session 28, "How can I
-        # stop abusing alcohol? ... I'm addicted to alcohol" was refused as a dosing request.
+        # Abuse survived ("I was raped", "he's verbally abusive"), drinking to cope and having hit someone are
+        # caution, but not evidence that lets the learned layer raise a crisis or a refusal unvouched: session
+        # 25, a real question about men who "emotionally abuse me" became a crisis reply that way; session 28,
+        # "How can I stop abusing alcohol? ... I'm addicted to alcohol" was refused as a dosing request;
+        # session 29, a real question about a partner with "I slapped him" in it became a crisis reply.
         evidence = "none" if level == "low" and all(
             _not_evidence({s for s in mr.signals if lexicon.SIGNALS[s][1] != "none"})
             for mr in per_message if mr.level != "none") else level

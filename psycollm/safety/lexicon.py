@@ -57,6 +57,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     # harm to others
     "harm_others_intent": ("harm_to_others", "high"),
     "harm_others_urge": ("harm_to_others", "low"),
+    "hit_someone": ("harm_to_others", "low"),  # "I ended up hitting my brother": violence told after it, caution
     "harm_others_in_progress": ("harm_to_others", "imminent"),
     "weapon_ready": ("harm_to_others", "none"),  # "filled two gas cans", "汽油准备好了": high with a threat
     "threat": ("harm_to_others", "none"),  # "if I can't have them neither can she", "同归于尽": high with a weapon
@@ -1453,8 +1454,17 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\bi( have|'ve)? (turned|resorted) to (drinking|alcohol|drugs|weed|the bottle)\b|"
      r"\b(drinking|drink|drank|smoking weed|smoking marijuana|smoking pot|getting high|using drugs)( more| a lot| heavily| every (day|night))? "
      r"to (cope|forget|numb|escape|drown|get through the (day|night)|feel (better|okay|ok|normal|nothing))\b|"
-     r"\bneed (alcohol|to drink|booze|weed|drugs|to get high) to (feel (better|normal|okay|ok)|get through|sleep|function|cope)\b", True),
+     r"\bneed (alcohol|to drink|booze|weed|drugs|to get high) to (feel (better|normal|okay|ok)|get through|sleep|function|cope)\b|"
+     # session 29: drinking too much told of oneself ("Lately I tend to over drink and I've become a very angry drunk")
+     r"\bi( tend to| often| always| usually| keep| sometimes)? (over ?drink|over-drink|binge drink|black out drunk)\b(?! (water|coffee|soda|tea|juice|milk|energy drinks?))|"
+     r"\bi( have|'ve)? (become|turned into|am|'m) (a |an )?(really |very |such an? )?(angry|mean|violent|heavy|functioning|nasty) "
+     r"(drunk|drinker|alcoholic)\b", True),
     # A temper that frightens the family ("I get angry and act out. It scares my wife and child."): caution.
+    # Having hit a relative or partner, told by the person ("I ended up hitting my brother"): caution (session 29).
+    ("en.others.hit_family", "hit_someone",
+     r"\bi (ended up |just |finally |actually |accidentally |then )?(hit|hitting|punched|slapped|shoved|kicked|choked) "
+     r"(my (little |older |younger |big |own )?(brother|sister|wife|husband|partner|girlfriend|boyfriend|son|daughter|kids?|"
+     r"child|children|mom|mum|mother|dad|father|roommate|flatmate)|him|her)\b(?!'s| up| back\b| with (a|the) (ball|car))", True),
     ("en.others.temper_scares", "harm_others_urge",
      r"\b(my (temper|anger|rage)|i (get|got|become) (so |really |very )?(angry|mad|furious|enraged)|when i'?m (angry|mad)|"
      r"i (lose|lost) my temper|i (explode|blow up|act out|snap))\b[^?]{0,60}\b(scares?|scared|frightens?|frightened|terrif(ies|ied)) "
@@ -1949,6 +1959,10 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"借酒(消|浇)愁|(靠|用|只能靠|只有靠)(喝酒|酒精|喝醉|大麻|毒品|吸毒)(来)?(麻醉|麻痹|逃避|忘掉|忘记|解愁|消愁|入睡|睡觉|撑着|撑下去|度日)|"
      r"(喝酒|喝点酒|喝几杯|喝醉|抽大麻|吸大麻|嗑药)(了)?才能(睡|入睡|睡着|忘掉|忘记|撑下去|好受)|"
      r"我(一直|开始|经常|天天|每天)?(在)?酗酒|我(有)?酒瘾|我(对)?(酒精|酒|大麻|毒品|止痛药|安眠药)(已经)?(成瘾|上瘾)|我(戒不掉|戒不了|离不开)(酒|酒精|大麻|毒品)", True),
+    ("zh.others.hit_family", "hit_someone",
+     r"我(最后|终于|忍不住|没忍住|一气之下|还)?(动手)?(打了|扇了|踹了|掐了)(我)?(弟弟|哥哥|妹妹|姐姐|老婆|老公|妻子|丈夫|孩子|儿子|女儿|"
+     r"我妈|我爸|妈妈|爸爸|女朋友|男朋友|对象|室友|他|她)(?!一下子?(肩膀|后背)|.{0,4}电话)", True),
+    ("zh.substance.overdrink", "substance_coping", r"我(经常|总是|总|老是|每次)?(都)?(喝断片|喝到断片|喝得烂醉|一喝就停不下来|喝多了就(发酒疯|打人|骂人|发脾气))", True),
     ("zh.others.temper_scares", "harm_others_urge",
      r"我(一)?(发火|生气|发脾气|发起火来|脾气上来)(的时候|起来|就)?.{0,16}(老婆|老公|妻子|丈夫|孩子|儿子|女儿|家人|女朋友|男朋友|对象)"
      r"(都|就|被)?(很|特别|非常)?(害怕|怕我|吓(坏|哭|得|到))|(老婆|老公|妻子|丈夫|孩子|儿子|女儿|家人)(都|现在)?(很|特别)?(害怕|怕)我(发火|生气|发脾气|动手)", True),

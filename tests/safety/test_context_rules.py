@@ -545,6 +545,14 @@ def test_drinking_to_cope_alone_lets_no_unvouched_finding_raise_a_crisis_or_a_re
     assert will.level == "high", will.reasons
 
 
+def test_having_hit_someone_alone_lets_no_unvouched_finding_raise_a_crisis() -> None:
+    """Session 29: with "I slapped him" as low evidence, the classifier's high reading of a real question about a
+    partner (counsel_chat, labelled none) became a crisis reply. Violence told after it is caution, no evidence."""
+    text = "When I asked for the remote, he threw it and told me to get it. I slapped him and asked him to leave."
+    result = screen_conversation(user(text), learned=SeesHighUnvouched())
+    assert result.level == "low" and result.categories == ["harm_to_others"] and "capped" in result.layers["fake"]
+
+
 def test_drinking_to_cope_is_answered_with_care_by_the_default_guard(guard) -> None:
     """The trained classifier reads a dosing request in this message (session 28, before the evidence rule)."""
     text = "How can I stop drinking? I'm addicted to alcohol and it's hurting my family."
@@ -593,6 +601,32 @@ def test_drinking_to_cope_is_answered_with_care_by_the_default_guard(guard) -> N
 def test_session_28_real_questions(text: str, level: str, category: str | None) -> None:
     """Session 28, from the labelled real sample's English questions that still got no note (counsel_chat),
     and their Chinese, with near misses."""
+    result = assert_level(text, level)
+    if category:
+        assert result.categories == [category], result.reasons
+
+
+@pytest.mark.parametrize("text,level,category", [
+    # drinking too much, told of oneself: caution, substance_use
+    ("Lately I tend to over drink and I've become a very angry drunk.", "low", "substance_use"),
+    ("I binge drink every weekend and can't stop.", "low", "substance_use"),
+    ("I've become a functioning alcoholic.", "low", "substance_use"),
+    ("我经常喝断片，第二天什么都不记得。", "low", "substance_use"), ("我喝多了就发酒疯。", "low", "substance_use"),
+    ("My dad is an angry drunk.", "none", None), ("I don't binge drink anymore.", "none", None),
+    ("I overdrink water when I'm anxious? Is that weird?", "none", None),
+    ("他喝多了就发酒疯。", "none", None),
+    # having hit a relative or partner: caution, harm_to_others
+    ("I ended up hitting my brother for getting so close to my mom's face.", "low", "harm_to_others"),
+    ("Last night I slapped my girlfriend and I feel terrible.", "low", "harm_to_others"),
+    ("我一气之下打了我弟弟，现在很后悔。", "low", "harm_to_others"), ("我没忍住扇了她一巴掌。", "low", "harm_to_others"),
+    ("I hit my head on the cupboard.", "none", None), ("I hit him up on Instagram last week.", "none", None),
+    ("I hit my brother's car while parking.", "none", None), ("I never hit my kids.", "none", None),
+    ("My brother hit me when we were kids.", "low", "abuse"),  # someone else's act: not this rule
+    ("我打了我妈一个电话。", "none", None), ("我拍了她一下肩膀。", "none", None),
+])
+def test_session_29_real_questions(text: str, level: str, category: str | None) -> None:
+    """Session 29, two more of the labelled real English questions that got no note ("Lately I tend to over
+    drink and I've become a very angry drunk", "I ended up hitting my brother"), their Chinese, near misses."""
     result = assert_level(text, level)
     if category:
         assert result.categories == [category], result.reasons
