@@ -1459,12 +1459,12 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\bi( tend to| often| always| usually| keep| sometimes)? (over ?drink|over-drink|binge drink|black out drunk)\b(?! (water|coffee|soda|tea|juice|milk|energy drinks?))|"
      r"\bi( have|'ve)? (become|turned into|am|'m) (a |an )?(really |very |such an? )?(angry|mean|violent|heavy|functioning|nasty) "
      r"(drunk|drinker|alcoholic)\b", True),
-    # A temper that frightens the family ("I get angry and act out. It scares my wife and child."): caution.
     # Having hit a relative or partner, told by the person ("I ended up hitting my brother"): caution (session 29).
     ("en.others.hit_family", "hit_someone",
      r"\bi (ended up |just |finally |actually |accidentally |then )?(hit|hitting|punched|slapped|shoved|kicked|choked) "
      r"(my (little |older |younger |big |own )?(brother|sister|wife|husband|partner|girlfriend|boyfriend|son|daughter|kids?|"
-     r"child|children|mom|mum|mother|dad|father|roommate|flatmate)|him|her)\b(?!'s| up| back\b| with (a|the) (ball|car))", True),
+     r"child|children|mom|mum|mother|dad|father|roommate|flatmate)|him|her)\b(?!'s| up| out| off| back\b| with (a|the) (ball|car))", True),
+    # A temper that frightens the family ("I get angry and act out. It scares my wife and child."): caution.
     ("en.others.temper_scares", "harm_others_urge",
      r"\b(my (temper|anger|rage)|i (get|got|become) (so |really |very )?(angry|mad|furious|enraged)|when i'?m (angry|mad)|"
      r"i (lose|lost) my temper|i (explode|blow up|act out|snap))\b[^?]{0,60}\b(scares?|scared|frightens?|frightened|terrif(ies|ied)) "

@@ -621,6 +621,7 @@ def test_session_28_real_questions(text: str, level: str, category: str | None) 
     ("我一气之下打了我弟弟，现在很后悔。", "low", "harm_to_others"), ("我没忍住扇了她一巴掌。", "low", "harm_to_others"),
     ("I hit my head on the cupboard.", "none", None), ("I hit him up on Instagram last week.", "none", None),
     ("I hit my brother's car while parking.", "none", None), ("I never hit my kids.", "none", None),
+    ("I finally kicked him out of the apartment.", "none", None),
     ("My brother hit me when we were kids.", "low", "abuse"),  # someone else's act: not this rule
     ("我打了我妈一个电话。", "none", None), ("我拍了她一下肩膀。", "none", None),
 ])
