@@ -363,7 +363,7 @@ class Counselor:
                                       resources=(verdict.resources or "") if verdict else "")
         # 6. A caution turn's direct question ("are you having thoughts of ending your life?"), unless the
         # model asked it. Part of the reply, so the next turn's screen reads a "yes" as the answer to it.
-        add_question = getattr(self.guard, "add_question", None) if verdict is not None else None
+        add_question = getattr(self.guard, "add_question", None)
         if status == "ok" and verdict is not None and verdict.question and add_question is not None:
             try:
                 final = add_question(final, verdict)
