@@ -4,6 +4,7 @@
     psycollm safety check chats.jsonl --layers    # {"text": ...} or {"messages": [...]} per line
     echo "I have the pills saved up for tonight" | psycollm safety check -
     psycollm safety resources --locale CN         # every hotline with its source
+    psycollm safety resources --json              # one JSON line per hotline, every field (notes, topics)
     psycollm safety train                         # (re)build the cached classifiers (risk, replies), print their CV figures
 
 `check` prints one JSON line per item: {"level", "categories", "action", "reasons"} (+ "layers" with
@@ -99,10 +100,16 @@ def resources_main(args: argparse.Namespace) -> int:
         if loc not in RESOURCES:
             raise InputRejected(f"No resources for locale '{loc}'. Known: {', '.join(sorted(RESOURCES))}.")
         for r in RESOURCES[loc]:
+            if args.json:
+                print(json.dumps({"locale": loc, **r.to_dict()}, ensure_ascii=False))
+                continue
             status = f"verified {r.checked}" if r.verified else "UNVERIFIED"
             scope = f" [{', '.join(r.categories)}{': ' + ', '.join(r.topics) if r.topics else ''}]" if r.categories else ""
             print(f"{loc}  {r.number:<16} {r.name_en}{scope}  ({status}; source: {r.source})")
-    print(f"*   {INTERNATIONAL.number:<16} {INTERNATIONAL.name_en}  (UNVERIFIED; source: {INTERNATIONAL.source})")
+    if args.json:
+        print(json.dumps({"locale": "*", **INTERNATIONAL.to_dict()}, ensure_ascii=False))
+    else:
+        print(f"*   {INTERNATIONAL.number:<16} {INTERNATIONAL.name_en}  (UNVERIFIED; source: {INTERNATIONAL.source})")
     return 0
 
 
@@ -146,6 +153,7 @@ def main(argv: list[str]) -> int:
     add_settings_arguments(check)
     res = sub.add_parser("resources", help="List the crisis resources with their sources.")
     res.add_argument("--locale", help="Only this locale (CN, US, UK).")
+    res.add_argument("--json", action="store_true", help="One JSON object per line, with every field (notes, topics).")
     train = sub.add_parser("train", help="Build (or load) the cached classifiers (risk, replies) and print their cross-validated figures.")
     train.add_argument("--force", action="store_true", help="Retrain even if a cached model exists.")
     add_settings_arguments(train)

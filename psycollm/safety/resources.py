@@ -22,7 +22,7 @@ class Resource:
     name_en: str
     number: str
     source: str  # where the number comes from (official page or announcement)
-    kind: str = "crisis"  # crisis | emergency | abuse | poison | youth
+    kind: str = "crisis"  # crisis | emergency | abuse | poison | youth | substance
     hours: str = ""
     verified: bool = False
     checked: str = ""  # date the number was checked against the source
@@ -44,20 +44,25 @@ RESOURCES: dict[str, list[Resource]] = {
                  "gs.people.com.cn/BIG5/n2/2024/1227/c183356-41089989.html)", hours="每日不少于 18 小时",
                  verified=True, checked="2026-11-21", note="各地热线于 2025-05-01 前接入 12356"),
         Resource("北京心理危机研究与干预中心", "Beijing Psychological Crisis Research and Intervention Center",
-                 "010-82951332", "Beijing Huilongguan Hospital (crisis center of the WHO collaborating centre); "
-                 "number as given in the project brief", hours="24 小时", verified=False,
-                 note="number not re-checked against the center's own page by this project"),
+                 "010-82951332", "Beijing Huilongguan Hospital's site, which runs the Beijing psychological assistance "
+                 "hotline (bhlgh.com: 800-810-1117 from landlines, 010-82951332 from mobiles)", hours="24 小时",
+                 verified=True, checked="2026-12-06", note="座机也可拨打 800-810-1117"),
         Resource("报警电话", "Police", "110", "Ministry of Public Security (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
         Resource("急救电话", "Ambulance", "120", "National Health Commission (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
         Resource("妇女维权公益服务热线", "All-China Women's Federation rights hotline", "12338",
-                 "All-China Women's Federation (www.women.org.cn)", kind="abuse", verified=False,
+                 "All-China Women's Federation: the national number it set for women's rights (Guangdong Women's "
+                 "Federation, gdwomen.org.cn/yw/content/post_295443.html; Yunnan Women's Federation rights "
+                 "department, 2014)", kind="abuse", verified=True, checked="2026-12-06",
                  categories=("abuse",), topics=("partner", "sexual"),
-                 note="women's rights: domestic violence, sexual violence; no national sexual-assault line exists"),
+                 note="women's rights: domestic violence, sexual violence; answered by each province's federation, "
+                      "often in office hours only; no national sexual-assault line exists"),
         Resource("青少年服务台", "Youth service hotline (Communist Youth League)", "12355",
-                 "Communist Youth League of China (www.12355.net)", kind="youth", verified=False,
-                 categories=("abuse",), topics=("child",)),
+                 "Communist Youth League of China: psychological counselling and legal aid for young people "
+                 "(China News Service, gx.chinanews.com, 2023-04-26; Guangdong reports of 2024)", kind="youth",
+                 verified=True, checked="2026-12-06", categories=("abuse",), topics=("child",),
+                 note="run by each province's League committee; hours differ (Guangdong: 24 hours)"),
     ],
     "US": [
         Resource("988 Suicide & Crisis Lifeline (call or text)", "988 Suicide & Crisis Lifeline", "988",
@@ -66,18 +71,27 @@ RESOURCES: dict[str, list[Resource]] = {
         Resource("Emergency services", "Emergency services", "911", "FCC (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
         Resource("Crisis Text Line (text HOME)", "Crisis Text Line", "741741", "crisistextline.org",
-                 hours="24/7", verified=False),
-        Resource("Poison Control", "Poison Control", "1-800-222-1222", "poisonhelp.hrsa.gov (HRSA)",
-                 kind="poison", hours="24/7", verified=False, categories=("medical_emergency",)),
+                 hours="24/7", verified=False,
+                 note="only schools' and charities' pages were checked (2026-12-06), not the operator's"),
+        Resource("Poison Control", "Poison Control", "1-800-222-1222",
+                 "poisonhelp.hrsa.gov (HRSA, U.S. Department of Health & Human Services)", kind="poison",
+                 hours="24/7", verified=True, checked="2026-12-06", categories=("medical_emergency",)),
+        Resource("SAMHSA National Helpline", "SAMHSA National Helpline", "1-800-662-4357",
+                 "samhsa.gov/find-help/national-helpline (1-800-662-HELP)", kind="substance", hours="24/7",
+                 verified=True, checked="2026-12-06", categories=("substance_use",),
+                 note="free, confidential treatment referral and information for mental health and substance use; "
+                      "English and Spanish; not a counselling line"),
         Resource("Childhelp National Child Abuse Hotline", "Childhelp National Child Abuse Hotline",
-                 "1-800-422-4453", "childhelp.org", kind="abuse", hours="24/7", verified=False,
-                 categories=("abuse",), topics=("child",)),
+                 "1-800-422-4453", "childhelp.org (1-800-4-A-CHILD)", kind="abuse", hours="24/7", verified=False,
+                 categories=("abuse",), topics=("child",),
+                 note="the number agrees on several third-party pages (2026-12-06); the operator's page was not seen"),
         Resource("National Domestic Violence Hotline", "National Domestic Violence Hotline", "1-800-799-7233",
-                 "thehotline.org", kind="abuse", hours="24/7", verified=False, categories=("abuse",),
-                 topics=("partner",)),
+                 "thehotline.org (800-799-SAFE); U.S. Department of Justice, Office for Victims of Crime "
+                 "(ovc.ojp.gov, 2022-01-20)", kind="abuse", hours="24/7", verified=True, checked="2026-12-06",
+                 categories=("abuse",), topics=("partner",)),
         Resource("RAINN National Sexual Assault Hotline", "RAINN National Sexual Assault Hotline", "1-800-656-4673",
                  "rainn.org/get-help/national-sexual-assault-hotline (1.800.656.HOPE)", kind="abuse", hours="24/7",
-                 verified=False, categories=("abuse",), topics=("sexual",),
+                 verified=True, checked="2026-12-06", categories=("abuse",), topics=("sexual",),
                  note="routes to the nearest local rape crisis center; survivors of any age, however long ago"),
     ],
     "UK": [
@@ -85,17 +99,26 @@ RESOURCES: dict[str, list[Resource]] = {
                  verified=True, checked="2026-11-21"),
         Resource("Emergency services", "Emergency services", "999", "UK government (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
-        Resource("NHS 111 (urgent mental health: option 2)", "NHS 111", "111", "nhs.uk", kind="emergency",
-                 verified=False),
-        Resource("Childline", "Childline", "0800 1111", "childline.org.uk (NSPCC)", kind="abuse", hours="24/7",
-                 verified=False, categories=("abuse",), topics=("child",), note="for under-19s"),
+        Resource("NHS 111 (urgent mental health: choose the mental health option)", "NHS 111", "111",
+                 "nhs.uk; NHS England's 2023 change from 'option 2' to 'the mental health option' (NHS GP practice "
+                 "pages, e.g. oundlesurgery.nhs.uk, 2023-05-03)", kind="emergency", hours="24/7", verified=True,
+                 checked="2026-12-06", note="England; urgent mental health triage, not an emergency line"),
+        Resource("Childline", "Childline", "0800 1111", "childline.org.uk (NSPCC); quoted by Rape Crisis England & "
+                 "Wales (247sexualabusesupport.org.uk) and by Childline's own column (Sunderland Echo, 2022)",
+                 kind="abuse", hours="24/7", verified=True, checked="2026-12-06", categories=("abuse",),
+                 topics=("child",), note="for under-19s"),
         Resource("National Domestic Abuse Helpline (Refuge)", "National Domestic Abuse Helpline", "0808 2000 247",
-                 "nationaldahelpline.org.uk", kind="abuse", hours="24/7", verified=False, categories=("abuse",),
-                 topics=("partner",)),
+                 "nationaldahelpline.org.uk; refuge.org.uk (Refuge runs it)", kind="abuse", hours="24/7",
+                 verified=True, checked="2026-12-06", categories=("abuse",), topics=("partner",)),
         Resource("Rape and Sexual Abuse Support Line (Rape Crisis)", "Rape and Sexual Abuse Support Line", "0808 500 2222",
                  "247sexualabusesupport.org.uk (run by Rape Crisis England & Wales)", kind="abuse", hours="24/7",
                  verified=False, categories=("abuse",), topics=("sexual",),
-                 note="England and Wales, aged 16+, any sexual violence however long ago; Childline for under-16s"),
+                 note="England and Wales, aged 16+, any sexual violence however long ago; Childline for under-16s; "
+                      "the line's own page (2026-12-06) did not show the number"),
+        Resource("FRANK (drugs advice)", "FRANK", "0300 123 6600", "talktofrank.com (UK government service)",
+                 kind="substance", hours="24/7", verified=False, categories=("substance_use",),
+                 note="number seen only on a copy of a FRANK leaflet for parents (2026-12-06), not on the service's "
+                      "own page"),
     ],
 }
 
