@@ -25,7 +25,8 @@ TOPICS = ("sexual", "partner", "child")
 _CUES = {
     "sexual": re.compile(
         r"\b(rap(e|ed|es|ing|ist)|sexual(ly)? (and \w+ )?(assault\w*|abus\w*|harass\w*|violen\w*|touch\w*)|molest\w*|incest\w*|"
-        r"grop(e|ed|es|ing)|fondl\w*|touch(es|ed|ing) me|made me (do )?(sexual|touch|perform)|date[- ]rap\w*|"
+        r"grop(e|ed|es|ing)|fondl\w*|touch(es|ed|ing) me|made me (do )?(sexual|touch|perform)|date[- ]rap\w*|sexual advances|"
+        r"say no to (his|her|their|an? \w+'?s?|my \w+'?s) advances|"
         r"roofied|spiked my drink)\b|"
         r"强奸|强暴|轮奸|迷奸|性侵|猥亵|性骚扰|摸我|乱伦|逼我做(性|那种)"),
     # "ex" alone is "my ex"; "ex-boyfriend" splits at the hyphen; a mother's boyfriend is no partner of theirs.

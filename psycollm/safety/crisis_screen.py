@@ -590,7 +590,10 @@ def screen_conversation(messages: Sequence[dict[str, str]], learned: LearnedLaye
             layers[learned.name]["raised"] = True
             reasons.append(f"{learned.name}: raised {level} -> {verdict.level}" +
                            (f" ({'; '.join(verdict.reasons)})" if verdict.reasons else ""))
-            cats = [c for c in verdict.categories if c in RISK_CATEGORIES] or ["suicide"]
+            # With no category of its own, the learned layer raises what the lexicon found ("I ended up hitting my
+            # brother": harm to others, not suicide, session 30); suicide only when the lexicon found nothing.
+            cats = ([c for c in verdict.categories if c in RISK_CATEGORIES] or order_categories(levels)
+                    or ["suicide"])
             for cat in cats:
                 levels[cat] = max_level(levels.get(cat, "none"), verdict.level)
             level = verdict.level
