@@ -1465,9 +1465,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\bi( tend to| often| always| usually| keep| sometimes)? (over ?drink|over-drink|binge drink|black out drunk)\b(?! (water|coffee|soda|tea|juice|milk|energy drinks?))|"
      r"\bi( have|'ve)? (become|turned into|am|'m) (a |an )?(really |very |such an? )?(angry|mean|violent|heavy|functioning|nasty) "
      r"(drunk|drinker|alcoholic)\b", True),
-    # Session 30: a told blow is discounted to caution (crisis_screen.told_hitting_turns), so the words that make it
-    # more than that are findings of their own: hitting a partner or child again is the pattern hits_partner reads
-    # (high), and the fear of doing worse next time is an urge ("Next time I think I might really hurt her").
+    # Session 30: a told blow alone is caution and no evidence (hit_someone), so the words that make it more than
+    # that are findings of their own: hitting a partner or child again is the pattern hits_partner reads (high),
+    # and the fear of doing worse next time is an urge ("Next time I think I might really hurt her").
     ("en.others.hit_again", "harm_others_intent",
      r"\bi (hit|slapped|punched|choked|kicked|beat|shoved) (her|him|my (wife|husband|girlfriend|boyfriend|partner|kids?|son|"
      r"daughter|children|baby)) again\b", True),
