@@ -70,9 +70,9 @@ RESOURCES: dict[str, list[Resource]] = {
                  verified=True, checked="2026-11-21"),
         Resource("Emergency services", "Emergency services", "911", "FCC (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
-        Resource("Crisis Text Line (text HOME)", "Crisis Text Line", "741741", "crisistextline.org",
-                 hours="24/7", verified=False,
-                 note="only schools' and charities' pages were checked (2026-12-06), not the operator's"),
+        Resource("Crisis Text Line (text HOME)", "Crisis Text Line", "741741",
+                 "crisistextline.org/faq ('You text 741741 when in crisis, available 24/7 in the United States')",
+                 hours="24/7", verified=True, checked="2026-12-06"),
         Resource("Poison Control", "Poison Control", "1-800-222-1222",
                  "poisonhelp.hrsa.gov (HRSA, U.S. Department of Health & Human Services)", kind="poison",
                  hours="24/7", verified=True, checked="2026-12-06", categories=("medical_emergency",)),
@@ -82,9 +82,9 @@ RESOURCES: dict[str, list[Resource]] = {
                  note="free, confidential treatment referral and information for mental health and substance use; "
                       "English and Spanish; not a counselling line"),
         Resource("Childhelp National Child Abuse Hotline", "Childhelp National Child Abuse Hotline",
-                 "1-800-422-4453", "childhelp.org (1-800-4-A-CHILD)", kind="abuse", hours="24/7", verified=False,
-                 categories=("abuse",), topics=("child",),
-                 note="the number agrees on several third-party pages (2026-12-06); the operator's page was not seen"),
+                 "1-800-422-4453", "childhelp.org, the operator's press release on the FY2022 funding (1-800-4-A-CHILD; "
+                 "text 1-800-422-4453)", kind="abuse", hours="24/7", verified=True, checked="2026-12-06",
+                 categories=("abuse",), topics=("child",)),
         Resource("National Domestic Violence Hotline", "National Domestic Violence Hotline", "1-800-799-7233",
                  "thehotline.org (800-799-SAFE); U.S. Department of Justice, Office for Victims of Crime "
                  "(ovc.ojp.gov, 2022-01-20)", kind="abuse", hours="24/7", verified=True, checked="2026-12-06",
