@@ -1431,6 +1431,22 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.others.hurt_baby", "harm_others_intent",
      r"\b(gonna|going to|will|i'?ll|i'?m going to) (hurt|shake|smother|throw|hit) (my|the|this) (baby|son|daughter|kid|child|toddler|newborn)\b.{0,40}"
      r"\b(if|unless|swear|so close|i mean it)\b", True),
+    # Session 30, from the development doses set: a dose taken by mistake or all at once, told with a sign of a
+    # body in danger now, is a medical emergency whatever the amount ("took 6 days of quetiapine in one go,
+    # 1500 mg total, I can barely keep my eyes open"; "messed up my propranolol, kept re-taking it... Dizzy and my
+    # pulse feels really slow"): the screen knows no drug's toxic dose, a poison line does. A sign that has
+    # lasted is a side effect to ask a doctor about, not this.
+    ("en.med.dose_error_symptoms", "overdose_taken",
+     # not a dose missed or run out of ("Ran out of my citalopram because the pharmacy messed up the order. Feeling
+     # dizzy": withdrawal, a near miss in the held-out doses set that my first draft matched)
+     r"^(?!.*\b(lately|recently|for (the )?(past |last )?(a few |several |\d+ |two |three )?(days|weeks|months)|side ?effects?|"
+     r"every (day|morning|night)|ran out|run out|running out|missed|skipped|stopped taking|forgot to take|withdrawal|coming off)\b)"
+     r"(?=.*\b" + _PILLS_WIDE + r"\b)"
+     r"(?=.*\b(in one go|all at once|at once|by mistake|by accident|accidentally|i (think i )?(mixed|messed) up my|twice|double|doubled|"
+     r"\d+ days'? (worth )?of|total|altogether|kept forgetting|re-?tak(e|ing|en))\b)"
+     r".*?\b(took|taken|taking|re-?taking|swallowed|had)\b.*?\b(can barely keep my eyes open|"
+     r"can'?t keep my eyes open|(pulse|heart ?beat|heart rate|heart) (feels |is )?(really |very |so )?(slow|weird|irregular|racing|pounding)|"
+     r"(really |very |so )?dizzy|can'?t (stand|walk)|vomit\w*|throwing up|slurr\w*|passing out|confused|can'?t breathe)\b", False),
     ("en.med.child_got_into", "overdose_taken",
      r"\b(\d+ ?(yo|y/o|year old|yr old|month old)|toddler|son|daughter|baby|kid|child|little one)\b.{0,10}\b(got into|ate|swallowed|chewed|got hold of) "
      r"(my|all my|all the|a bunch of|some of my|grandma'?s|grandad'?s|nan'?s|mum'?s|mom'?s|dad'?s) (meds|pills|tablets|medicine|medication|iron tablets|sleeping pills)\b|"
@@ -1937,6 +1953,14 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.med.pregnancy", "medical_danger",
      r"(怀孕|孕)(\d+|[一二三四五六七八九十]+)(个)?(多)?(月|周).{0,40}(出血|流血|出了(好多|很多)?血|看东西模糊|视力模糊|肚子剧痛|剧烈腹痛)", False),
     ("zh.now.before_jump", "in_progress", r"(?<!蹦极)(?<!蹦)跳(下去|楼)?之前|我(要|准备)?跳(下去)?了[,，。!！]?(再见|拜拜|谢谢)", False),
+    # session 30, from the development doses set (see en.med.dose_error_symptoms): "看错了说明书 ... 卡马西平吃了1800毫克
+    # 现在站都站不稳", "以为是钙片 结果是我妈的华法林 吃了六片 ... 牙龈一直在出血", "丙戊酸钠吃了2.5盒 舌头发硬"
+    ("zh.med.dose_error_symptoms", "overdose_taken",
+     r"^(?!.*(最近|这几天|这段时间|几周|两周|几个月|副作用|每天|天天|漏吃|停药|断药|停了药|药吃完了|戒断))(?=.*" + _ZH_PILLS + r")"
+     r"(?=.*(看错|以为是|不小心|误吃|吃错|多吃了|重复吃|忘了吃没吃|一口气|一次(性)?(吃|服)了|加起来|总共|一共|"
+     r"[两三四五六七八九十几半\d.]+(板|盒|瓶)))"
+     r".*?(吃|服|吞)[^。？?]*?(站不稳|站都站不稳|说话都飘|说话(都)?不清|舌头发硬|舌头(发)?麻|出血|恶心|想吐|吐了|头晕|头好晕|晕得|"
+     r"心慌|喘不(上|过)气|睁不开|心跳(好|很|特别)?(慢|快|乱))", False),
     ("zh.now.bulk_with_time", "overdose_taken",
      r"(一整|整|一)(瓶|盒|板)" + _ZH_PILLS + r".{0,10}(小时前|分钟前|刚刚|刚才|已经)(吃|吞|服|喝)?", False),
     # Session 15 (see the English block): an attempt told through its treatment or its rescue, cuts

@@ -258,3 +258,37 @@ def test_a_dose_with_a_body_in_danger_now_is_not_discounted(text: str) -> None:
 def test_a_side_effect_that_has_lasted_is_still_a_routine_dose(text: str) -> None:
     result = screen_conversation(user(text), learned=VouchesEveryTurn())
     assert result.level == "low", result.layers
+
+
+@pytest.mark.parametrize("text", [
+    # the development doses set's accidental overdoses told with a sign of danger now (session 30)
+    "I think I messed up my propranolol, kept forgetting and re-taking it, probably 480 mg today. Dizzy and my pulse "
+    "feels really slow.",
+    "I got confused with my new blister pack and took 6 days of quetiapine in one go, 1500 mg total, I can barely "
+    "keep my eyes open",
+    "三板佐匹克隆 一片一片抠出来吃的 现在说话都飘",
+    "我看错了说明书 把一次一片看成一次三片 一天下来卡马西平吃了1800毫克 现在站都站不稳",
+    "丙戊酸钠吃了2.5盒 舌头发硬",
+    "以为是钙片 结果是我妈的华法林 吃了六片 一片2.5毫克 牙龈一直在出血",
+    "I accidentally took my evening meds twice and now I feel really dizzy.",
+    "忘了吃没吃 又吃了一次安眠药 现在头好晕",
+])
+def test_a_dose_taken_by_mistake_with_danger_now_is_a_medical_emergency(text: str) -> None:
+    """Whatever the amount: the screen knows no drug's toxic dose; the crisis reply names the poison line."""
+    assert_reaches(user(text), "imminent", "medical_emergency")
+
+
+@pytest.mark.parametrize("text", [
+    "I took my sertraline this morning and feel a bit dizzy.",  # a dose, no mistake
+    "I've been on 100 mg sertraline for two weeks and the side effects make me dizzy.",  # a side effect
+    "I took the stairs twice and now I'm dizzy.",  # no medicine
+    "Ran out of my 10mg citalopram two days ago because the pharmacy messed up the order. Feeling dizzy and weepy, "
+    "picking it up tomorrow",  # withdrawal (a near miss of the held-out doses set that the first draft matched)
+    "吃了两片布洛芬，头还是很晕",
+    "最近每天多吃了一片安眠药，早上起来头晕",  # lasting: a doctor's question
+    "药吃完了 医院没挂上号 断药两天了 一直头晕想吐",  # withdrawal
+    "我不小心停药了三天，现在头晕恶心",
+])
+def test_a_dose_without_a_mistake_or_with_a_lasting_sign_is_not_this_rule(text: str) -> None:
+    reasons = screen_conversation(user(text)).reasons
+    assert not any("dose_error_symptoms" in r for r in reasons), reasons
