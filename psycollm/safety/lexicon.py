@@ -1435,7 +1435,9 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # body in danger now, is a medical emergency whatever the amount ("took 6 days of quetiapine in one go,
     # 1500 mg total, I can barely keep my eyes open"; "messed up my propranolol, kept re-taking it... Dizzy and my
     # pulse feels really slow"): the screen knows no drug's toxic dose, a poison line does. A sign that has
-    # lasted is a side effect to ask a doctor about, not this.
+    # lasted is a side effect to ask a doctor about, not this. The signs are not crisis_screen._DANGER_SIGN on
+    # purpose: that list only keeps a crisis finding from being discounted, so it errs broad ("意识", "晕",
+    # "numb"); this one makes a crisis reply by itself, so it errs narrow.
     ("en.med.dose_error_symptoms", "overdose_taken",
      # not a dose missed or run out of ("Ran out of my citalopram because the pharmacy messed up the order. Feeling
      # dizzy": withdrawal, a near miss in the held-out doses set that my first draft matched)
