@@ -1259,6 +1259,17 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"a couple( of)?|several|some|a handful( of)?|a bunch( of)?|handfuls( of)?|loads( of)?|lots( of)?|a lot( of)?|"
      r"a whole (bag|box|plate|bowl|packet|tub) of|all( of)?)( of)?( the| my| our| his| her| their| those| these)?( \w+)? "
      + _EN_NOT_MEDICINE + r"\b", False),
+    # An everyday thing taken, not a medicine ("I took the stairs twice and now I'm dizzy": the classifier alone gave
+    # it the crisis reply, p(high) 0.99, reading took + twice + dizzy as an overdose; session 30). A modifier like
+    # the count above: it only discounts a learned finding on a turn with nothing else.
+    ("en.routine.took_everyday", "ordinary_count",
+     # not a trip to a place to die ("I took the bus to the bridge"), nor to buy the means
+     r"^(?!.*\b(bridge|cliffs?|roof|rooftop|tracks|railway|rail line|edge|ledge|tower|car park|parking (garage|structure)|"
+     r"river|sea|ocean|coast|lake|woods|forest|top floor|balcony|platform|pharmacy|chemist|hardware store|gun (shop|store)|"
+     r"garage|motel|hotel)\b)"
+     r".*?\b(took|take|taking|taken)\b (the (stairs|bus|train|subway|tube|metro|lift|elevator|escalator|dog out|dog for a walk|"
+     r"day off|afternoon off|long way( home)?|scenic route|car|kids to school)|a (nap|walk|stroll|shower|bath|break|day off|taxi|cab|"
+     r"bus|train|flight|class|course|test|quiz|deep breath|few deep breaths|photo|picture|selfie))\b", False),
     ("en.now.over_dose", "overdose_taken",
      r"\b(overdosed|od'?d|od'?ed) on (my |some |her |his |the |a load of )?" + _PILLS + r"\b|"
      r"\b(took|taken|swallowed) (way |far |much |a lot )more than (my|the) (prescribed |usual |normal |daily )?(dose|dosage|amount)\b|"
