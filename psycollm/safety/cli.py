@@ -99,17 +99,15 @@ def resources_main(args: argparse.Namespace) -> int:
     for loc in locales:
         if loc not in RESOURCES:
             raise InputRejected(f"No resources for locale '{loc}'. Known: {', '.join(sorted(RESOURCES))}.")
-        for r in RESOURCES[loc]:
-            if args.json:
-                print(json.dumps({"locale": loc, **r.to_dict()}, ensure_ascii=False))
-                continue
-            status = f"verified {r.checked}" if r.verified else "UNVERIFIED"
-            scope = f" [{', '.join(r.categories)}{': ' + ', '.join(r.topics) if r.topics else ''}]" if r.categories else ""
-            print(f"{loc}  {r.number:<16} {r.name_en}{scope}  ({status}; source: {r.source})")
-    if args.json:
-        print(json.dumps({"locale": "*", **INTERNATIONAL.to_dict()}, ensure_ascii=False))
-    else:
-        print(f"*   {INTERNATIONAL.number:<16} {INTERNATIONAL.name_en}  (UNVERIFIED; source: {INTERNATIONAL.source})")
+    # INTERNATIONAL is shown with every locale, as `*`
+    rows = [(code, r) for code in locales for r in RESOURCES[code]] + [("*", INTERNATIONAL)]
+    for loc, r in rows:
+        if args.json:
+            print(json.dumps({"locale": loc, **r.to_dict()}, ensure_ascii=False))
+            continue
+        status = f"verified {r.checked}" if r.verified else "UNVERIFIED"
+        scope = f" [{', '.join(r.categories)}{': ' + ', '.join(r.topics) if r.topics else ''}]" if r.categories else ""
+        print(f"{loc:<3} {r.number:<16} {r.name_en}{scope}  ({status}; source: {r.source})")
     return 0
 
 
