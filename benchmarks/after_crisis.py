@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/after_crisis.py                        # trains the classifier in a temp dir
     .venv/bin/python benchmarks/after_crisis.py --cache-dir ~/.cache/psycollm --show
     .venv/bin/python benchmarks/after_crisis.py --cache-dir ~/.cache/psycollm --after-crisis support_calm
+    .venv/bin/python benchmarks/after_crisis.py --cache-dir ~/.cache/psycollm --first-message   # each also read alone
 
 `safety.after_crisis = support` (the default) lets the model answer, as crisis support, a message that
 brings no new high risk after a crisis reply; anything else gets the fixed reply again. This puts each
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="Print the follow-ups that got the unwanted action.")
     parser.add_argument("--after-crisis", default="support", choices=("support", "support_calm"),
                         help="The guard's safety.after_crisis mode.")
+    parser.add_argument("--first-message", action="store_true",
+                        help="Also screen each follow-up alone, as the first message of a conversation: the "
+                             "dangerous ones should get the crisis reply there too.")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "after_crisis.json"))
     args = parser.parse_args(argv)
 
@@ -110,7 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.show:
             for u in unwanted:
                 print(f"  {u['id']} [{u['label']} -> {u['action']}] {u['text']}")
-        results.append({"data": str(path), "rows": table, "unwanted": unwanted})
+        entry = {"data": str(path), "rows": table, "unwanted": unwanted}
+        if args.first_message:
+            alone: Counter[tuple[str, str]] = Counter()
+            for row in rows:
+                group = "protective" if row["label"] in ("none", "low") else "danger"
+                alone[(group, str(guard.screen_input([{"role": "user", "content": row["text"]}], row["lang"]).action))] += 1
+            entry["first_message"] = {f"{g}:{a}": n for (g, a), n in sorted(alone.items())}
+            for group in ("protective", "danger"):
+                n = sum(v for (g, _), v in alone.items() if g == group)
+                print(f"as a first message, {group}: {n} -> " +
+                      ", ".join(f"{a} {v}" for (g, a), v in sorted(alone.items()) if g == group))
+        results.append(entry)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, json.dumps({"benchmark": "after_crisis", "after_crisis": args.after_crisis, "sets": results},

@@ -728,6 +728,33 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.sh.cutting", "self_harm_act",
      r"\b(i've been|i have been|i keep|i started|started|i|been) (cutting|burning|scratching|hurting|harming|punching|hitting) "
      r"(myself|my (arms?|wrists?|legs?|thighs?|skin|stomach))", True),
+    # Self-harm switched to another means ("my friend took the blades. so i'm just burning now instead", session 31).
+    ("en.sh.burning_instead", "self_harm_act",
+     r"\b(i'?m|im|i am|been|started|now) (just )?burning (now )?instead\b|\bburning (myself )?(now )?instead\b", True),
+    # Meds hoarded under supervision ("i've been cheeking my meds for a week, got nine in a sock", session 31).
+    ("en.means.cheeking", "means_strong",
+     r"\bcheek(ing|ed)? (my |the |all my )?(meds|pills|tablets|medication|doses)\b|"
+     r"\b(hid|hiding|hidden|saved|saving|stashed|stashing|got|have|kept|keeping) (\w+ )?(\d+|a few|some|nine|ten|eleven|twelve|"
+     r"twenty) (\w+ )?(pills|tablets|meds)? ?in (a|my|the) (sock|shoe|bra|pillow|pillowcase|mattress|teddy)\b", True),
+    # Weighing one means against another ("which one is quicker, the pills or the bridge", session 31): a plan.
+    # Not pills alone: "ibuprofen or paracetamol, which one is faster?" is a question about a headache.
+    ("en.plan.which_faster", "plan",
+     r"\b(knife|knives|blades?|rope|noose|jump\w*|bridge|roof|tracks|gun|bleach|charcoal)\b.{0,50}\b(i'?m|i am|i keep|i've been|"
+     r"been|keep|still) (thinking|wondering|deciding|trying to (decide|work out|figure out)|going back and forth)\b.{0,30}"
+     r"\bwhich (one |way |method |of them )?(is|would be|'d be|will be) (faster|quicker|less painful|more certain|surer)\b|"
+     r"\b(i'?m|i am|i keep|i've been|been|keep|still) (thinking|wondering|deciding|trying to (decide|work out|figure out)|going back "
+     r"and forth)\b.{0,60}\b(knife|knives|blades?|rope|noose|jump\w*|bridge|roof|tracks|gun|bleach|charcoal)\b.{0,40}"
+     r"\bwhich (one |way |method |of them )?(is|would be|'d be|will be) (faster|quicker|less painful|more certain|surer)\b", True),
+    # Safe for tonight by promise, and then a later time ("I promised my sister I will stay safe tonight so I will.
+    # Once she flies back to Pune on the 12th it is a different matter.", session 31).
+    ("en.plan.promise_until", "plan",
+     r"\b(promised|promise|told \w+|said)\b.{0,40}\b(stay safe|be safe|not (to )?do anything|won'?t do anything|wouldn'?t do "
+     r"anything)\b.{0,60}\b(once|when|after|until|till)\b.{0,50}\b(different (matter|story)|all bets are off|that'?s when|"
+     r"then i('ll| will| can)|i'?ll do it|no promises)\b", True),
+    # The means bought again ("ordered another rope, it comes tomorrow", session 31).
+    ("en.means.bought_again", "means_strong",
+     r"^(?!.*\b(climb\w*|camp\w*|boat\w*|sail\w*|gym|tow\w*|swing|dog|garden\w*|craft\w*|bbq|barbecue|grill\w*|hik\w*)\b)"
+     r".*?\b(ordered|bought) (another|a second|more) (rope|noose|charcoal)\b", True),
     ("en.sh.cut_myself", "self_harm_act",
      r"(?<!want to )(?<!wanted to )(?<!wanna )(?<!urge to )(?<!urges to )\b(cut|burn|burned|burnt|hurt|harmed|scratched|hit|punched) (myself|my (arms?|wrists?|thighs?|legs?|skin))( again| last night| today| yesterday| with)?\b", True),
     ("en.sh.self_harm", "self_harm_act", r"\b(self[- ]?harm(ing)?|self[- ]?injur\w*)( again| whenever| every| more| daily)", True),
@@ -1808,7 +1835,20 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.plan.decided_leave", "active_ideation", r"(决定|想好|下定决心)(了)?[^。]{0,14}(就|要)(走|离开这个世界|去另一个世界)(了|吧)?(?![路出进开过])", True),
     ("zh.active.other_world", "active_ideation", r"(想|要|准备|打算)(去)?(另一个世界|天堂|那边)(了|找)?|离开这个世界", True),
     ("zh.active.handle_self", "active_ideation", r"把自己(处理掉|解决掉|了结|结束掉)|处理掉自己", True),
-    ("zh.active.take_child", "harm_others_intent", r"(带着|带上|和)(孩子|女儿|儿子|宝宝).{0,4}(一起)(走|死|去死|跳)", True),
+    # "让我儿子跟我一起走 他这么小 留下来也是受苦" (session 31): not a walk ("一起走路", "一起走回家")
+    ("zh.active.take_child", "harm_others_intent",
+     r"(带着|带上|和|让|叫)(我)?(的)?(孩子|女儿|儿子|宝宝|小孩|闺女)(跟我|和我|陪我)?.{0,4}(一起)(走|死|去死|跳)(?![路过进出到回去亲走]|一趟)", True),
+    # Weighing one means against another ("宿舍柜子里还有一把水果刀 我在想哪个更快", session 31): a plan.
+    ("zh.plan.which_faster", "plan",
+     r"(刀|绳|农药|煤气|烧炭|木炭|跳|刀片|百草枯|敌敌畏).{0,30}我(在|一直在|还在)?(想|考虑|纠结|琢磨|比较)(着)?.{0,4}(哪个|哪种|哪样|"
+     r"哪一个|哪个办法|哪种方法|哪种方式)(更快|最快|更不疼|最不疼|不疼|更没痛苦|没痛苦|更干脆|死得快)(?!见效|起效|有效|好|恢复|退烧|治好)", True),
+    # The means bought again after some were handed over ("绳子给室友了 不过我刚刚在网上又拍了一根 明天到", session 31).
+    ("zh.means.bought_again", "means_strong",
+     r"(绳|刀|药|炭|农药|刀片).{0,30}(又|再|重新)(买|拍|订|网购|下单)(了)?(一|两|几)(根|瓶|盒|板|把|包|袋|条)", True),
+    # Safe for tonight by promise, and then a later time ("已经答应我姐今晚不会做什么了，等周五她出差走了再说", session 31).
+    ("zh.plan.promise_until", "plan",
+     r"(答应|保证|说好|承诺)(了)?.{0,10}(今晚|今天|这几天|这周|这两天)(不会|不)(做什么|做傻事|乱来|伤害自己|动手).{0,20}(等|到)"
+     r".{0,14}(再说|以后|之后|就)", True),
     ("zh.means.charcoal_bought", "means_strong", r"炭(和|跟|、)?.{0,6}(都|也)?(已经)?(买|准备|备|到货)|(买|下单)(了)?.{0,6}(炭|木炭)", True),
     ("zh.means.seal", "means_strong", r"(门窗|窗户|门缝).{0,4}(封死|封好|封住|贴死)|宽胶带", True),
     ("zh.means.counted", "means_strong", _ZH_PILLS + r".{0,12}(攒|存|囤)(了)?.{0,8}(个月|周|天|片|粒|颗)|(数|算)了(一下)?.{0,6}(有)?.{0,4}(片|粒).{0,6}(够了|应该够)", True),
