@@ -108,7 +108,8 @@ class SafetySettings:
     after_crisis: str = _f("support", "After a crisis reply, a turn whose own message brings no new high risk: "
                            "support (the model answers under a crisis-support note, with the crisis line "
                            "under every reply; the conversation stays at high risk; only a message with no risk "
-                           "signal at all), support_calm (also a message the classifier alone reads as low "
+                           "signal at all that shows a step away from the danger: help coming, a line called, home, "
+                           "another topic), support_calm (also a message the classifier alone reads as low "
                            "but calm; more answers, but it has let method ideation through) or fixed (the "
                            "short fixed crisis reply again, every turn). Danger in progress (imminent) always "
                            "gets the fixed reply.")

@@ -9,7 +9,7 @@ Actions: high/imminent risk -> CRISIS (fixed, warm, localized reply with crisis 
 not asked); a dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) -> REFUSE
 with a redirect; low risk -> CAUTION (the model answers with a safety addendum to its system prompt, and
 `resources` holds one fixed line with the crisis line to show under the reply); after a crisis reply, a
-message with no risk signal -> SUPPORT (`safety.after_crisis`: the model answers under a crisis-support
+message with no risk signal that shows a step away from the danger -> SUPPORT (`safety.after_crisis`: the model answers under a crisis-support
 addendum, the crisis line under every reply); otherwise ALLOW. Every verdict carries each layer's
 contribution (`layers`) for the clinicians' log.
 
@@ -37,6 +37,7 @@ from psycollm.safety.output_screen import (
     replacement_text,
 )
 from psycollm.safety.resources import DEFAULT_LOCALE_FOR_LANG, resolve_locale
+from psycollm.safety.step_away import steps_away
 from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ SAFETY_QUESTION = re.compile(r"\b(are|do) you (feel(ing)? )?safe\b|\bkeep (yours
 UNSAFE_ANSWER = re.compile(r"^\W*(no|nope|nah|not (really|sure|safe|at all|very)|i'?m not|idk|i don'?t know|don'?t know|"
                            r"i can'?t|barely|hardly)\b|^\W*(不|没有?|不太|不知道|说不好|不确定|不好说|难说|不算)|"
                            r"不安全|不太安全|not safe|unsafe")
+SAFE_ANSWER = re.compile(r"^\W*(yes|yeah|yep|yup|i am|i'?m safe|safe|i think so)\b|^\W*(是|嗯|安全|我安全|是的|对)")
 
 
 def _unless_dose_said_back(problems: list[Problem], reply: str) -> list[Problem]:
@@ -196,8 +198,9 @@ class Guard:
 
     def _support_turn(self, messages: Sequence[Message], level: RiskLevel) -> bool:
         """`after_crisis = support`: the person was already given a crisis reply in this conversation,
-        the danger is not in progress, and their latest message on its own (screened alone, by every
-        layer, with the assistant turn before it) carries no risk signal. Then the model answers, as a
+        the danger is not in progress, their latest message on its own (screened alone, by every layer,
+        with the assistant turn before it) carries no risk signal, and it shows a step away from the danger
+        (`step_away.steps_away`, session 31). Then the model answers, as a
         crisis-support companion, instead of the same fixed text turn after turn, which reads as being
         brushed off (and locks a person the screen misread out of the conversation). Any risk signal,
         or imminent risk anywhere, gets the fixed reply again."""
@@ -237,11 +240,17 @@ class Guard:
         # and a dangerous message must not reach the model.
         if alone.requests:
             return False
+        # ...and shows a step away from the danger (session 31): a follow-up that only lacks risk words is often
+        # the plan going on quietly ("does the 11:40 train still run on sundays", "今晚江边风大不大", "🙂"); of 80
+        # such follow-ups a blind writer wrote (tests/data/followups_quiet_danger.jsonl) 33 reached the model
+        # without this, none with it. A "yes" to the model's "are you safe right now?" is a step away too.
         if alone.level == "none":
-            return True
+            return steps_away(str(latest.get("content", ""))) or (
+                SAFETY_QUESTION.search(lexicon.normalize(question)) is not None and SAFE_ANSWER.search(answer) is not None)
         learned = alone.layers.get(getattr(self.learned, "name", ""), {})
         return (self.after_crisis == "support_calm" and alone.level == "low"
-                and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True)
+                and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True
+                and steps_away(str(latest.get("content", ""))))
 
     @staticmethod
     def add_question(reply: str, verdict: InputVerdict | None) -> str:
