@@ -9,9 +9,9 @@ Actions: high/imminent risk -> CRISIS (fixed, warm, localized reply with crisis 
 not asked); a dangerous request (lethal means, hiding self-harm, doses, diagnosis, jailbreak) -> REFUSE
 with a redirect; low risk -> CAUTION (the model answers with a safety addendum to its system prompt, and
 `resources` holds one fixed line with the crisis line to show under the reply); after a crisis reply, a
-message with no risk signal that shows a step away from the danger -> SUPPORT (`safety.after_crisis`: the model answers under a crisis-support
-addendum, the crisis line under every reply); otherwise ALLOW. Every verdict carries each layer's
-contribution (`layers`) for the clinicians' log.
+message with no risk signal that shows a step away from the danger -> SUPPORT (`safety.after_crisis`: the
+model answers under a crisis-support addendum, the crisis line under every reply); otherwise ALLOW. Every
+verdict carries each layer's contribution (`layers`) for the clinicians' log.
 
 Fail closed: any exception inside a screen returns the `fail_closed` verdict (crisis resources, marked
 `failed`), so the user is never left without help; `psycollm.chat.Counselor` adds the timeout.
@@ -244,13 +244,13 @@ class Guard:
         # the plan going on quietly ("does the 11:40 train still run on sundays", "今晚江边风大不大", "🙂"); of 80
         # such follow-ups a blind writer wrote (tests/data/followups_quiet_danger.jsonl) 33 reached the model
         # without this, none with it. A "yes" to the model's "are you safe right now?" is a step away too.
+        step_away = steps_away(answer) or (SAFETY_QUESTION.search(lexicon.normalize(question)) is not None
+                                           and SAFE_ANSWER.search(answer) is not None)
         if alone.level == "none":
-            return steps_away(str(latest.get("content", ""))) or (
-                SAFETY_QUESTION.search(lexicon.normalize(question)) is not None and SAFE_ANSWER.search(answer) is not None)
+            return step_away
         learned = alone.layers.get(getattr(self.learned, "name", ""), {})
         return (self.after_crisis == "support_calm" and alone.level == "low"
-                and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True
-                and steps_away(str(latest.get("content", ""))))
+                and alone.layers["lexicon"]["level"] == "none" and learned.get("calm") is True and step_away)
 
     @staticmethod
     def add_question(reply: str, verdict: InputVerdict | None) -> str:
