@@ -517,17 +517,21 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 
 def test_the_session_31_follow_up_sets_are_labelled_and_balanced() -> None:
     """tests/data/followups_protective_steps*.jsonl and followups_quiet_danger*.jsonl (session 31, two blind
-    writers): 120 follow-ups each, half Chinese. Protective steps: per language 30 with the distress left
+    writers): 120 follow-ups each (119 in one), half Chinese. Protective steps: per language 30 with the distress left
     (none/low) and 30 with danger hidden behind the step; quiet danger: 40 dangerous in context but
     harmless-sounding alone and 20 look-alikes that are not."""
-    for name, protective in (("followups_protective_steps.jsonl", 30), ("followups_protective_steps_heldout.jsonl", 30),
-                             ("followups_quiet_danger.jsonl", 20), ("followups_quiet_danger_heldout.jsonl", 20)):
+    # (protective, dangerous) per language; one English dangerous held-out quiet-danger item shared most of its
+    # wording with a training row and was removed (test_training_data_is_bilingual_and_separate_from_the_test_set).
+    for name, counts in (("followups_protective_steps.jsonl", {"en": (30, 30), "zh": (30, 30)}),
+                         ("followups_protective_steps_heldout.jsonl", {"en": (30, 30), "zh": (30, 30)}),
+                         ("followups_quiet_danger.jsonl", {"en": (20, 40), "zh": (20, 40)}),
+                         ("followups_quiet_danger_heldout.jsonl", {"en": (20, 39), "zh": (20, 40)})):
         rows = [json.loads(line) for line in (_DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-        assert len({r["id"] for r in rows}) == len(rows) == 120
-        for lang in ("en", "zh"):
+        assert len({r["id"] for r in rows}) == len(rows) == sum(p + d for p, d in counts.values())
+        for lang, (protective, dangerous) in counts.items():
             labels = [r["label"] for r in rows if r["lang"] == lang]
             assert sum(lb in ("none", "low") for lb in labels) == protective
-            assert sum(lb in ("high", "imminent") for lb in labels) == 60 - protective
+            assert sum(lb in ("high", "imminent") for lb in labels) == dangerous
 
 
 def test_danger_behind_a_protective_step_keeps_the_fixed_reply(guard) -> None:
