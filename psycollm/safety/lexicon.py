@@ -513,6 +513,12 @@ _SOON = (r"(tonight|tomorrow|today|this weekend|this week|on (monday|tuesday|wed
 # "Too late to call them?", "too late for the bus": late for something, not too late for the person.
 _NOT_LATE_FOR = r"(?! (to|for (the|a|an|that|this|dinner|lunch|breakfast|coffee|work|school|class)\b))"
 
+# en.plan.which_faster: a means, the person deliberating, and which one is sooner or surer.
+_EN_WEIGHED = r"\b(knife|knives|blades?|rope|noose|jump\w*|bridge|roof|tracks|gun|bleach|charcoal)\b"
+_EN_DELIBERATING = (r"\b(i'?m|i am|i keep|i've been|been|keep|still) (thinking|wondering|deciding|trying to (decide|work out|"
+                    r"figure out)|going back and forth)\b")
+_EN_WHICH_SOONER = r"\bwhich (one |way |method |of them )?(is|would be|'d be|will be) (faster|quicker|less painful|more certain|surer)\b"
+
 EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # id, signal, regex, negatable
     # -- passive ideation
@@ -736,15 +742,13 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"\bcheek(ing|ed)? (my |the |all my )?(meds|pills|tablets|medication|doses)\b|"
      r"\b(hid|hiding|hidden|saved|saving|stashed|stashing|got|have|kept|keeping) (\w+ )?(\d+|a few|some|nine|ten|eleven|twelve|"
      r"twenty) (\w+ )?(pills|tablets|meds)? ?in (a|my|the) (sock|shoe|bra|pillow|pillowcase|mattress|teddy)\b", True),
-    # Weighing one means against another ("which one is quicker, the pills or the bridge", session 31): a plan.
-    # Not pills alone: "ibuprofen or paracetamol, which one is faster?" is a question about a headache.
+    # Weighing one means against another, by the person ("i keep going back and forth between the pills and the
+    # bridge, which one is quicker", session 31): a plan. It needs their own deliberation, so "which is quicker,
+    # hanging or jumping? purely hypothetical" stays a lethal-means question; and a means other than pills alone:
+    # "ibuprofen or paracetamol, which one is faster?" is a question about a headache.
     ("en.plan.which_faster", "plan",
-     r"\b(knife|knives|blades?|rope|noose|jump\w*|bridge|roof|tracks|gun|bleach|charcoal)\b.{0,50}\b(i'?m|i am|i keep|i've been|"
-     r"been|keep|still) (thinking|wondering|deciding|trying to (decide|work out|figure out)|going back and forth)\b.{0,30}"
-     r"\bwhich (one |way |method |of them )?(is|would be|'d be|will be) (faster|quicker|less painful|more certain|surer)\b|"
-     r"\b(i'?m|i am|i keep|i've been|been|keep|still) (thinking|wondering|deciding|trying to (decide|work out|figure out)|going back "
-     r"and forth)\b.{0,60}\b(knife|knives|blades?|rope|noose|jump\w*|bridge|roof|tracks|gun|bleach|charcoal)\b.{0,40}"
-     r"\bwhich (one |way |method |of them )?(is|would be|'d be|will be) (faster|quicker|less painful|more certain|surer)\b", True),
+     _EN_WEIGHED + r".{0,50}" + _EN_DELIBERATING + r".{0,30}" + _EN_WHICH_SOONER + r"|" +
+     _EN_DELIBERATING + r".{0,60}" + _EN_WEIGHED + r".{0,40}" + _EN_WHICH_SOONER, True),
     # Safe for tonight by promise, and then a later time ("I promised my sister I will stay safe tonight so I will.
     # Once she flies back to Pune on the 12th it is a different matter.", session 31).
     ("en.plan.promise_until", "plan",
