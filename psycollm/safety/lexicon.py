@@ -583,8 +583,26 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.active.jump", "active_ideation",
      r"\b(going to|gonna|will|want to|i'll|plan to|planning to|decided to) (jump|throw myself) "
      r"(off|from|in front of|into|out of)\b", True),
+    # "I am going to go to our building terrace tonight and jump", "I'm on the balcony of our hostel, fourth floor.
+    # I want to jump": a height and the jump, without "off" (session 32, development conversations). "I want to
+    # jump" alone stays none (a trampoline, a job), and a height named after the jump is not read.
+    ("en.active.jump_height", "active_ideation",
+     r"\b(roof|rooftop|terrace|balcony|ledge|bridge|flyover|overpass|cliff|top floor|(\w+|\d+)(th|st|nd|rd)? (floor|storey|story)|"
+     r"\d+ (floors|storeys|stories))\b.{0,60}\b(i )?(want to|wanna|going to|gonna|will|i'll|plan to|and) jump\b"
+     r"(?! (in|into) (the|a) (swimming )?pool| ship| at\b| for joy| the queue| in line| on\b)",
+     True),
+    # ...and standing there now: in progress, also read across two chat fragments ("I'm on the balcony of our
+    # hostel, fourth floor. I want to jump.")
+    ("en.now.height_jump", "in_progress",
+     r"\b(i'?m|i am|im) (now )?(standing |sitting )?(on|at) (the |a |my |our )?(balcony|terrace|rooftop|roof|window|top floor)\b"
+     r".{0,60}\b(i )?(want to|wanna|going to|gonna|will|i'll) jump\b(?! (in|into) (the|a) (swimming )?pool| ship| at\b| for joy)",
+     False),
     ("en.active.overdose", "active_ideation", r"\b(going to|gonna|will|plan to|planning to|i'll) (overdose|od)\b", True),
     ("en.active.walk_into", "active_ideation", r"(?<!could )(?<!could just )\b(walk|drive|crash) (into|my car into) (the sea|the river|the ocean|a wall|a tree|traffic)\b", True),
+    # "I am standing at the lake behind our colony. I want to walk into the water" (session 32); not a swim
+    ("en.active.walk_into_water", "active_ideation",
+     r"\b(want to|wanna|going to|gonna|will|i'll|plan to) (walk|drive) (my car )?into the (lake|water|canal|dam|reservoir)\b"
+     r"(?!.{0,30}\b(slowly|swim|paddle|cold|warm|beach|waves|fun))", True),
     # "I could just walk into the sea" is said of a bad week: a passive wish, not a plan
     ("en.passive.walk_into", "passive_ideation", r"\bcould (just )?(walk|drive) (into|my car into) (the sea|the river|the ocean|traffic)\b", True),
     ("en.active.not_alive_next", "active_ideation", r"\b(don't|do not) plan on (being alive|living|being here|being around)\b", False),
@@ -633,7 +651,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("en.means.enough", "means_weak", r"\b(have|got) (enough|that much|more than enough)( of them)?( at home)?\b", True),
     ("en.means.take_all", "means_strong", r"\b(take|swallow|take the whole|swallow the whole) (them all|all of them|all my|the whole (pack|box|bottle))", True),
     ("en.means.lined_up", "means_strong", r"\b(meds|pills|medication) (all )?lined up\b", True),
-    ("en.means.weed_killer", "means_strong", r"\b(poison|kill) myself with\b|\b(drink|swallow) (the )?(weed killer|bleach|antifreeze|pesticide)", True),
+    ("en.means.weed_killer", "means_strong", r"\b(poison|kill) myself with\b|\b(drink|swallow) (the )?(weed killer|bleach|antifreeze|pesticide|otapiapia|sniper|paraquat|gramoxone)", True),
     # -- time / intent markers (count only with ideation or means)
     ("en.time.soon", "intent_time", r"\b" + _SOON + r"\b", False),
     ("en.time.the_night", "intent_time", r"\b(tonight is the night|this is it|it's time)\b", False),
@@ -697,7 +715,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
     # "I took my pills an hour ago": a dose, unless the conversation carries risk (see took_referent).
     ("en.now.took_mine", "took_referent", r"\b(took|swallowed|taken) my " + _PILLS + r"\b.{0,30}(ago|just now|already)", False),
     ("en.now.already_taken", "in_progress", r"\b(already|just) (taken|took) (the|an) overdose\b|\bi've already taken\b", False),
-    ("en.now.drank_poison", "in_progress", r"\b(drank|drunk|swallowed|took) (some |the )?(bleach|antifreeze|pesticide|weed killer|poison)\b", False),
+    ("en.now.drank_poison", "in_progress", r"\b(drank|drunk|swallowed|took) (some |the )?(bleach|antifreeze|pesticide|weed killer|poison|otapiapia|paraquat|gramoxone)\b", False),
     ("en.now.on_edge", "in_progress",
      r"\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the |a |my )?(window |bridge |roof |balcony )?(roof|ledge|edge|bridge|top floor|railing|tracks|cliff|windowsill|sill)"
      r"(?<!\bedge)( of| right now| now|,|$| and| this)|\b(i'm|i am|im) (now )?(standing |sitting )?(on|at) (the |a |my )?edge( of (?=(the |a |this |my |our )?"
@@ -1101,7 +1119,7 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(bottle |cup |glass |mug |capful )?(of )?(the )?(bleach|pesticide|antifreeze|weed killer|poison|drain cleaner|toilet cleaner|"
      r"disinfectant)\b", False),
     ("en.now.knife_wrist", "in_progress", r"\b(knife|blade|razor)('s| is)? (pressed |held )?(against|on|to) my (wrist|throat|neck|arm)\b", False),
-    ("en.now.platform", "in_progress", r"\b(getting|jump|jumping|step|stepping|walk|walking) in front of (it|the train|a train|a truck|traffic)\b|\bon the (ledge|edge|railing|roof|platform)\b.{0,40}\b(now|right now|jump|next one)", False),
+    ("en.now.platform", "in_progress", r"\b(getting|jump|jumping|step|stepping|walk|walking) in front of (it|the train|a train|a truck|traffic)\b|\bon the (ledge|edge|railing|roof|platform)\b.{0,40}\b(now|right now|jump(?! (in|into) (the|a) (swimming )?pool)|next one)", False),
     ("en.sh.nightly", "self_harm_act", r"\b(cutting|cut|burning|burned|hurting) (myself )?(every (night|day)|each night|\d+ times|three times|twice)\b|\brelapsed\b.{0,40}\b(cut|cutting|self[- ]harm)|\bdeeper each time\b", True),
     ("en.others.bring_school", "harm_others_intent", r"\b(bringing|bring|take|taking) (something|a gun|a knife|my dad'?s gun|a weapon) (to|into) (school|work|class|the office)\b", True),
     ("en.others.make_pay", "harm_others_intent", r"\b(make|making) (him|her|them) pay\b.{0,80}\b(gun|knife|know where|schedule)|\bi know (his|her|their) schedule\b|\bif i can'?t have (them|her|him|the kids),? (nobody|no one) can\b", True),
@@ -1262,6 +1280,11 @@ EN_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"survive|keep going)\b.{0,12}\b(till|until|til|to|through)\b.{0,14}\b(then|tomorrow|morning|tonight|next \w+|"
      r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|it|that|she|he|they)\b|"
      r"\b(can'?t|cannot|won'?t) (wait|hold on|hang on) that long\b", False),
+    # "Maybe small small I will drink it. Thank you for talking to me": the means taken, said with a pronoun
+    # (session 32, development conversations). Not "I'll take them back to the pharmacy".
+    ("en.ref.will_take", "risk_referent",
+     r"\b(i will|i'll|i am going to|i'm going to|im going to|i'm gonna|im gonna|i might|maybe i('ll| will)) (just |still |now )?"
+     r"(drink|swallow|take|down) (it|them|that|the lot|all of it|all of them)\b(?! (back|in|to|away|out|with|easy|slow|slowly|off|from|seriously|personally|one)\b)", False),
     ("en.now.took_them", "took_referent", r"\b(already|just) (took|taken|swallowed) (them|it|all of them|the lot)\b|\bi('ve| have) (already )?(taken|swallowed) (them|all of them)\b|"
      r"\b(took|swallowed|taken) them all\b", False),
     # Medicine taken in an ordinary way ("took my meds, night all", "two ibuprofen for my headache"). A
@@ -1631,6 +1654,8 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
     ("zh.active.jump_from", "active_ideation", r"(我|就|要|准备|打算)(从|到)[^几多哪]{1,10}(跳下去|跳下来|跳楼)|就(从|去)[^几多哪]{0,10}跳", True),
     ("zh.active.swallow_all", "active_ideation", r"(一次性|一口气|整盒|整瓶|全部)(全)?(吞|吃|喝)(下去|掉|了)?", True),
     ("zh.active.walk_into", "active_ideation", r"走进(海|河|江|湖)里|(想|要|打算|准备|干脆|真想|恨不得|一脚油门)(开车)?(去)?(冲出去|撞(树|护栏|高速护栏|桥墩|大货车))|(开车|一脚油门).{0,4}撞墙|开车(去)?撞(?![了到上])", True),  # not "开车撞了护栏" (an accident)
+    # "今晚准备开车上盘山公路，找个弯直接冲下去": a drive that ends in a plunge (session 32, development conversations)
+    ("zh.active.drive_off", "active_ideation", r"(准备|要|想|打算|就|干脆)(开车|骑车|开到|开上).{0,20}冲下(去|山|悬崖|桥|江|河)|找个(弯|悬崖|坡).{0,4}冲下去", True),
     ("zh.active.not_alive", "active_ideation", r"没打算活到|不打算活到|活不过", False),
     ("zh.active.wont_be", "active_ideation", r"(我)?不会在了|(?<!干脆)(?<!不如)(?<!宁愿)(?<!希望)(?<!想)(?<!就这样)不在了(吧)?$", True),
     ("zh.passive.wish_gone", "passive_ideation", r"(干脆|不如|还不如|宁愿|希望|想)(就)?(这样)?不在了", True),
@@ -1963,6 +1988,9 @@ ZH_PATTERNS: list[tuple[str, str, str, bool]] = [
      r"(我|都)?已经(做|弄|动手|开始)了(?![吗么嘛呀啊]|饭|作业|功课|笔记|计划|决定)|我动手了|^\W*(已经)?(来不及|太迟)了|"
      r"(?<!上班)(?<!上课)(?<!赶车)(?<!赶飞机)(?<!赶不上)(现在|已经|一切都|都)(太晚|太迟|来不及)了(?![,，。\s]*(我)?(先|要|得|该|去)?(睡|休息|回))|"
      r"(?<!上班)(?<!上课)(?<!车)(?<!飞机)(?<!赶)来不及了$", False),
+    ("zh.ref.will_take", "risk_referent",
+     r"(还是|就|会|要|准备|想)(喝|吞)(了|掉|下去)(它|吧|算了)?$|(还是|就|准备|想)把(它|药|那碗|那杯|那瓶)(吃|喝|吞)(了|掉|下去)(吧|算了)?$|"
+     r"(喝|吞)(了|掉)它", False),  # not "我还是吃了" (dinner, after all)
     ("zh.ref.how", "risk_referent", r"(想好|决定好?|知道)了?(要)?(用什么|怎么)(死|结束|了断|走)|想好(了)?(要)?怎么做了", True),
     ("zh.ref.last", "risk_referent",
      r"(撑|熬|坚持|活|等)不(到|了)(下周|下星期|下个?(星期|礼拜|月)|明天|后天|那时|那个时候|那天|周[一二三四五六日末]|星期.|"
