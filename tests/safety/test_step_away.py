@@ -51,6 +51,8 @@ def test_no_step_away(text: str) -> None:
     "谢谢你陪我 我已经准备好了",
     "朋友来了也没用 我决定了",
     "gave my dog to my neighbour to look after, thanks for listening",
+    "i know the number. i'm not going to call. can we talk about football",  # turns the line away (session 32)
+    "thanks but i won't ring them, my brother's here",
 ])
 def test_a_step_away_word_in_a_final_message_does_not_count(text: str) -> None:
     assert not steps_away(text), text
