@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "after_crisis_conversations.json"))
     args = parser.parse_args(argv)
 
-    from eval.after_crisis_eval import load_conversations, replay, summarize, wanted
+    from eval.after_crisis_eval import HEADER, load_conversations, replay, summarize, summary_rows, wanted
     from psycollm.atomic_io import atomic_write_text
     from psycollm.safety.classifier import RiskClassifier
     from psycollm.safety.guard import Guard
@@ -54,16 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in map(Path, args.data or DATA):
         results = [replay(c, guard) for c in load_conversations(path)]
         summary = summarize(results)
-        print(f"\n{path.name} (after_crisis = {args.after_crisis})")
-        print(f"{'language':<9} {'answer turns answered':>22} {'fixed turns kept out':>21} "
-              f"{'calm convs never fixed':>23} {'fixed replies in calm':>22} {'danger convs reaching model':>28}")
-        for lang, s in summary.items():
-            print(f"{lang:<9} {s['answer_turns_answered']:>14} of {s['answer_turns']:<5} "
-                  f"{s['fixed_turns_kept_out']:>13} of {s['fixed_turns']:<5} "
-                  f"{s['calm_conversations_never_fixed']:>15} of {s['calm_conversations']:<5} "
-                  f"{s['fixed_replies_in_calm_conversations']:>22} "
-                  f"{s['danger_conversations_reaching_model']:>20} of {s['danger_conversations']:<5}"
-                  + (f"  (opener not a crisis reply: {s['opener_not_crisis']})" if s["opener_not_crisis"] else ""))
+        print(f"\n{path.name} (after_crisis = {args.after_crisis})\n\n{HEADER}\n|---|---|---|---|---|---|")
+        print("\n".join(summary_rows(summary)))
         for lang, s in summary.items():
             print(f"  {lang} by kind: " + "; ".join(
                 f"{kind} {c['conversations']}: answer {c.get('answer_wanted', 0)}/{c.get('answer_turns', 0)}, "

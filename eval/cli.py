@@ -1,4 +1,4 @@
-"""`psycollm eval`: pceb | caseqa | dialogue | safety | output-screen | compare | report.
+"""`psycollm eval`: pceb | caseqa | dialogue | safety | output-screen | after-crisis | compare | report.
 
     psycollm eval pceb --pceb-dir ../shared/data/pceb/benchmark --output runs/pceb-smollm --limit 200
     psycollm eval pceb --pceb-dir DIR --output DIR --backend openai --base-url http://gpu:8000/v1 --model psycollm-14b
@@ -7,6 +7,7 @@
     psycollm eval dialogue --cpsycoune-dir ../shared/data/cpsycoun/CPsyCounE --output DIR --limit 1
     psycollm eval safety ...                  # the safety layer's evaluation (eval/safety_eval.py)
     psycollm eval output-screen ...           # the reply screen's evaluation (eval/output_screen_eval.py)
+    psycollm eval after-crisis ...            # whole conversations after a crisis reply (eval/after_crisis_eval.py)
     psycollm eval compare runs/a runs/b --output runs/a-vs-b
     psycollm eval report runs/a               # re-render a run's report
 
@@ -31,7 +32,7 @@ from typing import Any
 from psycollm.config import Settings, add_settings_arguments, settings_from_args
 from psycollm.errors import ConfigError
 
-SUBCOMMANDS = ("pceb", "caseqa", "dialogue", "safety", "output-screen", "compare", "report")
+SUBCOMMANDS = ("pceb", "caseqa", "dialogue", "safety", "output-screen", "after-crisis", "compare", "report")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -236,6 +237,12 @@ def output_screen_main(argv: list[str]) -> int:
     return int(run(argv) or 0)
 
 
+def after_crisis_main(argv: list[str]) -> int:
+    from eval.after_crisis_eval import main as run
+
+    return int(run(argv) or 0)
+
+
 def compare_main(argv: list[str]) -> int:
     from eval.report import compare_runs
 
@@ -314,7 +321,8 @@ def main(argv: list[str]) -> int:
         return 0
     sub, rest = argv[0], argv[1:]
     handlers = {"pceb": pceb_main, "caseqa": caseqa_main, "dialogue": dialogue_main, "safety": safety_main,
-                "output-screen": output_screen_main, "compare": compare_main, "report": report_main}
+                "output-screen": output_screen_main, "after-crisis": after_crisis_main, "compare": compare_main,
+                "report": report_main}
     if sub not in handlers:
         raise ConfigError(f"Unknown eval command '{sub}'. Choose one of: {', '.join(SUBCOMMANDS)}.")
     return handlers[sub](rest)

@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ratings": ("psycollm.store.cli:ratings_main", "Clinicians' rating queue: import prompt sets, generate responses."),
     "data": ("training.data.cli:main", "Build the training data set (single-turn, multi-turn, knowledge QA)."),
     "train": ("training.cli:main", "Fine-tune: sft or dpo from a recipe."),
-    "eval": ("eval.cli:main", "Evaluate: pceb, caseqa, dialogue, safety, output-screen, compare."),
+    "eval": ("eval.cli:main", "Evaluate: pceb, caseqa, dialogue, safety, output-screen, after-crisis, compare."),
 }
 
 

@@ -113,3 +113,34 @@ def test_no_dangerous_turn_of_the_development_conversations_reaches_the_model_bu
                                                  load_conversations(DATA / "conversations_after_crisis.jsonl"))
              for t in r["turns"] if t["label"] == "fixed" and not wanted(t)]
     assert leaks == [("acd-en-024", 2)]
+
+
+def test_the_eval_command_writes_a_report_and_names_a_bad_file(tmp_path: Path, capsys, monkeypatch,
+                                                                classifier_cache: Path) -> None:
+    """`psycollm eval after-crisis` with the guard the settings describe (the session's trained classifier): the
+    report, metrics and per-turn predictions of a two-conversation file; a bad or missing file is one clear line."""
+    from psycollm.cli import main as psycollm_main
+
+    monkeypatch.setenv("PSYCOLLM_CACHE_DIR", str(classifier_cache.parent))
+    rows = [json.loads(line) for line in (DATA / "conversations_after_crisis.jsonl").read_text(encoding="utf-8")
+            .splitlines() if json.loads(line)["id"] in ("acd-zh-028", "acd-en-014")]
+    data = tmp_path / "two.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert psycollm_main(["eval", "after-crisis", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["meta"]["after_crisis"] == "support" and set(metrics["summary"]) == {"en", "zh"}
+    en = metrics["summary"]["en"]  # the farmer with the rifle who never settles: every turn kept from the model
+    assert (en["fixed_turns"], en["fixed_turns_kept_out"], en["danger_conversations_reaching_model"]) == (4, 4, 0)
+    predictions = [json.loads(line) for line in (tmp_path / "out" / "predictions.jsonl").read_text().splitlines()]
+    assert [p["id"] for p in predictions] == [r["id"] for r in rows]
+    assert "## Turns with the unwanted action" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(rows[0], ensure_ascii=False) + "\n{not json\n", encoding="utf-8")
+    for path in (bad, tmp_path / "missing.jsonl"):
+        capsys.readouterr()
+        assert psycollm_main(["eval", "after-crisis", "--data", str(path), "--out", str(tmp_path / "o")]) == 1
+        err = capsys.readouterr().err
+        assert path.name in err and "Traceback" not in err
+    with pytest.raises(DatasetInvalid, match="bad.jsonl:2: not JSON"):
+        load_conversations(bad)
