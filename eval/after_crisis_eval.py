@@ -41,7 +41,7 @@ PLACEHOLDER = "<CRISIS_REPLY>"
 LABELS = ("answer", "fixed")
 # What a wanted verdict is, per label: a support turn (the model answers) or anything that keeps the model out.
 KEEPS_MODEL_OUT = (Action.CRISIS, Action.REFUSE)
-# Kinds whose later turns are all `answer`: a conversation of these is "stuck" when any turn got the fixed reply.
+# Kinds whose later turns are all `answer` by the writers' brief (tested); `summarize` finds calm conversations by label.
 CALM_KINDS = ("settles", "low_but_safe", "misread", "tester")
 
 

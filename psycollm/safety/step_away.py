@@ -106,7 +106,7 @@ FINAL = re.compile(
     r"\b((the )?last (one|time|message|thing|words?|text|goodbye)|my last|goodbye|bye|farewell|(gone|goodbye|sleep|rest|"
     r"leave|leaving) forever|remember me|for real this time|already decided?|made up my mind|"
     r"it'?s time|won'?t be here|by then|long over|be over|all over|over by|sort(ing)? it (out )?myself|my own way|"
-    r"not doing that again|(not|never) (calling|ringing) (them |again)|(not|never|won'?t) (going to |gonna )?(call|ring|text)( (them|it|anyone|anybody|988|999|911|the (line|number|hotline)))?|doesn'?t matter|no point|for everything|"
+    r"not doing that again|(not|never) (calling|ringing) (them |again)|(i'?m|i am|im) not (going to|gonna) (call|ring|text)|i (won'?t|will not|will never|'?ll never) (call|ring|text)|doesn'?t matter|no point|for everything|"
     r"worry for me|yet|sorry for everything|funeral|when i'?m gone|after i'?m gone|after this|"
     r"write that down|(tell|let) (my|her|him|them|everyone) .{0,30}(sorry|love|goodbye|miss)|happy birthday|"
     r"(dog|cat|pets?) .{0,20}(to (my|a|the) \w+|rehom\w*|new home|look after)|(gave|given|giving) (my|the) (dog|cat|pets?))\b|"
