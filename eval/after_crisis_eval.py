@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.safety_eval import add_guard_arguments, input_guard
 from psycollm.atomic_io import atomic_write_text
-from psycollm.config import add_settings_arguments, settings_from_args
 from psycollm.errors import DatasetInvalid
 from psycollm.safety.types import Action, SafetyGuard
 
@@ -197,24 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="Conversations (JSON lines, see above).")
     parser.add_argument("--out", default="runs/after_crisis_eval",
                         help="Folder for report.md, metrics.json, predictions.jsonl.")
-    parser.add_argument("--judge", choices=["classifier", "llm", "none"], help="Override safety.judge.")
-    add_settings_arguments(parser)
+    add_guard_arguments(parser)
     args = parser.parse_args(argv)
-    settings = settings_from_args(args)
-    if args.judge:
-        settings.safety.judge = args.judge
-    import logging
-
-    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)  # one warning per crisis turn is noise here
-    from psycollm.safety.guard import Guard
-
     conversations = load_conversations(Path(args.data))  # before the guard loads: a bad file fails at once
-    backend = None
-    if settings.safety.judge == "llm":
-        from psycollm.backends import make_backend
-
-        backend = make_backend(settings)
-    guard = Guard.from_settings(settings, backend=backend, input_only=True)
+    guard, settings = input_guard(args)
     results = [replay(c, guard) for c in conversations]
     summary = summarize(results)
     meta = {"data": args.data, "data_sha256": hashlib.sha256(Path(args.data).read_bytes()).hexdigest(),

@@ -228,19 +228,21 @@ def write_report(result: dict[str, Any], out_dir: str | os.PathLike[str], meta: 
     return out / "report.md"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="psycollm eval safety", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=str(DEFAULT_DATA), help="Labelled JSONL set.")
-    parser.add_argument("--out", default="runs/safety_eval", help="Folder for report.md, metrics.json, predictions.jsonl.")
+def add_guard_arguments(parser: argparse.ArgumentParser) -> None:
+    """--judge and the settings flags: what `input_guard` builds the guard from."""
     parser.add_argument("--judge", choices=["classifier", "llm", "none"], help="Override safety.judge.")
     add_settings_arguments(parser)
-    args = parser.parse_args(argv)
+
+
+def input_guard(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The input screen the settings describe (with --judge applied), and the settings; an LLM judge gets the
+    configured backend. Also quiets the per-turn crisis warnings, noise in an evaluation."""
+    import logging
+
     settings = settings_from_args(args)
     if args.judge:
         settings.safety.judge = args.judge
-    import logging
-
-    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)  # one warning per crisis item is noise here
+    logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
     from psycollm.safety.guard import Guard
 
     backend = None
@@ -248,7 +250,16 @@ def main(argv: list[str] | None = None) -> int:
         from psycollm.backends import make_backend
 
         backend = make_backend(settings)
-    guard = Guard.from_settings(settings, backend=backend, input_only=True)  # the sets test the input screen
+    return Guard.from_settings(settings, backend=backend, input_only=True), settings  # the sets test the input screen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="psycollm eval safety", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="Labelled JSONL set.")
+    parser.add_argument("--out", default="runs/safety_eval", help="Folder for report.md, metrics.json, predictions.jsonl.")
+    add_guard_arguments(parser)
+    args = parser.parse_args(argv)
+    guard, settings = input_guard(args)
     items = load_items(args.data)
     result = evaluate(items, guard)
     meta = {"data": args.data, "data_sha256": hashlib.sha256(Path(args.data).read_bytes()).hexdigest(),
