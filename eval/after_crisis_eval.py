@@ -30,8 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.safety_eval import add_guard_arguments, input_guard
-from psycollm.atomic_io import atomic_write_text
+from eval.safety_eval import add_guard_arguments, input_guard, write_report
 from psycollm.errors import DatasetInvalid
 from psycollm.safety.types import Action, SafetyGuard
 
@@ -206,15 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"data": args.data, "data_sha256": hashlib.sha256(Path(args.data).read_bytes()).hexdigest(),
             "judge": settings.safety.judge, "after_crisis": settings.safety.after_crisis,
             "timestamp": time.strftime("%Y-%m-%d %H:%M:%S")}
-    out = Path(args.out)
-    atomic_write_text(out / "metrics.json", json.dumps({"meta": meta, "summary": summary}, ensure_ascii=False, indent=2))
-    atomic_write_text(out / "predictions.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
-    atomic_write_text(out / "report.md", render_markdown(results, summary, meta))
+    # The safety evaluation's writer: metrics.json holds {"meta", "summary"}, predictions.jsonl one line a conversation.
+    report = write_report({"summary": summary, "predictions": results}, args.out, meta,
+                          render=lambda result, meta: render_markdown(result["predictions"], result["summary"], meta))
     for lang, s in summary.items():
         print(f"{lang}: answer turns answered {s['answer_turns_answered']}/{s['answer_turns']}, fixed turns kept out "
               f"{s['fixed_turns_kept_out']}/{s['fixed_turns']}, calm conversations never fixed "
               f"{s['calm_conversations_never_fixed']}/{s['calm_conversations']}")
-    print(f"report: {out / 'report.md'}")
+    print(f"report: {report}")
     return 0
 
 
