@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.safety_eval import add_guard_arguments, input_guard, write_report
+from eval.safety_eval import add_guard_arguments, input_guard, read_jsonl, write_report
 from psycollm.errors import DatasetInvalid
 from psycollm.safety.types import Action, SafetyGuard
 
@@ -45,19 +44,10 @@ CALM_KINDS = ("settles", "low_but_safe", "misread", "tester")
 
 
 def load_conversations(path: Path) -> list[dict[str, Any]]:
-    """The conversations of a JSON-lines file, checked; DatasetInvalid names the line and what is wrong."""
+    """The conversations of a JSON-lines file (read by `read_jsonl`), checked; DatasetInvalid names the line
+    and what is wrong."""
     rows = []
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DatasetInvalid(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetInvalid(f"{path}:{n}: not JSON ({exc.msg})") from None
+    for n, row in read_jsonl(path, "conversations file"):
         _check(row, f"{path}:{n}")
         rows.append(row)
     if not rows:

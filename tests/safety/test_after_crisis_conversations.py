@@ -46,7 +46,7 @@ def test_the_sets_are_as_briefed(name: str, per_language: dict[str, int]) -> Non
 
 
 @pytest.mark.parametrize("content,message", [
-    ("not json", "not JSON"),
+    ("not json", "not a JSON object"),
     (json.dumps({"id": "x", "lang": "en", "messages": [{"role": "user", "content": "a"}]}), "alternate"),
     (json.dumps({"id": "x", "lang": "en", "messages": [
         {"role": "user", "content": "a"}, {"role": "assistant", "content": PLACEHOLDER},
@@ -142,5 +142,5 @@ def test_the_eval_command_writes_a_report_and_names_a_bad_file(tmp_path: Path, c
         assert psycollm_main(["eval", "after-crisis", "--data", str(path), "--out", str(tmp_path / "o")]) == 1
         err = capsys.readouterr().err
         assert path.name in err and "Traceback" not in err
-    with pytest.raises(DatasetInvalid, match="bad.jsonl:2: not JSON"):
+    with pytest.raises(DatasetInvalid, match="bad.jsonl:2: not a JSON object"):
         load_conversations(bad)
