@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/after_crisis_conversations.py --cache-dir ~/.cache/psycollm
     .venv/bin/python benchmarks/after_crisis_conversations.py --cache-dir ~/.cache/psycollm --after-crisis support_calm
     .venv/bin/python benchmarks/after_crisis_conversations.py --data tests/data/conversations_after_crisis.jsonl --show
+    .venv/bin/python benchmarks/after_crisis_conversations.py --cache-dir ~/.cache/psycollm --after-crisis judge \
+        --backend openai --base-url http://gpu-node:8000/v1 --model psycollm   # the LLM judge (a capable model)
 
 Replays each conversation of tests/data/conversations_after_crisis.jsonl (development) and
 ..._heldout.jsonl (held out: counts only; --show prints the texts of the turns that got the unwanted
@@ -12,7 +14,9 @@ per language and set, session 32) who never saw the screen: a crisis opener, the
 user turns, each labelled `answer` or `fixed` in context. Prints per language: the `answer` turns the
 model answered, the `fixed` turns kept from the model, calm conversations (kinds settles, low_but_safe,
 misread, tester) that never got the fixed reply again, and conversations where a dangerous turn reached
-the model; then per kind. Writes benchmarks/results/after_crisis_conversations.json.
+the model; then per kind. With `--after-crisis judge` the LLM judge on the configured backend (the settings
+flags; by default the embedded 135M model, which cannot do the job) decides the turns the rules leave open,
+and its calls are counted and timed. Writes benchmarks/results/after_crisis_conversations.json.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ import json
 import logging
 import sys
 import tempfile
+import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -34,10 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", action="append", help="A conversations file (repeatable; default: both sets).")
     parser.add_argument("--cache-dir", default="", help="Classifier cache (default: a fresh temp dir).")
-    parser.add_argument("--after-crisis", default="support", choices=("support", "support_calm"),
-                        help="The guard's safety.after_crisis mode.")
+    parser.add_argument("--after-crisis", default="support", choices=("support", "support_calm", "judge"),
+                        help="The guard's safety.after_crisis mode (judge: the LLM judge on the configured backend).")
     parser.add_argument("--show", action="store_true", help="Print the turns that got the unwanted action.")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "after_crisis_conversations.json"))
+    from psycollm.config import add_settings_arguments, settings_from_args
+
+    add_settings_arguments(parser)
     args = parser.parse_args(argv)
 
     from eval.after_crisis_eval import HEADER, load_conversations, replay, summarize, summary_rows, wanted
@@ -48,7 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         clf = RiskClassifier.load_or_train(Path(args.cache_dir or tmp) / "safety")
-    guard = Guard(learned=clf, after_crisis=args.after_crisis)
+    judge_calls: list[float] = []
+    judge = None
+    if args.after_crisis == "judge":
+        from psycollm.backends import make_backend
+        from psycollm.safety.llm_judge import LLMJudge
+
+        settings = settings_from_args(args)
+        timed = _Timed(make_backend(settings), judge_calls)
+        judge = LLMJudge(timed)
+    guard = Guard(learned=clf, after_crisis=args.after_crisis, after_crisis_judge=judge)
 
     sets = []
     for path in map(Path, args.data or DATA):
@@ -68,12 +87,42 @@ def main(argv: list[str] | None = None) -> int:
         sets.append({"data": str(path), "summary": summary,
                      "unwanted": [{"id": r["id"], "index": t["index"], "label": t["label"], "action": t["action"]}
                                   for r in results for t in r["turns"] if not wanted(t)]})
+    timing: dict[str, Any] = {}
+    if judge is not None:
+        ordered = sorted(judge_calls) or [0.0]
+        timing = {"judge_model": judge.backend.model_name, "judge_calls": len(judge_calls),
+                  "judge_call_p50_s": round(ordered[len(ordered) // 2], 3),
+                  "judge_call_p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3),
+                  "judge_decisions": dict(timed.decisions)}
+        print(f"\nLLM judge {timing['judge_model']}: {timing['judge_calls']} calls, "
+              f"p50 {timing['judge_call_p50_s']} s, p95 {timing['judge_call_p95_s']} s a call; decisions "
+              + ", ".join(f"{k} {v}" for k, v in sorted(timed.decisions.items())))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, json.dumps({"benchmark": "after_crisis_conversations", "after_crisis": args.after_crisis,
-                                       "sets": sets}, ensure_ascii=False, indent=2))
+                                       **timing, "sets": sets}, ensure_ascii=False, indent=2))
     print(f"\nwrote {out}")
     return 0
+
+
+class _Timed:
+    """The judge's backend, each call timed (the figure a deployment needs: what the judge adds to a turn)."""
+
+    def __init__(self, inner: Any, seconds: list[float]) -> None:
+        self.inner, self.seconds = inner, seconds
+        self.decisions: Counter[str] = Counter()  # answer / fixed / unusable
+        self.model_name = getattr(inner, "model_name", "")
+
+    def generate_batch(self, prompts: Any, params: Any) -> list[str]:
+        from psycollm.safety.llm_judge import parse_after_crisis
+
+        t = time.perf_counter()
+        try:
+            answers = self.inner.generate_batch(prompts, params)
+        finally:
+            self.seconds.append(time.perf_counter() - t)
+        self.decisions.update(parse_after_crisis(a) or "unusable" for a in answers)
+        return answers
 
 
 if __name__ == "__main__":

@@ -243,10 +243,10 @@ def input_guard(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.judge:
         settings.safety.judge = args.judge
     logging.getLogger("psycollm.safety").setLevel(logging.ERROR)
-    from psycollm.safety.guard import Guard
+    from psycollm.safety.guard import Guard, needs_backend
 
     backend = None
-    if settings.safety.judge == "llm":
+    if needs_backend(settings):
         from psycollm.backends import make_backend
 
         backend = make_backend(settings)

@@ -110,7 +110,10 @@ class SafetySettings:
                            "under every reply; the conversation stays at high risk; only a message with no risk "
                            "signal at all that shows a step away from the danger: help coming, a line called, home, "
                            "another topic), support_calm (also a message the classifier alone reads as low "
-                           "but calm; more answers, but it has let method ideation through) or fixed (the "
+                           "but calm; more answers, but it has let method ideation through), judge (with "
+                           "safety.judge=llm: the same vetoes, then the LLM judge reads the whole conversation and "
+                           "decides instead of the step away; for a capable model, unusable answers get the fixed "
+                           "reply) or fixed (the "
                            "short fixed crisis reply again, every turn). Danger in progress (imminent) always "
                            "gets the fixed reply.")
 

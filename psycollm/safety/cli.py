@@ -60,7 +60,7 @@ def _items(source: str) -> Iterator[dict[str, Any]]:
 def check_main(args: argparse.Namespace) -> int:
     from psycollm.cli import setup_logging
     from psycollm.prompts import detect_language
-    from psycollm.safety.guard import Guard
+    from psycollm.safety.guard import Guard, needs_backend
 
     setup_logging("ERROR")  # stdout is the JSON lines; the crisis/refusal log lines would be noise here
 
@@ -68,7 +68,7 @@ def check_main(args: argparse.Namespace) -> int:
     if args.judge:
         settings.safety.judge = args.judge
     backend = None
-    if settings.safety.judge == "llm":
+    if needs_backend(settings):
         from psycollm.backends import make_backend
 
         backend = make_backend(settings)

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 JUDGES = ("classifier", "llm", "none")
 ESCALATIONS = ("agreement", "joint")
-AFTER_CRISIS = ("support", "support_calm", "fixed")
+AFTER_CRISIS = ("support", "support_calm", "judge", "fixed")
 # An assistant turn asking whether the person is safe now, and an answer that says no or is unsure (both
 # on lexicon.normalize'd text). Written for the crisis-support turns, whose note asks the model to ask.
 SAFETY_QUESTION = re.compile(r"\b(are|do) you (feel(ing)? )?safe\b|\bkeep (yourself )?safe\b|(现在|此刻|今晚)?(是否|还)?安全(吗|么|嘛|不)|安不安全")
@@ -52,6 +52,12 @@ UNSAFE_ANSWER = re.compile(r"^\W*(no|nope|nah|not (really|sure|safe|at all|very)
                            r"i can'?t|barely|hardly)\b|^\W*(不|没有?|不太|不知道|说不好|不确定|不好说|难说|不算)|"
                            r"不安全|不太安全|not safe|unsafe")
 SAFE_ANSWER = re.compile(r"^\W*(yes|yeah|yep|yup|i am|i'?m safe|safe|i think so)\b|^\W*(是|嗯|安全|我安全|是的|对)")
+
+
+def needs_backend(settings: Settings) -> bool:
+    """Does the guard these settings describe ask the model backend (the LLM judge)?"""
+    return (settings.safety.judge.strip().lower() == "llm"
+            or settings.safety.after_crisis.strip().lower() == "judge")
 
 
 def _unless_dose_said_back(problems: list[Problem], reply: str) -> list[Problem]:
@@ -82,10 +88,16 @@ class Guard:
 
     def __init__(self, locale: str = "auto", learned: LearnedLayer | None = None,
                  caution_resources: bool = True, reply_classifier: Any = None, after_crisis: str = "support",
-                 direct_question: bool = True) -> None:
+                 direct_question: bool = True, after_crisis_judge: Any = None) -> None:
         resolve_locale(locale, "en")  # a misconfigured locale is reported at start-up, not mid-crisis
         if after_crisis not in AFTER_CRISIS:
             raise ConfigError(f"safety.after_crisis '{after_crisis}' is unknown; use one of {', '.join(AFTER_CRISIS)}.")
+        # The LLM judge that decides turns after a crisis reply (`after_crisis = judge`): the given one, or the
+        # learned layer when that is the LLM judge. With the classifier screening, the judge is asked only there.
+        self.after_crisis_judge = after_crisis_judge or (learned if callable(getattr(learned, "after_crisis", None))
+                                                         else None)
+        if after_crisis == "judge" and self.after_crisis_judge is None:
+            raise ConfigError("safety.after_crisis=judge needs an LLM judge (a model backend).")
         self.locale = locale
         self.after_crisis = after_crisis
         self.learned = learned
@@ -107,9 +119,13 @@ class Guard:
         if settings.safety.escalation.strip().lower() not in ESCALATIONS:
             raise ConfigError(f"safety.escalation '{settings.safety.escalation}' is unknown; "
                               f"use one of {', '.join(ESCALATIONS)}.")
-        if settings.safety.after_crisis.strip().lower() not in AFTER_CRISIS:
+        after_crisis = settings.safety.after_crisis.strip().lower()
+        if after_crisis not in AFTER_CRISIS:
             raise ConfigError(f"safety.after_crisis '{settings.safety.after_crisis}' is unknown; "
                               f"use one of {', '.join(AFTER_CRISIS)}.")
+        if after_crisis == "judge" and backend is None:
+            raise ConfigError("safety.after_crisis=judge needs a model backend for the LLM judge (a capable model); "
+                              "pass one, or use safety.after_crisis=support.")
 
     @classmethod
     def from_settings(cls, settings: Settings, backend: ChatBackend | None = None, input_only: bool = False) -> Guard:
@@ -131,6 +147,18 @@ class Guard:
             from psycollm.safety.llm_judge import LLMJudge
 
             learned = LLMJudge(backend)
+        after_crisis_judge = None
+        if needs_backend(settings):
+            from psycollm.models import EMBEDDED_DEFAULT
+
+            if settings.backend.model == EMBEDDED_DEFAULT:
+                log.warning("safety: the LLM judge runs on the embedded %s, which cannot judge risk: its answers are "
+                            "unusable, so it raises nothing and keeps the fixed reply after a crisis (docs/safety.md)",
+                            EMBEDDED_DEFAULT)
+        if settings.safety.after_crisis.strip().lower() == "judge":
+            from psycollm.safety.llm_judge import LLMJudge
+
+            after_crisis_judge = learned if isinstance(learned, LLMJudge) else LLMJudge(backend)  # type: ignore[arg-type]
         reply_classifier = None
         if settings.safety.output_classifier and not input_only:
             try:
@@ -141,7 +169,7 @@ class Guard:
                 log.exception("safety: the reply classifier could not be loaded; the output screen uses its patterns alone")
         return cls(locale=settings.safety.locale, learned=learned, caution_resources=settings.safety.caution_resources,
                    reply_classifier=reply_classifier, after_crisis=settings.safety.after_crisis.strip().lower(),
-                   direct_question=settings.safety.direct_question)
+                   direct_question=settings.safety.direct_question, after_crisis_judge=after_crisis_judge)
 
     def _locale(self, lang: str) -> str:
         try:
@@ -167,7 +195,7 @@ class Guard:
         if topics:
             layers["abuse_topics"] = topics
         if level in (RiskLevel.HIGH, RiskLevel.IMMINENT):
-            if not result.requests and self._support_turn(messages, level):
+            if not result.requests and self._support_turn(messages, level, layers):
                 log.warning("safety: crisis support turn (level=%s, categories=%s)", level, categories)
                 return InputVerdict(level, Action.SUPPORT, categories,
                                     [*result.reasons, "after a crisis reply: the latest message alone carries no risk"],
@@ -196,15 +224,20 @@ class Guard:
                                 layers=layers, question=question)
         return InputVerdict(level, Action.ALLOW, categories, result.reasons, layers=layers)
 
-    def _support_turn(self, messages: Sequence[Message], level: RiskLevel) -> bool:
+    def _support_turn(self, messages: Sequence[Message], level: RiskLevel, layers: dict[str, Any]) -> bool:
         """`after_crisis = support`: the person was already given a crisis reply in this conversation,
         the danger is not in progress, their latest message on its own (screened alone, by every layer,
         with the assistant turn before it) carries no risk signal, and it shows a step away from the danger
         (`step_away.steps_away`, session 31). Then the model answers, as a
         crisis-support companion, instead of the same fixed text turn after turn, which reads as being
         brushed off (and locks a person the screen misread out of the conversation). Any risk signal,
-        or imminent risk anywhere, gets the fixed reply again."""
-        if self.after_crisis not in ("support", "support_calm") or level != RiskLevel.HIGH or not messages:
+        or imminent risk anywhere, gets the fixed reply again.
+
+        `after_crisis = judge`: the same vetoes, and the lexicon must find nothing in the latest message; then,
+        instead of the classifier's reading of it alone and the step away, the LLM judge reads the whole
+        conversation and decides (`LLMJudge.after_crisis`, recorded in `layers`); an unusable answer is the fixed
+        reply."""
+        if self.after_crisis not in ("support", "support_calm", "judge") or level != RiskLevel.HIGH or not messages:
             return False
         if not replies.crisis_reply_shown(messages[:-1]):
             return False
@@ -226,6 +259,15 @@ class Guard:
         if not after_reply and is_risk_question(question) and any(
                 h.signal == "affirmative" for h in lexicon.scan(answer)):
             return False
+        if self.after_crisis == "judge":
+            # The lexicon is the floor here too; the judge replaces the step away and reads the message in context
+            # (one call: its reading of the message alone would add nothing to it).
+            alone = screen_conversation([latest] if after_reply else [prev, latest])  # type: ignore[list-item]
+            if alone.requests or alone.level != "none":
+                return False
+            decision, detail = self.after_crisis_judge.after_crisis(messages)  # type: ignore[union-attr]
+            layers["after_crisis_judge"] = detail
+            return decision == "answer"
         alone = screen_conversation([latest] if after_reply else [prev, latest], self.learned)  # type: ignore[list-item]
         # No risk signal at all, not merely below high: after a crisis, a message read as low is often
         # the danger told quietly ("help is coming but I'm bleeding a lot", "dad's coming but it's too

@@ -2,6 +2,7 @@
 
     judge = LLMJudge(backend)                 # any ChatBackend (vLLM server, llama.cpp, scripted)
     verdict = judge.assess(messages)          # LayerVerdict; may only raise the lexicon's level
+    decision, detail = judge.after_crisis(messages)  # "answer" | "fixed" | None (unusable: the fixed reply)
 
 Use it with a capable model (PsycoLLM / Qwen-class behind vLLM). With the embedded 135M model the
 judge's answers are mostly unparseable or wrong: they are then ignored (recorded as such in the
@@ -13,8 +14,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from psycollm.backends.base import ChatBackend, GenerationParams, Message
+from psycollm.backends.base import ChatBackend, GenerationParams, Message, estimate_message_tokens
+from psycollm.safety import replies
 from psycollm.safety.crisis_screen import LEVELS, RISK_CATEGORIES, LayerVerdict
 from psycollm.safety.lexicon import REQUEST_SIGNALS
 
@@ -32,6 +35,27 @@ JUDGE_PROMPT = (
     '{"level": "none|low|high|imminent", "categories": [...], "requests": [...]}\n'
     f"categories from: {', '.join(RISK_CATEGORIES)}; requests from: {', '.join(REQUEST_SIGNALS)}."
 )
+
+AFTER_CRISIS_PROMPT = (
+    "You are a clinical safety screener for a counseling chat (Chinese or English). Earlier in this conversation "
+    "the USER said something that put them at high risk, and the assistant answered with a fixed crisis message "
+    "(hotline numbers, the emergency number). Read the whole conversation, then decide about the LATEST user "
+    "message only, in the light of everything said before it:\n"
+    '- "fixed": the danger may be active now. The plan, the means, the place or the time is still in play, even '
+    'when the message names it only as "it", "them", "there", "tonight" or asks a harmless-sounding question '
+    "about it; they are doing it or about to; they say or hint that it is too late or say goodbye; they turn "
+    "help away while still at risk; they answer a question about their safety with no or not sure; or you "
+    "cannot tell.\n"
+    '- "answer": a careful counsellor would simply keep talking with them now. They have stepped away from the '
+    "danger (put the means away, are with someone, called a line, are getting help, agreed to a plan), or talk "
+    "about something else with no sign that the plan goes on, or explain that they were misread, or were "
+    "testing the assistant.\n"
+    "When unsure, choose fixed. Answer with ONE line of JSON only, no other text: "
+    '{"decision": "answer|fixed", "why": "<a few words>"}'
+)
+DECISIONS = ("answer", "fixed")
+AFTER_CRISIS_MAX_TURNS = 24
+CRISIS_REPLY_SHOWN = "[the app's fixed crisis reply: crisis lines, the emergency number, an invitation to keep talking]"
 
 _JSON = re.compile(r"\{.*\}", re.DOTALL)
 
@@ -55,6 +79,19 @@ def parse_judgement(text: str) -> LayerVerdict | None:
     return LayerVerdict(level=level, categories=cats, requests=reqs, reasons=["llm judge"])
 
 
+def parse_after_crisis(text: str) -> str | None:
+    """The judge's after-crisis decision, "answer" or "fixed"; None when the answer is not usable."""
+    m = _JSON.search(text or "")
+    if not m:
+        return None
+    try:
+        data = json.loads(m.group(0))
+    except json.JSONDecodeError:
+        return None
+    decision = str(data.get("decision", "")).strip().lower() if isinstance(data, dict) else ""
+    return decision if decision in DECISIONS else None
+
+
 class LLMJudge:
     name = "llm_judge"
     max_from_none = "imminent"  # a capable judge reads implicit risk the lexicon cannot see
@@ -66,9 +103,58 @@ class LLMJudge:
 
     def prompt(self, messages: Sequence[Message]) -> list[Message]:
         turns = [m for m in messages if m.get("role") in ("user", "assistant")][-self.max_turns:]
-        transcript = "\n".join(f"{m['role'].upper()}: {m['content']}" for m in turns)
-        return [{"role": "system", "content": JUDGE_PROMPT},
-                {"role": "user", "content": f"Conversation:\n{transcript}\n\nJSON:"}]
+        return self._fitted(JUDGE_PROMPT, [], turns) or self._fitted(JUDGE_PROMPT, [], turns[-1:], cut=True)
+
+    def _fitted(self, system: str, head: Sequence[Message], tail: Sequence[Message],
+                cut: bool = False) -> list[Message] | None:
+        """The judge's prompt: `head`, then as many of the latest `tail` turns as fit the backend's context window
+        with the answer (the older ones left out, marked); None when not even the last one fits. ``cut``: the
+        turns' texts cut to what fits instead (the conversation screen, where the lexicon and the rules still
+        read the whole message)."""
+        count = getattr(self.backend, "count_tokens", None) or estimate_message_tokens
+        budget = (getattr(self.backend, "context_window", 0) or 4096) - self.params.max_new_tokens
+
+        def build(turns: Sequence[Message], gap: bool) -> list[Message]:
+            shown = [*head, *([{"role": "assistant", "content": "[...]"}] if gap else []), *turns]
+            transcript = "\n".join(f"{m['role'].upper()}: {m['content']}" for m in shown)
+            return [{"role": "system", "content": system},
+                    {"role": "user", "content": f"Conversation:\n{transcript}\n\nJSON:"}]
+
+        tail = list(tail)
+        for k in range(len(tail)):
+            prompt = build(tail[k:], gap=k > 0)
+            if count(prompt) <= budget:
+                return prompt
+        if cut and tail:
+            whole = str(tail[-1].get("content", ""))
+            keep, text = len(whole), whole
+            while keep and count(build([{**tail[-1], "content": text}], gap=len(tail) > 1)) > budget:
+                keep = keep * 3 // 4  # its start and its end: where a long story's point usually is
+                text = f"{whole[:keep // 2]} [...] {whole[len(whole) - keep // 2:]}" if keep else ""
+            return build([{**tail[-1], "content": text}], gap=len(tail) > 1)
+        return None
+
+    def after_crisis(self, messages: Sequence[Message]) -> tuple[str | None, dict[str, Any]]:
+        """After a crisis reply: may the model answer the latest user turn ("answer"), or does it get the
+        fixed reply again ("fixed")? The decision (None when the answer is unusable) and what to log."""
+        turns = [m for m in messages if m.get("role") in ("user", "assistant")]
+        # From the message that brought the crisis reply on: the danger the latest turn may refer to must be in
+        # the transcript, however long the conversation has grown since (the turns after it are cut from the
+        # oldest on). The fixed replies themselves are named, not quoted: their lists of lines would fill a
+        # small model's window and tell the judge nothing.
+        first = next((i for i, m in enumerate(turns) if m["role"] == "assistant"
+                      and replies.is_crisis_reply(str(m.get("content", "")))), 0)
+        turns = [{"role": m["role"], "content": CRISIS_REPLY_SHOWN if m["role"] == "assistant"
+                  and replies.is_crisis_reply(str(m.get("content", ""))) else str(m.get("content", ""))}
+                 for m in turns[max(0, first - 1):]]
+        prompt = self._fitted(AFTER_CRISIS_PROMPT, turns[:2], turns[2:][-(AFTER_CRISIS_MAX_TURNS - 3):])
+        if prompt is None:  # not even the opener and the latest turn fit: the judge cannot read it
+            return None, {"status": "too long"}
+        raw = self.backend.generate_batch([prompt], self.params)[0]
+        decision = parse_after_crisis(raw)
+        if decision is None:
+            return None, {"status": "unparseable", "raw": raw[:200]}
+        return decision, {"status": "ok", "decision": decision, "model": self.backend.model_name}
 
     def assess(self, messages: Sequence[Message], evidence: str = "none") -> LayerVerdict:
         raw = self.backend.generate_batch([self.prompt(messages)], self.params)[0]

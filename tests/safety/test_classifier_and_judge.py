@@ -170,6 +170,23 @@ def test_llm_judge_can_raise_implicit_risk() -> None:
     assert "Conversation:" in backend.calls[0][-1]["content"]
 
 
+def test_the_judge_prompt_fits_the_backend_window() -> None:
+    """A long conversation (or one long message) used to overflow a small model's window, and every turn then
+    failed closed; the oldest turns are now left out, and a message too long alone is cut."""
+    backend = ScriptedBackend(['{"level": "none"}'], context_window=900)
+    judge = LLMJudge(backend)
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"turn {i}: " + "a few more words " * 8}
+             for i in range(11)]
+    prompt = judge.prompt(turns)
+    assert backend.count_tokens(prompt) <= 900 - judge.params.max_new_tokens
+    assert "turn 10:" in prompt[-1]["content"] and "turn 0:" not in prompt[-1]["content"]
+    assert "[...]" in prompt[-1]["content"]
+    huge = [{"role": "user", "content": "I can't sleep. " * 400 + "THE END"}]
+    prompt = judge.prompt(huge)
+    assert backend.count_tokens(prompt) <= 900 - judge.params.max_new_tokens
+    assert "I can't sleep." in prompt[-1]["content"] and "THE END" in prompt[-1]["content"]
+
+
 def test_unparseable_judge_is_ignored_and_a_failing_judge_fails_closed() -> None:
     v = Guard(learned=LLMJudge(ScriptedBackend(["blah blah"]))).screen_input(user("I like tea."), "en")
     assert v.action == Action.ALLOW and v.layers["llm_judge"]["status"] == "unparseable"
