@@ -230,7 +230,7 @@ def write_report(result: dict[str, Any], out_dir: str | os.PathLike[str], meta: 
 
 def add_guard_arguments(parser: argparse.ArgumentParser) -> None:
     """--judge and the settings flags: what `input_guard` builds the guard from."""
-    parser.add_argument("--judge", choices=["classifier", "llm", "none"], help="Override safety.judge.")
+    parser.add_argument("--judge", choices=["classifier", "llm", "classifier+llm", "none"], help="Override safety.judge.")
     add_settings_arguments(parser)
 
 

@@ -87,7 +87,8 @@ class SafetySettings:
     enabled: bool = _f(True, "Screen input and output; crisis replies bypass the model.")
     locale: str = _f("auto", "Crisis resources to show: auto (from the message language), CN, US, UK, ...")
     judge: str = _f("classifier", "Learned layer: classifier (trained in-project), llm (the configured "
-                    "backend as judge), none (lexicon only).")
+                    "backend as judge), classifier+llm (both; either may raise the level; for a capable "
+                    "model), none (lexicon only).")
     timeout_s: float = _f(3.0, "A safety check slower than this fails closed (crisis resources shown).")
     escalation: str = _f("agreement", "When the classifier may give a crisis reply on its own (no lexicon "
                          "evidence): agreement (its sentence-embedding and character models both see risk) or "

@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
     check = sub.add_parser("check", help="Screen each message/conversation; one JSON line per item.")
     check.add_argument("file", help="A .txt (one message per line) or .jsonl file ({'text'} or {'messages'}); '-' = stdin.")
     check.add_argument("--lang", default="auto", choices=["auto", "zh", "en"], help="Reply language of the fixed texts.")
-    check.add_argument("--judge", choices=["classifier", "llm", "none"], help="Override safety.judge.")
+    check.add_argument("--judge", choices=["classifier", "llm", "classifier+llm", "none"], help="Override safety.judge.")
     check.add_argument("--layers", action="store_true", help="Include each layer's contribution.")
     add_settings_arguments(check)
     res = sub.add_parser("resources", help="List the crisis resources with their sources.")

@@ -1,7 +1,7 @@
 """The safety guard the chat engine calls: input screen, output screen, fail-closed verdicts.
 
     from psycollm.safety.guard import Guard
-    guard = Guard.from_settings(settings)                 # judge: classifier (default) | llm | none
+    guard = Guard.from_settings(settings)                 # judge: classifier (default) | llm | classifier+llm | none
     verdict = guard.screen_input(messages, lang="en")     # InputVerdict: level, action, reply/addendum
     out = guard.screen_output(reply, messages, lang="en") # OutputVerdict: ok, or a safe replacement
 
@@ -42,7 +42,7 @@ from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 
 log = logging.getLogger(__name__)
 
-JUDGES = ("classifier", "llm", "none")
+JUDGES = ("classifier", "llm", "classifier+llm", "none")
 ESCALATIONS = ("agreement", "joint")
 AFTER_CRISIS = ("support", "support_calm", "judge", "fixed")
 # An assistant turn asking whether the person is safe now, and an answer that says no or is unsure (both
@@ -56,7 +56,7 @@ SAFE_ANSWER = re.compile(r"^\W*(yes|yeah|yep|yup|i am|i'?m safe|safe|i think so)
 
 def needs_backend(settings: Settings) -> bool:
     """Does the guard these settings describe ask the model backend (the LLM judge)?"""
-    return (settings.safety.judge.strip().lower() == "llm"
+    return (settings.safety.judge.strip().lower() in ("llm", "classifier+llm")
             or settings.safety.after_crisis.strip().lower() == "judge")
 
 
@@ -113,8 +113,8 @@ class Guard:
         judge = settings.safety.judge.strip().lower()
         if judge not in JUDGES:
             raise ConfigError(f"safety.judge '{settings.safety.judge}' is unknown; use one of {', '.join(JUDGES)}.")
-        if judge == "llm" and backend is None:
-            raise ConfigError("safety.judge=llm needs a model backend; pass one, or set safety.judge=classifier.")
+        if judge in ("llm", "classifier+llm") and backend is None:
+            raise ConfigError(f"safety.judge={judge} needs a model backend; pass one, or set safety.judge=classifier.")
         resolve_locale(settings.safety.locale, "en")
         if settings.safety.escalation.strip().lower() not in ESCALATIONS:
             raise ConfigError(f"safety.escalation '{settings.safety.escalation}' is unknown; "
@@ -134,7 +134,7 @@ class Guard:
         cls.check_settings(settings, backend)
         judge = settings.safety.judge.strip().lower()
         learned: LearnedLayer | None = None
-        if judge == "classifier":
+        if judge in ("classifier", "classifier+llm"):
             from psycollm.safety.classifier import RiskClassifier
 
             learned = RiskClassifier.load_or_train(settings.cache_path / "safety")
@@ -143,6 +143,10 @@ class Guard:
                 from psycollm.safety.embedding_worker import overlapped
 
                 learned.embedder = overlapped(learned.embedder) or learned.embedder
+            if judge == "classifier+llm":
+                from psycollm.safety.llm_judge import ClassifierWithJudge, LLMJudge
+
+                learned = ClassifierWithJudge(learned, LLMJudge(backend))  # type: ignore[arg-type]
         elif judge == "llm":
             from psycollm.safety.llm_judge import LLMJudge
 
@@ -158,7 +162,8 @@ class Guard:
         if settings.safety.after_crisis.strip().lower() == "judge":
             from psycollm.safety.llm_judge import LLMJudge
 
-            after_crisis_judge = learned if isinstance(learned, LLMJudge) else LLMJudge(backend)  # type: ignore[arg-type]
+            after_crisis_judge = (learned if callable(getattr(learned, "after_crisis", None))
+                                  else LLMJudge(backend))  # type: ignore[arg-type]
         reply_classifier = None
         if settings.safety.output_classifier and not input_only:
             try:

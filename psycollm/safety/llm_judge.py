@@ -18,7 +18,7 @@ from typing import Any
 
 from psycollm.backends.base import ChatBackend, GenerationParams, Message, estimate_message_tokens
 from psycollm.safety import replies
-from psycollm.safety.crisis_screen import LEVELS, RISK_CATEGORIES, LayerVerdict
+from psycollm.safety.crisis_screen import LEVELS, RANK, RISK_CATEGORIES, LayerVerdict, max_level
 from psycollm.safety.lexicon import REQUEST_SIGNALS
 
 JUDGE_PROMPT = (
@@ -162,4 +162,51 @@ class LLMJudge:
         if verdict is None:
             return LayerVerdict(detail={"status": "unparseable", "raw": raw[:200]})
         verdict.detail = {"status": "ok", "model": self.backend.model_name}
+        return verdict
+
+
+class ClassifierWithJudge:
+    """`judge = "classifier+llm"`: the in-project classifier screens as always, and the LLM judge reads the
+    conversation too; either may raise the level (the judge's findings stand without lexicon evidence, as they do
+    for the judge alone). Where the judge's answer is unusable the classifier's verdict is the layer's verdict.
+    So recall can only rise above the classifier's measured one, and false alarms with it: measure both on your
+    model with `psycollm eval safety --judge classifier+llm ...`."""
+
+    name = "classifier+llm"
+    max_from_none = "low"  # the classifier's own rule; the judge's levels come in as `vouched`
+
+    def __init__(self, classifier: Any, judge: LLMJudge) -> None:
+        self.classifier, self.judge = classifier, judge
+
+    @property
+    def meta(self) -> Any:
+        return getattr(self.classifier, "meta", None)
+
+    def prefetch(self, messages: Sequence[Message]) -> None:
+        prefetch = getattr(self.classifier, "prefetch", None)
+        if prefetch is not None:
+            prefetch(messages)
+
+    def after_crisis(self, messages: Sequence[Message]) -> tuple[str | None, dict[str, Any]]:
+        return self.judge.after_crisis(messages)
+
+    def assess(self, messages: Sequence[Message], evidence: str = "none") -> LayerVerdict:
+        verdict = self.classifier.assess(messages, evidence)
+        judged = self.judge.assess(messages, evidence)
+        verdict.detail = {**verdict.detail, "llm_judge": {"level": judged.level, **judged.detail}}
+        if judged.detail.get("status") != "ok":
+            return verdict
+        if RANK[judged.level] > RANK[verdict.level]:
+            verdict.level = judged.level
+            verdict.categories = list(dict.fromkeys([*judged.categories, *verdict.categories]))
+            verdict.reasons = [*verdict.reasons, f"llm judge: {judged.level}"]
+        verdict.vouched = max_level(verdict.vouched, judged.level)
+        if RANK[judged.level] >= RANK["high"]:  # on the latest user turn: the screen's ordinary-turn discount applies
+            latest = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=None)
+            if latest is not None:
+                verdict.vouched_turns = {**verdict.vouched_turns,
+                                         latest: max_level(verdict.vouched_turns.get(latest, "none"), judged.level)}
+        if judged.requests:  # the judge stands behind its requests, as it does alone
+            verdict.requests = list(dict.fromkeys([*judged.requests, *verdict.requests]))
+            verdict.requests_vouched = True
         return verdict

@@ -12,7 +12,7 @@ from psycollm.backends.scripted import ScriptedBackend
 from psycollm.safety.classifier import RiskClassifier, load_training_rows, preprocess
 from psycollm.safety.crisis_screen import screen_conversation
 from psycollm.safety.guard import Guard
-from psycollm.safety.llm_judge import LLMJudge, parse_judgement
+from psycollm.safety.llm_judge import ClassifierWithJudge, LLMJudge, parse_judgement
 from psycollm.safety.types import Action
 
 from .conftest import training_sample, user
@@ -198,6 +198,65 @@ def test_unparseable_judge_is_ignored_and_a_failing_judge_fails_closed() -> None
 
     failed = Guard(learned=LLMJudge(ScriptedBackend(down))).screen_input(user("I like tea."), "en")
     assert failed.failed and failed.action == Action.CRISIS
+
+
+# -- judge = classifier+llm: the classifier, and the LLM judge beside it --------------------------------------
+# The scripted backends stand in for a capable model, which does not run here: these test how the two verdicts
+# are combined, not the judge's quality.
+IMPLICIT = "I returned all the library books and cancelled my phone plan for next month."
+
+
+def judged(classifier, answer: str) -> Guard:
+    return Guard(learned=ClassifierWithJudge(classifier, LLMJudge(ScriptedBackend([answer]))))
+
+
+def test_the_judge_beside_the_classifier_can_raise(classifier) -> None:
+    assert Guard(learned=classifier).screen_input(user(IMPLICIT), "en").action != Action.CRISIS
+    v = judged(classifier, '{"level": "high", "categories": ["suicide"], "requests": []}').screen_input(user(IMPLICIT), "en")
+    assert v.action == Action.CRISIS and v.layers["classifier+llm"]["llm_judge"]["level"] == "high"
+    assert "max_p_high" in v.layers["classifier+llm"]  # the classifier's own report is kept
+
+
+@pytest.mark.parametrize("text", ["I wish I were dead.", "I have the pills saved up for tonight.", "I like tea.",
+                                  "我最近压力很大，睡不着。"])
+def test_an_unusable_or_calm_judge_changes_nothing(classifier, text: str) -> None:
+    alone = Guard(learned=classifier).screen_input(user(text), "en")
+    for answer in ("blah blah", '{"level": "none", "categories": [], "requests": []}'):
+        v = judged(classifier, answer).screen_input(user(text), "en")
+        assert (v.action, v.level) == (alone.action, alone.level), answer
+
+
+def test_the_judge_beside_the_classifier_refuses_a_request_and_follows_the_dose_discount(classifier) -> None:
+    ask = "Which bridge in Sydney has the lowest railing?"
+    assert Guard(learned=classifier).screen_input(user(ask), "en").action == Action.ALLOW
+    v = judged(classifier, '{"level": "low", "categories": [], "requests": ["lethal_means"]}').screen_input(user(ask), "en")
+    assert v.action == Action.REFUSE
+    # An ordinary dose the judge calls high, with nothing else at risk: discounted to caution, as the classifier is.
+    v = judged(classifier, '{"level": "high", "categories": ["suicide"], "requests": []}').screen_input(
+        user("took my pills, going to bed now"), "en")
+    assert v.action == Action.CAUTION and "ordinary turn" in v.layers["classifier+llm"]["discounted"]
+
+
+def test_the_judge_beside_the_classifier_fails_closed(classifier) -> None:
+    def down(messages):
+        from psycollm.errors import BackendUnavailable
+
+        raise BackendUnavailable("server down")
+
+    v = Guard(learned=ClassifierWithJudge(classifier, LLMJudge(ScriptedBackend(down)))).screen_input(user("I like tea."), "en")
+    assert v.failed and v.action == Action.CRISIS
+
+
+def test_classifier_plus_llm_from_settings(settings, classifier_cache) -> None:
+    from psycollm.errors import ConfigError
+
+    settings.cache_dir = str(classifier_cache.parent)
+    settings.safety.judge = "classifier+llm"
+    with pytest.raises(ConfigError, match="needs a model backend"):
+        Guard.from_settings(settings, input_only=True)
+    g = Guard.from_settings(settings, backend=ScriptedBackend(), input_only=True)
+    assert isinstance(g.learned, ClassifierWithJudge) and g.learned.classifier.name == "classifier"
+    assert g.learned.meta is g.learned.classifier.meta
 
 
 # -- the joint model (char n-grams + USE-multilingual embeddings) --------------------------------------
