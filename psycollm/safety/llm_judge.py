@@ -60,14 +60,22 @@ CRISIS_REPLY_SHOWN = "[the app's fixed crisis reply: crisis lines, the emergency
 _JSON = re.compile(r"\{.*\}", re.DOTALL)
 
 
-def parse_judgement(text: str) -> LayerVerdict | None:
-    """The judge's JSON, validated; None when it is not usable."""
+def _json_object(text: str) -> dict[str, Any] | None:
+    """The first {...} in a model's answer, parsed; None when there is none or it is not JSON."""
     m = _JSON.search(text or "")
     if not m:
         return None
     try:
         data = json.loads(m.group(0))
     except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def parse_judgement(text: str) -> LayerVerdict | None:
+    """The judge's JSON, validated; None when it is not usable."""
+    data = _json_object(text)
+    if data is None:
         return None
     level = str(data.get("level", "")).strip().lower()
     if level not in LEVELS:
@@ -81,14 +89,8 @@ def parse_judgement(text: str) -> LayerVerdict | None:
 
 def parse_after_crisis(text: str) -> str | None:
     """The judge's after-crisis decision, "answer" or "fixed"; None when the answer is not usable."""
-    m = _JSON.search(text or "")
-    if not m:
-        return None
-    try:
-        data = json.loads(m.group(0))
-    except json.JSONDecodeError:
-        return None
-    decision = str(data.get("decision", "")).strip().lower() if isinstance(data, dict) else ""
+    data = _json_object(text)
+    decision = str(data.get("decision", "")).strip().lower() if data is not None else ""
     return decision if decision in DECISIONS else None
 
 
