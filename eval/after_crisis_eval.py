@@ -88,8 +88,12 @@ def replay(conversation: dict[str, Any], guard: SafetyGuard) -> dict[str, Any]:
         turn = messages[i]
         history.append(_plain(turn))
         verdict = guard.screen_input(history, lang)
-        out["turns"].append({"index": i, "label": turn["label"], "action": str(verdict.action),
-                             "level": str(verdict.level), "text": turn["content"]})
+        record = {"index": i, "label": turn["label"], "action": str(verdict.action), "level": str(verdict.level),
+                  "text": turn["content"]}
+        judged = verdict.layers.get("after_crisis_judge")  # `after_crisis = judge`: what the LLM judge said, if asked
+        if judged is not None:
+            record["judge"] = judged.get("decision") or judged.get("status", "")
+        out["turns"].append(record)
         if i + 1 < len(messages):
             shown = verdict.reply if verdict.action in KEEPS_MODEL_OUT else messages[i + 1]["content"]
             history.append({"role": "assistant", "content": shown or ""})
@@ -128,6 +132,10 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "danger_conversations": len(dangerous),
             "danger_conversations_reaching_model": sum(
                 any(t["label"] == "fixed" and not wanted(t) for t in r["turns"]) for r in dangerous),
+            # `after_crisis = judge`: the LLM judge's answers (answer / fixed / unparseable / too long) on the turns
+            # it was asked about, by the turn's label
+            "judge": {label: dict(Counter(t["judge"] for t in turns if "judge" in t and t["label"] == label))
+                      for label in LABELS if any("judge" in t for t in turns)},
             "by_kind": _by_kind(replayed),
         }
     return by_lang
@@ -166,6 +174,12 @@ def render_markdown(results: Sequence[dict[str, Any]], summary: dict[str, Any], 
     for lang, s in summary.items():
         out += [f"| {lang} | {kind} | {c['conversations']} | {c.get('answer_wanted', 0)} of {c.get('answer_turns', 0)} | "
                 f"{c.get('fixed_wanted', 0)} of {c.get('fixed_turns', 0)} |" for kind, c in s["by_kind"].items()]
+    judged = {lang: s["judge"] for lang, s in summary.items() if s.get("judge")}
+    if judged:
+        out += ["", "## The LLM judge's answers (`after_crisis = judge`)", "",
+                "| language | label | answers on the turns it was asked about |", "|---|---|---|"]
+        out += [f"| {lang} | {label} | {', '.join(f'{k} {v}' for k, v in sorted(c.items()))} |"
+                for lang, by_label in judged.items() for label, c in by_label.items()]
     unwanted = [(r, t) for r in results for t in r["turns"] if not wanted(t)]
     out += ["", f"## Turns with the unwanted action ({len(unwanted)})", ""]
     if unwanted:
@@ -202,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{lang}: answer turns answered {s['answer_turns_answered']}/{s['answer_turns']}, fixed turns kept out "
               f"{s['fixed_turns_kept_out']}/{s['fixed_turns']}, calm conversations never fixed "
               f"{s['calm_conversations_never_fixed']}/{s['calm_conversations']}")
+        if s["judge"]:
+            print(f"{lang}: the LLM judge's answers, by label: " + "; ".join(
+                f"{label} turns: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())) for label, c in s["judge"].items()))
     print(f"report: {report}")
     return 0
 

@@ -194,3 +194,21 @@ def test_the_embedded_model_as_judge_lets_no_danger_through(classifier) -> None:
     turns = [t for r in replays for t in r["turns"] if t["label"] == "fixed"]
     assert len(turns) >= 4 and asked, json.dumps(replays)[:300]
     assert [t["text"] for t in turns if not wanted(t)] == []
+
+
+def test_the_evaluation_counts_the_judges_answers(tmp_path: Path) -> None:
+    """`psycollm eval after-crisis` on a judge deployment: each turn the judge was asked about records its answer,
+    and the summary and the report count them by label (the scripted judge stands in for a capable model)."""
+    from eval.after_crisis_eval import load_conversations, render_markdown, replay, summarize
+
+    rows = [r for r in load_conversations(Path("tests/data/conversations_after_crisis.jsonl")) if r["lang"] == "en"][:6]
+    guard = Guard(learned=LLMJudge(judge_backend('{"decision": "fixed"}')), after_crisis="judge")
+    results = [replay(r, guard) for r in rows]
+    asked = [t for r in results for t in r["turns"] if "judge" in t]
+    assert asked and {t["judge"] for t in asked} == {"fixed"}
+    summary = summarize(results)
+    counted = sum(n for c in summary["en"]["judge"].values() for n in c.values())
+    assert counted == len(asked)
+    report = render_markdown(results, summary, {"data": "x", "data_sha256": "0" * 64, "judge": "llm",
+                                                "after_crisis": "judge", "timestamp": "now"})
+    assert "## The LLM judge's answers" in report
