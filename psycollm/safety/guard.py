@@ -202,8 +202,9 @@ class Guard:
         if level in (RiskLevel.HIGH, RiskLevel.IMMINENT):
             if not result.requests and self._support_turn(messages, level, layers):
                 log.warning("safety: crisis support turn (level=%s, categories=%s)", level, categories)
-                return InputVerdict(level, Action.SUPPORT, categories,
-                                    [*result.reasons, "after a crisis reply: the latest message alone carries no risk"],
+                why = ("after a crisis reply: the LLM judge, reading the whole conversation, let the model answer"
+                       if "after_crisis_judge" in layers else "after a crisis reply: the latest message alone carries no risk")
+                return InputVerdict(level, Action.SUPPORT, categories, [*result.reasons, why],
                                     system_addendum=replies.support_addendum(lang, locale, result.categories, topics),
                                     resources=replies.caution_resources(lang, locale, result.categories or ["suicide"],
                                                                         topics),

@@ -68,6 +68,7 @@ def test_the_judge_decides_a_turn_the_rules_leave_open(decision: str, action: Ac
     assert OPENER in call[-1]["content"] and "11:40" in call[-1]["content"]
     if action == Action.SUPPORT:
         assert verdict.system_addendum and verdict.resources and not verdict.reply
+        assert "LLM judge" in verdict.reasons[-1]
     else:
         assert verdict.reply and "988" in verdict.reply
 
