@@ -213,3 +213,33 @@ def test_the_evaluation_counts_the_judges_answers(tmp_path: Path) -> None:
     report = render_markdown(results, summary, {"data": "x", "data_sha256": "0" * 64, "judge": "llm",
                                                 "after_crisis": "judge", "timestamp": "now"})
     assert "## The LLM judge's answers" in report
+
+
+def test_the_chat_engine_with_the_judge_on_its_own_backend(settings, classifier) -> None:
+    """The whole turn through the real `Counselor`, as a deployment runs it: one backend (scripted, standing in for a
+    capable model) is both the judge and the counsellor. The judge lets the model answer a turn the rule would not,
+    the reply streams under the crisis-support note, and the stored verdict carries the judge's decision."""
+    from psycollm.chat import Counselor
+
+    from .test_guard_and_counselor import Sink, run
+
+    def model(messages):
+        if messages[0]["content"] == AFTER_CRISIS_PROMPT:
+            return '{"decision": "answer", "why": "a question about a train, no sign the plan goes on"}'
+        return "I'm glad you're still talking with me. Where are you heading? Are you safe right now?"
+
+    settings.retrieval.enabled = False
+    backend, sink = ScriptedBackend(model), Sink()
+    guard = Guard(learned=classifier, after_crisis="judge", after_crisis_judge=LLMJudge(backend))
+    counselor = Counselor(backend, settings, guard=guard, sink=sink)
+    first = run(counselor, OPENER)
+    assert first.status == "crisis" and backend.calls == []
+    history = [{"role": "user", "content": OPENER}, {"role": "assistant", "content": first.text}]
+    later = "is the 11:40 still running on sundays"
+    assert Guard(learned=classifier).screen_input([*history, {"role": "user", "content": later}], "en").action == Action.CRISIS
+    final = run(counselor, later, history=history)
+    assert final.status == "ok" and final.text.startswith("I'm glad you're") and final.notice.kind == "support"
+    assert [c[0]["content"] for c in backend.calls][0] == AFTER_CRISIS_PROMPT  # the judge first, then the reply
+    assert "[Crisis support]" in backend.calls[1][0]["content"]
+    saved = sink.records[-1].input_verdict
+    assert saved["action"] == "support" and saved["layers"]["after_crisis_judge"]["decision"] == "answer"
