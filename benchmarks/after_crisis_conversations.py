@@ -111,7 +111,9 @@ class _Timed:
     def __init__(self, inner: Any, seconds: list[float]) -> None:
         self.inner, self.seconds = inner, seconds
         self.decisions: Counter[str] = Counter()  # answer / fixed / unusable
-        self.model_name = getattr(inner, "model_name", "")
+
+    def __getattr__(self, name: str) -> Any:  # model_name, context_window, count_tokens: the backend's own
+        return getattr(self.inner, name)
 
     def generate_batch(self, prompts: Any, params: Any) -> list[str]:
         from psycollm.safety.llm_judge import parse_after_crisis
