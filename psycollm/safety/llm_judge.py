@@ -105,36 +105,33 @@ class LLMJudge:
 
     def prompt(self, messages: Sequence[Message]) -> list[Message]:
         turns = [m for m in messages if m.get("role") in ("user", "assistant")][-self.max_turns:]
-        return self._fitted(JUDGE_PROMPT, [], turns) or self._fitted(JUDGE_PROMPT, [], turns[-1:], cut=True)
+        prompt = self._fitted(JUDGE_PROMPT, [], turns, cut=True)
+        assert prompt is not None  # with `cut` there is always one
+        return prompt
 
     def _fitted(self, system: str, head: Sequence[Message], tail: Sequence[Message],
                 cut: bool = False) -> list[Message] | None:
         """The judge's prompt: `head`, then as many of the latest `tail` turns as fit the backend's context window
-        with the answer (the older ones left out, marked); None when not even the last one fits. ``cut``: the
-        turns' texts cut to what fits instead (the conversation screen, where the lexicon and the rules still
-        read the whole message)."""
+        with the answer (`prompts.fit_to_window`: the oldest left out, marked). Where the latest turn alone does not
+        fit, ``cut`` keeps its end (the conversation screen, where the lexicon and the rules still read the whole
+        message); without it the answer is None then (the judge cannot read the turn)."""
+        from psycollm.prompts import fit_to_window
+
         count = getattr(self.backend, "count_tokens", None) or estimate_message_tokens
         budget = (getattr(self.backend, "context_window", 0) or 4096) - self.params.max_new_tokens
+        tail = list(tail)
 
-        def build(turns: Sequence[Message], gap: bool) -> list[Message]:
-            shown = [*head, *([{"role": "assistant", "content": "[...]"}] if gap else []), *turns]
-            transcript = "\n".join(f"{m['role'].upper()}: {m['content']}" for m in shown)
+        def build(turns: Sequence[Message]) -> list[Message]:
+            gap = [{"role": "assistant", "content": "[...]"}] if len(turns) < len(tail) else []
+            transcript = "\n".join(f"{m['role'].upper()}: {m['content']}" for m in [*head, *gap, *turns])
             return [{"role": "system", "content": system},
                     {"role": "user", "content": f"Conversation:\n{transcript}\n\nJSON:"}]
 
-        tail = list(tail)
-        for k in range(len(tail)):
-            prompt = build(tail[k:], gap=k > 0)
-            if count(prompt) <= budget:
-                return prompt
-        if cut and tail:
-            whole = str(tail[-1].get("content", ""))
-            keep, text = len(whole), whole
-            while keep and count(build([{**tail[-1], "content": text}], gap=len(tail) > 1)) > budget:
-                keep = keep * 3 // 4  # its start and its end: where a long story's point usually is
-                text = f"{whole[:keep // 2]} [...] {whole[len(whole) - keep // 2:]}" if keep else ""
-            return build([{**tail[-1], "content": text}], gap=len(tail) > 1)
-        return None
+        kept = fit_to_window([{"role": "system", "content": ""}, *tail], lambda msgs: count(build(msgs[1:])), budget)[1:]
+        prompt = build(kept)
+        if not cut and (not kept or kept[-1]["content"] != tail[-1]["content"] or count(prompt) > budget):
+            return None
+        return prompt  # with `cut`, a system prompt too long for the window is the backend's error: it fails closed
 
     def after_crisis(self, messages: Sequence[Message]) -> tuple[str | None, dict[str, Any]]:
         """After a crisis reply: may the model answer the latest user turn ("answer"), or does it get the
