@@ -16,7 +16,7 @@ model answered, the `fixed` turns kept from the model, calm conversations (kinds
 misread, tester) that never got the fixed reply again, and conversations where a dangerous turn reached
 the model; then per kind. With `--after-crisis judge` the LLM judge on the configured backend (the settings
 flags; by default the embedded 135M model, which cannot do the job) decides the turns the rules leave open,
-and its calls are counted and timed. Writes benchmarks/results/after_crisis_conversations.json.
+its calls are timed and its answers counted by label. Writes benchmarks/results/after_crisis_conversations.json.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import logging
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         from psycollm.safety.llm_judge import LLMJudge
 
         settings = settings_from_args(args)
-        timed = _Timed(make_backend(settings), judge_calls)
-        judge = LLMJudge(timed)
+        judge = LLMJudge(_Timed(make_backend(settings), judge_calls))
     guard = Guard(learned=clf, after_crisis=args.after_crisis, after_crisis_judge=judge)
 
     sets = []
@@ -75,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = summarize(results)
         print(f"\n{path.name} (after_crisis = {args.after_crisis})\n\n{HEADER}\n|---|---|---|---|---|---|")
         print("\n".join(summary_rows(summary)))
+        for lang, s in summary.items():
+            if s["judge"]:  # what the LLM judge answered on the turns it was asked about, by label
+                print(f"  {lang} LLM judge answers: " + "; ".join(
+                    f"{label} turns: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())) for label, c in s["judge"].items()))
         for lang, s in summary.items():
             print(f"  {lang} by kind: " + "; ".join(
                 f"{kind} {c['conversations']}: answer {c.get('answer_wanted', 0)}/{c.get('answer_turns', 0)}, "
@@ -92,11 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         ordered = sorted(judge_calls) or [0.0]
         timing = {"judge_model": judge.backend.model_name, "judge_calls": len(judge_calls),
                   "judge_call_p50_s": round(ordered[len(ordered) // 2], 3),
-                  "judge_call_p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3),
-                  "judge_decisions": dict(timed.decisions)}
+                  "judge_call_p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3)}
         print(f"\nLLM judge {timing['judge_model']}: {timing['judge_calls']} calls, "
-              f"p50 {timing['judge_call_p50_s']} s, p95 {timing['judge_call_p95_s']} s a call; decisions "
-              + ", ".join(f"{k} {v}" for k, v in sorted(timed.decisions.items())))
+              f"p50 {timing['judge_call_p50_s']} s, p95 {timing['judge_call_p95_s']} s a call")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, json.dumps({"benchmark": "after_crisis_conversations", "after_crisis": args.after_crisis,
@@ -110,21 +110,16 @@ class _Timed:
 
     def __init__(self, inner: Any, seconds: list[float]) -> None:
         self.inner, self.seconds = inner, seconds
-        self.decisions: Counter[str] = Counter()  # answer / fixed / unusable
 
     def __getattr__(self, name: str) -> Any:  # model_name, context_window, count_tokens: the backend's own
         return getattr(self.inner, name)
 
     def generate_batch(self, prompts: Any, params: Any) -> list[str]:
-        from psycollm.safety.llm_judge import parse_after_crisis
-
         t = time.perf_counter()
         try:
-            answers = self.inner.generate_batch(prompts, params)
+            return self.inner.generate_batch(prompts, params)
         finally:
             self.seconds.append(time.perf_counter() - t)
-        self.decisions.update(parse_after_crisis(a) or "unusable" for a in answers)
-        return answers
 
 
 if __name__ == "__main__":
