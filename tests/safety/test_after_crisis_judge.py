@@ -11,6 +11,7 @@ turn may reach the model.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,7 @@ def test_a_small_context_window_keeps_the_opener_and_the_latest_turn() -> None:
 def test_the_setting_needs_a_backend(settings, classifier_cache, caplog: pytest.LogCaptureFixture) -> None:
     settings.cache_dir = str(classifier_cache.parent)  # loads the session's model instead of retraining
     settings.safety.after_crisis = "judge"
+    caplog.set_level(logging.WARNING, logger="psycollm.safety.guard")  # evaluations quiet psycollm.safety
     with pytest.raises(ConfigError, match="model backend"):
         Guard.from_settings(settings)
     with pytest.raises(ConfigError, match="LLM judge"):
