@@ -265,16 +265,17 @@ class Guard:
         if not after_reply and is_risk_question(question) and any(
                 h.signal == "affirmative" for h in lexicon.scan(answer)):
             return False
-        if self.after_crisis == "judge":
-            # The lexicon is the floor here too; the judge replaces the step away and reads the message in context
-            # (one call: its reading of the message alone would add nothing to it).
-            alone = screen_conversation([latest] if after_reply else [prev, latest])  # type: ignore[list-item]
+        # With `after_crisis = judge` the lexicon alone reads the message (the floor); the judge replaces the learned
+        # layer's reading of it alone and the step away, and reads it in context (one call: the other would add nothing).
+        judged = self.after_crisis == "judge"
+        alone = screen_conversation([latest] if after_reply else [prev, latest],  # type: ignore[list-item]
+                                    None if judged else self.learned)
+        if judged:
             if alone.requests or alone.level != "none":
                 return False
             decision, detail = self.after_crisis_judge.after_crisis(messages)  # type: ignore[union-attr]
             layers["after_crisis_judge"] = detail
             return decision == "answer"
-        alone = screen_conversation([latest] if after_reply else [prev, latest], self.learned)  # type: ignore[list-item]
         # No risk signal at all, not merely below high: after a crisis, a message read as low is often
         # the danger told quietly ("help is coming but I'm bleeding a lot", "dad's coming but it's too
         # late"). On 299 follow-ups written for this (benchmarks/after_crisis.py), "below high" let 18
