@@ -124,8 +124,9 @@ RESOURCES: dict[str, list[Resource]] = {
 
 #: Shown with every locale: the user may not be where the locale says.
 INTERNATIONAL = Resource("Find a helpline in your country", "Find a helpline", "findahelpline.com",
-                         "findahelpline.com (ThroughLine directory of crisis lines)", kind="directory",
-                         verified=False)
+                         "findahelpline.com: operated by ThroughLine Limited (its privacy policy); its country "
+                         "pages list free helplines (findahelpline.com/AU)", kind="directory",
+                         verified=True, checked="2026-12-06")
 
 DEFAULT_LOCALE_FOR_LANG = {"zh": "CN", "en": "US"}
 
