@@ -5,7 +5,7 @@ and on whom: the crises the screen misses (the point of it) and the people who a
     .venv/bin/python benchmarks/direct_question.py --out /tmp/direct_question.json
 
 Labelled sets (tests/data/safety_*.jsonl), in two groups: "development" (looked at while tuning the
-screen) and "held out" (final7-final14; only these counts are read, never their texts). Per group: the
+screen) and "held out" (final7-final15; only these counts are read, never their texts). Per group: the
 high/imminent items the screen does not give a crisis reply, and how many of them are asked; benign
 distress and the other items labelled none, and how many of them are asked. Real text (../shared/data,
 skipped when absent): the share of counsel_chat questions and EmoLLM conversations asked, and the
@@ -27,7 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-HELD_OUT = tuple(f"final{i}" for i in range(7, 15))
+HELD_OUT = tuple(f"final{i}" for i in range(7, 16))
 
 
 def main(argv: list[str] | None = None) -> int:
