@@ -133,6 +133,7 @@ EMBEDDER = "use-multilingual"
 SEMANTIC_TURNS = 2  # the latest user turns scored by the joint model
 PREFETCH_MIN_NEW_TURNS = 3  # user turns not yet scored, for the embedding worker to be used (see `prefetch`)
 MAX_SENTENCES = 8  # sentences of one message scored on their own (bounds the latency of a long message)
+CACHE_SIZE = 4096  # texts remembered per cache (features, scores); the oldest written goes first
 
 
 def training_data_paths() -> list[Path]:
@@ -232,9 +233,7 @@ class RiskClassifier:
         if hit is None:
             hit = self._compute_vector(text)
             with self._lock:
-                if len(self._vectors) > 4096:
-                    self._vectors.clear()
-                self._vectors[text] = hit
+                _remember(self._vectors, text, hit)
         return hit
 
     def _compute_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -249,9 +248,8 @@ class RiskClassifier:
         heads, cats = z[:len(self.head_names)], z[len(self.head_names):]
         pred = Prediction({h: float(p) for h, p in zip(self.head_names, heads, strict=True)},
                           {c: float(p) for c, p in zip(self.cat_classes, cats, strict=True)})
-        if len(self._cache) > 4096:
-            self._cache.clear()
-        self._cache[text] = pred
+        with self._lock:
+            _remember(self._cache, text, pred)
         return pred
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
@@ -269,7 +267,11 @@ class RiskClassifier:
         """
         if self.joint is None or self.embedder is None or not texts:
             return None
-        split, parts, flat = self._joint_todo(texts, split_last_only)
+        with self._lock:  # what is cached now is read now: a later eviction (this call's, or another
+            # thread's) must not lose it; until session 34 one did, after 4,096 texts, and the turn fell
+            # back to the char model alone
+            split, parts, flat = self._joint_todo(texts, split_last_only)
+            scores = {t: self._joint_cache.get(t) or self._joint_whole[t] for t in dict.fromkeys(texts) if t not in parts}
         if parts:
             dense = dict(zip(flat, self.embedder.encode_queries(flat), strict=True))
             for text, ps in parts.items():
@@ -278,16 +280,15 @@ class RiskClassifier:
                 z = np.max(zs, axis=0)
                 cache = self._joint_cache if split[text] or len(ps) == 1 else self._joint_whole
                 with self._lock:
-                    if len(cache) > 4096:
-                        cache.clear()
                     score = {h: float(p) for h, p in zip(self.head_names, _sigmoid(z), strict=True)}
                     if len(ps if split[text] else _scored_parts(text)) == 1:  # a split text's parts are known
                         score["_single"] = 1.0
                     if len(ps) > 1:  # also the whole message's own score: each has its thresholds
                         score["_sentences"] = 1.0
                         score.update({f"whole_{h}": float(p) for h, p in zip(self.head_names, _sigmoid(zs[0]), strict=True)})
-                    cache[text] = score
-        return [self._joint_cache.get(t) or self._joint_whole[t] for t in texts]
+                    _remember(cache, text, score)
+                scores[text] = score
+        return [scores[t] for t in texts]
 
     def _joint_todo(self, texts: Sequence[str], split_last_only: bool
                     ) -> tuple[dict[str, bool], dict[str, list[str]], list[str]]:
@@ -596,6 +597,15 @@ class RiskClassifier:
                             load=lambda: cls.load(cache_dir, key, embedder=embedder),  # type: ignore[arg-type]
                             train=lambda: cls.train(load_training_rows(paths), data_hash=data_hash, embedder=embedder),
                             save=lambda model: model.save(cache_dir))  # type: ignore[arg-type]
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    """Store `value`, dropping the oldest entry once the cache holds `CACHE_SIZE` (a dict keeps insertion
+    order). Until session 34 a full cache was cleared at once, which also forgot the joint scores of older
+    turns of the conversations going on. Callers hold the classifier's lock."""
+    if key not in cache and len(cache) >= CACHE_SIZE:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def cached_model(cache_dir: Path | None, key: str, what: str, load: Callable[[], Any], train: Callable[[], Any],

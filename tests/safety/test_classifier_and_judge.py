@@ -95,6 +95,33 @@ def test_corrupt_cache_is_rebuilt(tmp_path) -> None:
     assert rebuilt.thresholds == pytest.approx(model.thresholds, abs=1e-3)
 
 
+def test_a_full_score_cache_forgets_its_oldest_texts_and_never_fails_a_turn(classifier, monkeypatch, caplog) -> None:
+    """Until session 34 a full cache (4,096 texts) was cleared in the middle of a batch and the lookup after
+    it raised, so in a long-running app the turn was screened by the char model alone ("the joint model
+    failed", found by benchmarks/direct_question.py on real text). The bound is lowered to 3 here so that
+    eviction comes after a few calls; the real classifier scores the texts."""
+    from psycollm.safety import classifier as clf_module
+
+    pairs = [("I had a long day at work", "我今天有点累，想早点睡"), ("my exam went badly", "考试没考好，心情很差"),
+             ("I've been saving my pills for tonight", "我已经写好遗书了"), ("we argued about money", "室友又吵架了")]
+    for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
+        cache.clear()
+    expected = [classifier.predict_joint(pair, split_last_only=True) for pair in pairs]  # nothing evicted yet
+    monkeypatch.setattr(clf_module, "CACHE_SIZE", 3)
+    for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
+        cache.clear()
+    with caplog.at_level("ERROR", logger="psycollm.safety"):
+        for _ in range(2):  # the second round finds some texts cached, others evicted
+            for pair, want in zip(pairs, expected, strict=True):
+                got = classifier.predict_joint(pair, split_last_only=True)
+                assert [sorted(g) for g in got] == [sorted(w) for w in want]
+                assert all(np.allclose([g[h] for h in sorted(g)], [w[h] for h in sorted(w)]) for g, w in zip(got, want, strict=True))
+                assert max(map(len, (classifier._joint_cache, classifier._joint_whole, classifier._vectors, classifier._cache))) <= 3
+        verdict = classifier.assess([user(pairs[2][0])[0], {"role": "assistant", "content": "I hear you."}, user(pairs[2][1])[0]])
+    assert verdict.level in ("high", "imminent")
+    assert "joint model failed" not in caplog.text
+
+
 def test_hand_computed_features_match_scikit_learn(classifier) -> None:
     """Inference computes the TF-IDF features by hand; they must be exactly what training's two
     TfidfVectorizers (char n-grams, word n-grams) and their block scaling compute."""
