@@ -122,6 +122,46 @@ def test_a_full_score_cache_forgets_its_oldest_texts_and_never_fails_a_turn(clas
     assert "joint model failed" not in caplog.text
 
 
+def test_screens_in_parallel_threads_with_a_tiny_cache_give_the_sequential_verdicts(guard, classifier, monkeypatch,
+                                                                                   caplog) -> None:
+    """The app screens several conversations at once, one thread each, through one classifier. With its caches
+    bounded at 8 texts, four threads evict each other's scores all the time; each verdict must still be the
+    one a lone sequential screen gives, and no turn may fall back to the char model. Conversations of at most
+    two user turns, whose verdicts do not depend on older turns' cached scores; the real classifier."""
+    import threading
+    from pathlib import Path
+
+    from eval import safety_eval
+    from psycollm.safety import classifier as clf_module
+
+    items = [i for i in safety_eval.load_items(Path(__file__).resolve().parent.parent / "data" / "safety_test.jsonl")
+             if sum(m["role"] == "user" for m in i["messages"]) <= 2][::3]
+
+    def clear() -> None:
+        for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
+            cache.clear()
+
+    clear()
+    alone = {i["id"]: (v.action, v.level) for i in items for v in [guard.screen_input(i["messages"], i["lang"])]}
+    monkeypatch.setattr(clf_module, "CACHE_SIZE", 8)
+    clear()
+    together: dict[str, tuple] = {}
+
+    def screen(chunk: list[dict]) -> None:
+        for i in chunk:
+            v = guard.screen_input(i["messages"], i["lang"])
+            together[i["id"]] = (v.action, v.level)
+
+    with caplog.at_level("ERROR", logger="psycollm.safety"):
+        threads = [threading.Thread(target=screen, args=(items[k::4],)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert len(items) > 100 and together == alone
+    assert "joint model failed" not in caplog.text
+
+
 def test_hand_computed_features_match_scikit_learn(classifier) -> None:
     """Inference computes the TF-IDF features by hand; they must be exactly what training's two
     TfidfVectorizers (char n-grams, word n-grams) and their block scaling compute."""
