@@ -95,6 +95,12 @@ def test_corrupt_cache_is_rebuilt(tmp_path) -> None:
     assert rebuilt.thresholds == pytest.approx(model.thresholds, abs=1e-3)
 
 
+def _forget_scores(classifier: RiskClassifier) -> None:
+    """Empty the classifier's per-process caches (features and scores), as after a restart."""
+    for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
+        cache.clear()
+
+
 def test_a_full_score_cache_forgets_its_oldest_texts_and_never_fails_a_turn(classifier, monkeypatch, caplog) -> None:
     """Until session 34 a full cache (4,096 texts) was cleared in the middle of a batch and the lookup after
     it raised, so in a long-running app the turn was screened by the char model alone ("the joint model
@@ -104,12 +110,10 @@ def test_a_full_score_cache_forgets_its_oldest_texts_and_never_fails_a_turn(clas
 
     pairs = [("I had a long day at work", "我今天有点累，想早点睡"), ("my exam went badly", "考试没考好，心情很差"),
              ("I've been saving my pills for tonight", "我已经写好遗书了"), ("we argued about money", "室友又吵架了")]
-    for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
-        cache.clear()
+    _forget_scores(classifier)
     expected = [classifier.predict_joint(pair, split_last_only=True) for pair in pairs]  # nothing evicted yet
     monkeypatch.setattr(clf_module, "CACHE_SIZE", 3)
-    for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
-        cache.clear()
+    _forget_scores(classifier)
     with caplog.at_level("ERROR", logger="psycollm.safety"):
         for _ in range(2):  # the second round finds some texts cached, others evicted
             for pair, want in zip(pairs, expected, strict=True):
@@ -137,14 +141,10 @@ def test_screens_in_parallel_threads_with_a_tiny_cache_give_the_sequential_verdi
     items = [i for i in safety_eval.load_items(Path(__file__).resolve().parent.parent / "data" / "safety_test.jsonl")
              if sum(m["role"] == "user" for m in i["messages"]) <= 2][::3]
 
-    def clear() -> None:
-        for cache in (classifier._cache, classifier._joint_cache, classifier._joint_whole, classifier._vectors):
-            cache.clear()
-
-    clear()
+    _forget_scores(classifier)
     alone = {i["id"]: (v.action, v.level) for i in items for v in [guard.screen_input(i["messages"], i["lang"])]}
     monkeypatch.setattr(clf_module, "CACHE_SIZE", 8)
-    clear()
+    _forget_scores(classifier)
     together: dict[str, tuple] = {}
 
     def screen(chunk: list[dict]) -> None:
