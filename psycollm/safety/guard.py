@@ -43,6 +43,7 @@ from psycollm.safety.types import Action, InputVerdict, OutputVerdict, RiskLevel
 log = logging.getLogger(__name__)
 
 JUDGES = ("classifier", "llm", "classifier+llm", "none")
+LLM_JUDGES = ("llm", "classifier+llm")  # the judges that ask the model backend
 ESCALATIONS = ("agreement", "joint")
 AFTER_CRISIS = ("support", "support_calm", "judge", "fixed")
 # An assistant turn asking whether the person is safe now, and an answer that says no or is unsure (both
@@ -56,7 +57,7 @@ SAFE_ANSWER = re.compile(r"^\W*(yes|yeah|yep|yup|i am|i'?m safe|safe|i think so)
 
 def needs_backend(settings: Settings) -> bool:
     """Does the guard these settings describe ask the model backend (the LLM judge)?"""
-    return (settings.safety.judge.strip().lower() in ("llm", "classifier+llm")
+    return (settings.safety.judge.strip().lower() in LLM_JUDGES
             or settings.safety.after_crisis.strip().lower() == "judge")
 
 
@@ -113,7 +114,7 @@ class Guard:
         judge = settings.safety.judge.strip().lower()
         if judge not in JUDGES:
             raise ConfigError(f"safety.judge '{settings.safety.judge}' is unknown; use one of {', '.join(JUDGES)}.")
-        if judge in ("llm", "classifier+llm") and backend is None:
+        if judge in LLM_JUDGES and backend is None:
             raise ConfigError(f"safety.judge={judge} needs a model backend; pass one, or set safety.judge=classifier.")
         resolve_locale(settings.safety.locale, "en")
         if settings.safety.escalation.strip().lower() not in ESCALATIONS:
