@@ -210,9 +210,8 @@ class Guard:
                                     resources=replies.caution_resources(lang, locale, result.categories or ["suicide"],
                                                                         topics),
                                     layers={**layers, "after_crisis": "support"})
-            prev = next((m["content"] for m in reversed(messages[:-1]) if m.get("role") == "assistant"), "")
             reply = replies.crisis_reply(lang, locale, str(level), result.categories,
-                                         repeat=replies.is_crisis_reply(prev), topics=topics)
+                                         repeat=replies.crisis_replies_in_a_row(messages[:-1]), topics=topics)
             log.warning("safety: crisis reply (level=%s, categories=%s)", level, categories)
             return InputVerdict(level, Action.CRISIS, categories, result.reasons, reply=reply, layers=layers)
         if result.requests:

@@ -76,6 +76,27 @@ _REPEAT = {
           "again is help you can reach right now:",
 }
 
+# Later fixed replies in a row. The first repeat is `_REPEAT`; from the second on, these take turns, so a person
+# who took up the invitation to keep talking does not get the very same text back each turn (which reads as a
+# broken machine, session 35), and they say plainly why the conversation is not going on as usual. None of them
+# asks a question: after a fixed reply the next message is screened alone, and a question here (are you safe?
+# are you thinking of ...?) would turn a bare "yes" or "嗯" into an answer the guard reads (tested).
+_REPEAT_LATER = (
+    {"zh": "谢谢你还愿意跟我说，你写的每一句我都在看。因为你之前说的话，我会先继续把现在就能陪你面对这件事的人告诉你，"
+           "而不是像平常那样聊下去：",
+     "en": "Thank you for still talking with me; I'm reading every word. Because of what you told me earlier, I'm "
+           "going to keep pointing you to people who can be with you in this right now, rather than carry on as "
+           "usual here:"},
+    {"zh": "我还在。你之前说的话仍然是我最在意的，所以在说别的之前，再告诉你一次现在就可以联系的人：",
+     "en": "I'm still with you. What you said earlier is still what matters most to me, so before anything "
+           "else, here once more is who you can reach straight away:"},
+)
+
+_INVITE_LATER = {
+    "zh": "如果从那之后有什么变化，或者现在有人陪着你，可以告诉我。我在听。",
+    "en": "If something has changed since then, or someone is with you now, you can tell me. I'm listening.",
+}
+
 _FAILURE = {
     "zh": "抱歉，我这边出了点问题，暂时没法正常回复。你的安全对我来说最重要——如果你现在感到危险或有伤害自己的想法，请马上联系：",
     "en": "I'm sorry, something went wrong on my side and I can't reply properly right now. Your safety "
@@ -184,13 +205,17 @@ def _resources_block(lang: str, locale: str, categories: Sequence[str], topics: 
 
 
 def crisis_reply(lang: str, locale: str, level: str = "high", categories: Sequence[str] = ("suicide",),
-                 repeat: bool = False, topics: Sequence[str] = ()) -> str:
-    """The fixed crisis reply; `repeat` gives a shorter one when it was already shown in this conversation.
-    `topics` (abuse_topics) puts the abuse lines that fit first among the abuse lines."""
+                 repeat: bool | int = False, topics: Sequence[str] = ()) -> str:
+    """The fixed crisis reply; `repeat` gives a shorter one when it was just shown in this conversation: the
+    number of fixed crisis replies in a row before this one (`crisis_replies_in_a_row`; True counts as 1), so
+    that a third and later one is worded differently from the one before it. `topics` (abuse_topics) puts the
+    abuse lines that fit first among the abuse lines."""
     lang = _lang(lang)
     cats = [c for c in _CATEGORY_ORDER if c in categories] or ["suicide"]
     if repeat:
-        body = [_REPEAT[lang], _resources_block(lang, locale, cats, topics), _INVITE[lang]]
+        later = int(repeat) - 2  # bool is an int: True -> the first repeat
+        opening = _REPEAT[lang] if later < 0 else _REPEAT_LATER[later % len(_REPEAT_LATER)][lang]
+        body = [opening, _resources_block(lang, locale, cats, topics), (_INVITE if later < 0 else _INVITE_LATER)[lang]]
     else:
         now = _NOW["imminent" if level == "imminent" or cats[0] == "medical_emergency" else "high"][lang]
         body = [_OPEN[cats[0]][lang], now, _resources_block(lang, locale, cats, topics), _INVITE[lang]]
@@ -267,7 +292,7 @@ def caution_resources(lang: str, locale: str, categories: Sequence[str], topics:
 
 def _openings() -> tuple[str, ...]:
     texts = [v[lang] for table in (_OPEN, _REFUSAL) for v in table.values() for lang in ("zh", "en")]
-    texts += [t[lang] for t in (_REPEAT, _FAILURE) for lang in ("zh", "en")]
+    texts += [t[lang] for t in (_REPEAT, *_REPEAT_LATER, _FAILURE) for lang in ("zh", "en")]
     return tuple(texts)
 
 
@@ -287,7 +312,21 @@ def crisis_reply_category(text: str) -> str | None:
     for category, opening in _OPEN.items():
         if text.startswith((opening["zh"], opening["en"])):
             return category
-    return "" if text.startswith((_REPEAT["zh"], _REPEAT["en"])) else None
+    repeats = tuple(t[lang] for t in (_REPEAT, *_REPEAT_LATER) for lang in ("zh", "en"))
+    return "" if text.startswith(repeats) else None
+
+
+def crisis_replies_in_a_row(messages: Sequence[dict[str, str]]) -> int:
+    """How many of the last assistant turns, counted back from the end, were fixed crisis replies (user turns
+    between them do not break the run; any other assistant turn does): what `crisis_reply(repeat=...)` takes."""
+    count = 0
+    for m in reversed(messages):
+        if m.get("role") != "assistant":
+            continue
+        if not is_crisis_reply(str(m.get("content", ""))):
+            break
+        count += 1
+    return count
 
 
 def is_safety_reply(text: str) -> bool:

@@ -74,6 +74,41 @@ def test_repeat_crisis_reply_is_shorter_and_still_has_resources(guard) -> None:
     assert len(second.reply) < len(first.reply) and "988" in second.reply
 
 
+@pytest.mark.parametrize(("lang", "opener", "follow_ups", "line"), [
+    ("en", "I'm going to kill myself tonight.", ["whatever", "i don't know", "still here", "ok"], "988"),
+    ("zh", "我今晚就要自杀。", ["随便吧", "不知道", "还在", "嗯"], "12356"),
+])
+def test_fixed_replies_in_a_row_change_their_wording_and_keep_the_resources(guard, lang, opener, follow_ups,
+                                                                            line) -> None:
+    """Someone who keeps writing after a crisis reply does not get the very same text back every turn: the first
+    repeat, then two later wordings in turn, each with the locale's lines, each still read as a fixed crisis reply
+    (so the conversation stays in crisis mode), and none of them asks what the first repeat does not (so a bare
+    "yes" or "嗯" after it is read as it was after the first repeat)."""
+    from psycollm.safety import replies
+    from psycollm.safety.crisis_screen import is_risk_question
+    from psycollm.safety.guard import SAFETY_QUESTION
+
+    fixed = Guard(learned=guard.learned, after_crisis="fixed")
+    conv = [{"role": "user", "content": opener}]
+    shown = []
+    for text in [None, *follow_ups]:
+        if text is not None:
+            conv.append({"role": "user", "content": text})
+        v = fixed.screen_input(conv, lang)
+        assert v.action == Action.CRISIS and line in v.reply
+        assert replies.crisis_replies_in_a_row(conv) == len(shown)
+        shown.append(v.reply)
+        conv.append({"role": "assistant", "content": v.reply})
+    assert all(replies.is_crisis_reply(r) for r in shown)
+    assert len(set(shown[:4])) == 4  # the first reply, the first repeat, then the two later wordings
+    assert shown[4] == shown[2]  # ... which take turns
+    for r in shown[2:4]:
+        assert not SAFETY_QUESTION.search(r) and is_risk_question(r) == is_risk_question(shown[1])
+    # A model's reply in between ends the run: the next fixed reply is the full one again.
+    assert replies.crisis_replies_in_a_row([*conv, {"role": "user", "content": "hi"},
+                                            {"role": "assistant", "content": "How are you feeling now?"}]) == 0
+
+
 def test_abuse_reply_lists_abuse_resources(guard) -> None:
     v = guard.screen_input(user("My stepdad hits me every night and I'm 12."), "en")
     assert v.action == Action.CRISIS and "1-800-422-4453" in v.reply
@@ -337,7 +372,8 @@ def test_an_earlier_crisis_reply_keeps_the_conversation_at_crisis_in_a_fresh_pro
     v = lexicon_only.screen_input(conv, "zh")
     assert v.action == Action.CRISIS and v.level == RiskLevel.HIGH and "suicide" in v.categories
     assert v.layers["history"]["crisis_replies"] == [1, 3] and v.layers["history"]["raised"].endswith("-> high")
-    assert v.reply.startswith("我还在这里")  # the short repeat, as in the process that saw the risk
+    # The third fixed reply in a row, as in the process that saw the risk: a short repeat, worded unlike the one before.
+    assert replies.crisis_reply_category(v.reply) == "" and v.reply != conv[3]["content"] and "12356" in v.reply
     abuse = conversation("he took my phone again", replies.crisis_reply("en", "US", "high", ["abuse"]), "ok")
     assert lexicon_only.screen_input(abuse, "en").categories == ["abuse"]
 
