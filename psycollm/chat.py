@@ -258,8 +258,9 @@ class Counselor:
     # -- the turn -----------------------------------------------------------------------------------
     def respond(self, history: Sequence[Message], user_text: str, *, session_id: str | None = None,
                 cancel: CancelToken | None = None, lang: str | None = None,
-                params: GenerationParams | None = None) -> Iterator[TurnEvent]:
-        """Stream one turn. Raises InputRejected before anything happens if the message is invalid."""
+                params: GenerationParams | None = None, region: str | None = None) -> Iterator[TurnEvent]:
+        """Stream one turn. Raises InputRejected before anything happens if the message is invalid.
+        `region` (ISO 3166, e.g. the browser's) picks the crisis lines when `safety.locale` is auto."""
         started = time.perf_counter()
         text = self.validate(user_text)
         lang = lang or prompts.detect_language(text, default=_history_language(history))
@@ -268,6 +269,7 @@ class Counselor:
         turn_id = uuid.uuid4().hex
         conversation: list[Message] = [*_clean_history(history), {"role": "user", "content": text}]
         model = self.model_name
+        guard = self._guard_for(region)
 
         def record(reply: str, status: str, *, sources: Sequence[Source] = (), iv: InputVerdict | None = None,
                    ov: OutputVerdict | None = None, raw: str | None = None, error: str | None = None,
@@ -285,7 +287,7 @@ class Counselor:
                 log.exception("could not save turn %s", turn_id)
 
         # 1. Input screen (fails closed).
-        verdict = self._screen_input(conversation, lang)
+        verdict = self._screen_input(guard, conversation, lang)
         if verdict is not None and verdict.action in (Action.CRISIS, Action.REFUSE):
             reply = verdict.reply or LAST_RESORT_CRISIS_REPLY.get(lang, LAST_RESORT_CRISIS_REPLY["en"])
             status = "crisis" if verdict.action == Action.CRISIS else "refused"
@@ -321,7 +323,7 @@ class Counselor:
         pieces: list[str] = []
         shown = ""
         buffer, hold = None, False  # hold: the stream screen broke, show nothing until the final screen
-        make_buffer = getattr(self.guard, "stream_buffer", None) if self.settings.safety.enabled else None
+        make_buffer = getattr(guard, "stream_buffer", None) if self.settings.safety.enabled else None
         if make_buffer is not None:
             try:
                 buffer = make_buffer()
@@ -352,8 +354,8 @@ class Counselor:
 
         # 5. Output screen (fails closed: an unscreenable reply is not shown).
         final, out_verdict = raw, None
-        if self.guard is not None and self.settings.safety.enabled:
-            out_verdict = self._screen_output(raw, conversation, lang)
+        if guard is not None and self.settings.safety.enabled:
+            out_verdict = self._screen_output(guard, raw, conversation, lang)
             if not out_verdict.ok:
                 final = out_verdict.text
                 status = "replaced"
@@ -363,7 +365,7 @@ class Counselor:
                                       resources=(verdict.resources or "") if verdict else "")
         # 6. A caution turn's direct question ("are you having thoughts of ending your life?"), unless the
         # model asked it. Part of the reply, so the next turn's screen reads a "yes" as the answer to it.
-        add_question = getattr(self.guard, "add_question", None)
+        add_question = getattr(guard, "add_question", None)
         if status == "ok" and verdict is not None and verdict.question and add_question is not None:
             try:
                 final = add_question(final, verdict)
@@ -375,30 +377,42 @@ class Counselor:
                         turn_id=turn_id)
 
     # -- safety with fail-closed -----------------------------------------------------------------
-    def _screen_input(self, conversation: list[Message], lang: str) -> InputVerdict | None:
-        if self.guard is None or not self.settings.safety.enabled:
+    def _guard_for(self, region: str | None) -> SafetyGuard | None:
+        """The guard for this user's region (`Guard.for_region`); the guard itself for one without regions,
+        or if that fails (the turn is still screened: only the lines would not follow the region)."""
+        for_region = getattr(self.guard, "for_region", None)
+        if not region or for_region is None:
+            return self.guard
+        try:
+            return for_region(region)
+        except Exception:
+            log.exception("safety: could not pick the crisis lines for region %r; using the configured ones", region)
+            return self.guard
+
+    def _screen_input(self, guard: SafetyGuard | None, conversation: list[Message], lang: str) -> InputVerdict | None:
+        if guard is None or not self.settings.safety.enabled:
             return None
         try:
-            future = self._screen_pool.submit(self.guard.screen_input, conversation, lang)
+            future = self._screen_pool.submit(guard.screen_input, conversation, lang)
             return future.result(timeout=self.settings.safety.timeout_s)
         except Exception as exc:  # includes TimeoutError
             log.exception("input screen failed; failing closed")
-            return self._fail_closed(lang, exc)
+            return self._fail_closed(guard, lang, exc)
 
-    def _screen_output(self, reply: str, conversation: list[Message], lang: str) -> OutputVerdict:
+    def _screen_output(self, guard: SafetyGuard, reply: str, conversation: list[Message], lang: str) -> OutputVerdict:
         try:
-            future = self._screen_pool.submit(self.guard.screen_output, reply, conversation, lang)  # type: ignore[union-attr]
+            future = self._screen_pool.submit(guard.screen_output, reply, conversation, lang)
             return future.result(timeout=self.settings.safety.timeout_s)
         except Exception as exc:
             log.exception("output screen failed; failing closed")
-            fallback = self._fail_closed(lang, exc)
+            fallback = self._fail_closed(guard, lang, exc)
             return OutputVerdict(ok=False, text=fallback.reply or LAST_RESORT_CRISIS_REPLY["en"],
                                  categories=["safety_failure"], reasons=[f"output screen failed: {exc!r}"],
                                  failed=True)
 
-    def _fail_closed(self, lang: str, exc: BaseException) -> InputVerdict:
+    def _fail_closed(self, guard: SafetyGuard, lang: str, exc: BaseException) -> InputVerdict:
         try:
-            verdict = self.guard.fail_closed(lang, exc)  # type: ignore[union-attr]
+            verdict = guard.fail_closed(lang, exc)
             if verdict.reply:
                 return verdict
         except Exception:

@@ -19,6 +19,7 @@ Fail closed: any exception inside a screen returns the `fail_closed` verdict (cr
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Sequence
@@ -100,6 +101,7 @@ class Guard:
         if after_crisis == "judge" and self.after_crisis_judge is None:
             raise ConfigError("safety.after_crisis=judge needs an LLM judge (a model backend).")
         self.locale = locale
+        self.region: str | None = None  # the user's region, for `locale = auto` (`for_region`)
         self.after_crisis = after_crisis
         self.learned = learned
         self.caution_resources = caution_resources
@@ -177,9 +179,20 @@ class Guard:
                    reply_classifier=reply_classifier, after_crisis=settings.safety.after_crisis.strip().lower(),
                    direct_question=settings.safety.direct_question, after_crisis_judge=after_crisis_judge)
 
+    def for_region(self, region: str | None) -> Guard:
+        """This guard for one user's region (ISO 3166, e.g. from the browser, `ui.i18n.browser_region`): the
+        same layers, whose crisis lines follow the region when `locale = auto` and a locale serves it (a UK
+        browser gets UK lines, not the US ones an English message alone would). Itself when nothing changes."""
+        region = (region or "").strip().upper() or None
+        if region == self.region:
+            return self
+        view = copy.copy(self)  # shares the classifiers, their caches and locks: only `region` differs
+        view.region = region
+        return view
+
     def _locale(self, lang: str) -> str:
         try:
-            return resolve_locale(self.locale, lang)
+            return resolve_locale(self.locale, lang, self.region)
         except Exception:
             return DEFAULT_LOCALE_FOR_LANG.get(lang, "US")
 

@@ -238,8 +238,8 @@ def refusal_reply(lang: str, locale: str, requests: Sequence[str]) -> str:
     return "\n\n".join(parts)
 
 
-def _named(resources: Sequence[Resource]) -> str:
-    return ", ".join(f"{r.name} {r.number}" for r in resources)
+def _named(resources: Sequence[Resource], lang: str) -> str:
+    return ", ".join(f"{r.label(lang)} {r.number}" for r in resources)
 
 
 def caution_addendum(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
@@ -247,14 +247,14 @@ def caution_addendum(lang: str, locale: str, categories: Sequence[str], topics: 
     caution line under the reply, and the locale's second crisis line (a text line, a local center)."""
     lang = _lang(lang)
     return _ADDENDUM[lang].format(cats=", ".join(categories) or "distress",
-                                  lines=_named(key_lines(locale, categories, topics, crisis=2)))
+                                  lines=_named(key_lines(locale, categories, topics, crisis=2), lang))
 
 
 def support_addendum(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
     """The system-prompt addition for a turn after a crisis reply (`Action.SUPPORT`)."""
     lang = _lang(lang)
     cats = [c for c in _CATEGORY_ORDER if c in categories] or ["suicide"]
-    return _SUPPORT_ADDENDUM[lang].format(cats=", ".join(cats), lines=_named(key_lines(locale, cats, topics, crisis=2)))
+    return _SUPPORT_ADDENDUM[lang].format(cats=", ".join(cats), lines=_named(key_lines(locale, cats, topics, crisis=2), lang))
 
 
 def key_lines(locale: str, categories: Sequence[str], topics: Sequence[str] = (), crisis: int = 1) -> list[Resource]:
@@ -284,7 +284,7 @@ def caution_resources(lang: str, locale: str, categories: Sequence[str], topics:
     """
     lang = _lang(lang)
     keys = key_lines(locale, categories, topics)
-    lines = ("；" if lang == "zh" else "; ").join(r.name if r.number in r.name else f"{r.name} {r.number}"
+    lines = ("；" if lang == "zh" else "; ").join(r.label(lang) if r.number in r.label(lang) else f"{r.label(lang)} {r.number}"
                                                  for r in keys if r.kind != "emergency")
     emergency = (" 或 " if lang == "zh" else " or ").join(r.number for r in keys if r.kind == "emergency")
     return _CAUTION_LINE[lang].format(lines=lines, emergency=emergency)

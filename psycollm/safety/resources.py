@@ -7,7 +7,8 @@
 `verified` says whether the number was checked against its source by this project (the date is in
 `checked`); unverified entries are kept because they are widely published, but a deployment must
 check them before going live (`psycollm safety resources` lists them all). Add a locale by adding a
-list to `RESOURCES`; `settings.safety.locale` picks one ("auto" = CN for Chinese, US for English).
+list to `RESOURCES`; `settings.safety.locale` picks one ("auto" = the browser's region when a locale serves
+it, `LOCALE_FOR_REGION`, else CN for Chinese, US for English).
 """
 
 from __future__ import annotations
@@ -23,13 +24,25 @@ class Resource:
     number: str
     source: str  # where the number comes from (official page or announcement)
     kind: str = "crisis"  # crisis | emergency | abuse | poison | youth | substance
-    hours: str = ""
+    hours: str = ""  # in the locale's language
+    hours_en: str = ""  # in English, when `hours` is not
     verified: bool = False
     checked: str = ""  # date the number was checked against the source
     note: str = ""
     categories: tuple[str, ...] = field(default_factory=tuple)  # shown only for these categories ('' = always)
     # abuse lines: whom they serve (abuse_topics.TOPICS), so an adult survivor of rape is not sent to a child line
     topics: tuple[str, ...] = field(default_factory=tuple)
+
+    def label(self, lang: str) -> str:
+        """Its name for a reply in `lang`: `name`, unless that is Chinese and the reply is not (a browser in
+        China writing English gets the Chinese lines, named in English)."""
+        if lang != "zh" and any("\u4e00" <= c <= "\u9fff" for c in self.name):
+            return self.name_en
+        return self.name
+
+    def hours_for(self, lang: str) -> str:
+        """Its hours for a reply in `lang` (as `label`)."""
+        return self.hours_en if self.hours_en and lang != "zh" else self.hours
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -41,11 +54,11 @@ RESOURCES: dict[str, list[Resource]] = {
     "CN": [
         Resource("全国统一心理援助热线", "National psychological assistance hotline", "12356",
                  "National Health Commission of China, notice of 2024-12-25 (People's Daily, 2024-12-27: "
-                 "gs.people.com.cn/BIG5/n2/2024/1227/c183356-41089989.html)", hours="每日不少于 18 小时",
+                 "gs.people.com.cn/BIG5/n2/2024/1227/c183356-41089989.html)", hours="每日不少于 18 小时", hours_en="at least 18 hours a day",
                  verified=True, checked="2026-11-21", note="各地热线于 2025-05-01 前接入 12356"),
         Resource("北京心理危机研究与干预中心", "Beijing Psychological Crisis Research and Intervention Center",
                  "010-82951332", "Beijing Huilongguan Hospital's site, which runs the Beijing psychological assistance "
-                 "hotline (bhlgh.com: 800-810-1117 from landlines, 010-82951332 from mobiles)", hours="24 小时",
+                 "hotline (bhlgh.com: 800-810-1117 from landlines, 010-82951332 from mobiles)", hours="24 小时", hours_en="24 hours",
                  verified=True, checked="2026-12-06", note="座机也可拨打 800-810-1117"),
         Resource("报警电话", "Police", "110", "Ministry of Public Security (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
@@ -130,9 +143,13 @@ INTERNATIONAL = Resource("Find a helpline in your country", "Find a helpline", "
 
 DEFAULT_LOCALE_FOR_LANG = {"zh": "CN", "en": "US"}
 
+#: A browser's region (ISO 3166, from its Accept-Language) -> the locale whose lines serve it.
+LOCALE_FOR_REGION = {"CN": "CN", "US": "US", "GB": "UK", "UK": "UK"}
 
-def resolve_locale(setting: str, lang: str) -> str:
-    """'auto' -> from the reply language; otherwise the configured locale (upper case) if known."""
+
+def resolve_locale(setting: str, lang: str, region: str | None = None) -> str:
+    """The locale of the crisis lines: the configured one (upper case) if it is not 'auto'; with 'auto', the
+    user's region when a locale serves it (`LOCALE_FOR_REGION`), else the one for the reply language."""
     if setting and setting.lower() != "auto":
         code = setting.upper()
         if code not in RESOURCES:
@@ -141,7 +158,8 @@ def resolve_locale(setting: str, lang: str) -> str:
             raise ConfigError(f"safety.locale '{setting}' has no crisis resources; known: "
                               f"{', '.join(sorted(RESOURCES))} or auto.")
         return code
-    return DEFAULT_LOCALE_FOR_LANG.get(lang, "US")
+    by_region = LOCALE_FOR_REGION.get((region or "").upper())
+    return by_region or DEFAULT_LOCALE_FOR_LANG.get(lang, "US")
 
 
 #: Kinds of line that serve people harmed by someone (the abuse category), picked by `abuse_lines`.
@@ -175,8 +193,9 @@ def format_resources(resources: Sequence[Resource], lang: str) -> str:
     """One line per resource, for the fixed replies."""
     lines = []
     for r in resources:
-        hours = f"（{r.hours}）" if r.hours and lang == "zh" else (f" ({r.hours})" if r.hours else "")
-        lines.append(f"- {r.name}：{r.number}{hours}" if lang == "zh" else f"- {r.name}: {r.number}{hours}")
+        hours = r.hours_for(lang)
+        hours = f"（{hours}）" if hours and lang == "zh" else (f" ({hours})" if hours else "")
+        lines.append(f"- {r.label(lang)}：{r.number}{hours}" if lang == "zh" else f"- {r.label(lang)}: {r.number}{hours}")
     if lang == "zh":
         lines.append(f"- 不在中国大陆？可在 {INTERNATIONAL.number} 查找你所在地的热线。")
     else:

@@ -63,6 +63,7 @@ class ChatState:
     session_id: str = ""
     turns: list[ShownTurn] = field(default_factory=list)
     lang: str = "en"  # UI language
+    region: str = ""  # the browser's region (Accept-Language), for the crisis lines when safety.locale is auto
 
     def history(self, upto: int | None = None) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -201,7 +202,8 @@ class ChatService:
                                                              enqueue=self.settings.ui.rate_conversations))
         shown = ShownTurn(turn_id="", user=text)
         state.turns = [*state.turns[:history_upto], shown]
-        events = self.counselor.respond(history, text, session_id=state.session_id, cancel=cancel)
+        events = self.counselor.respond(history, text, session_id=state.session_id, cancel=cancel,
+                                        region=state.region or None)
         finished = False
         last_yield = 0.0
         try:
@@ -446,6 +448,8 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
             ]
 
         def ensure(st: ChatState, request: gr.Request | None, token: Any = None) -> Any:
+            if request is not None and request.headers is not None:
+                st.region = i18n.browser_region(request.headers.get("accept-language")) or ""
             return service.identify(st, getattr(request, "username", None) if request else None, token)
 
         def key_of(request: gr.Request | None, st: ChatState) -> str:

@@ -187,6 +187,18 @@ def browser_language(accept_language: str | None, default: str = "en") -> str:
     return default
 
 
+def browser_region(accept_language: str | None) -> str | None:
+    """The region of the browser's first (preferred) language tag ("en-GB,en;q=0.9" -> "GB"), upper case; None
+    if it names none. Picks the crisis lines for a browser whose deployment leaves `safety.locale` at auto. Only
+    the first tag: "en,zh-CN;q=0.5" says nothing sure about where the person is, so the message language decides,
+    as it did before regions were read."""
+    first = (accept_language or "").split(",")[0]
+    subtags = first.split(";")[0].strip().replace("_", "-").split("-")
+    # language-Script-REGION ("zh-Hans-CN") or language-REGION; a region is 2 letters (or 3 digits)
+    region = next((t for t in subtags[1:] if len(t) == 2 and t.isalpha() or len(t) == 3 and t.isdigit()), None)
+    return region.upper() if region else None
+
+
 def resolve(choice: str | None, accept_language: str | None, configured: str = "auto") -> str:
     """The language to show: an explicit switch wins, then the configured one, then the browser's."""
     if choice in LANGS:

@@ -78,6 +78,20 @@ def test_crisis_message_shows_the_safety_banner(real_app):
     assert events and events[-1]["stage"] == "input" and events[-1]["action"] in ("crisis", "refuse")
 
 
+def test_the_crisis_lines_follow_the_browsers_region(scripted_app):
+    """`safety.locale` is auto: an English crisis message from a UK browser gets the UK lines (Samaritans, 999),
+    from a browser with no region the US ones, as the message language alone gives (the model is not asked)."""
+    from gradio_client import Client
+
+    uk = Client(scripted_app.url + "/", verbose=False, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    chat, *_ = uk.predict("I have the pills saved up for tonight.", api_name="/send")
+    reply = text_of(chat[-1])
+    assert "116 123" in reply and "999" in reply and "988" not in reply
+    plain = Client(scripted_app.url + "/", verbose=False, headers={"Accept-Language": "en"})
+    chat, *_ = plain.predict("I have the pills saved up for tonight.", api_name="/send")
+    assert "988" in text_of(chat[-1]) and "116 123" not in text_of(chat[-1])
+
+
 def test_two_users_never_see_each_others_turns(scripted_app):
     alice, bob = chat_client(scripted_app), chat_client(scripted_app)
     alice.predict("My name is Alice and I worry about my sister.", api_name="/send")

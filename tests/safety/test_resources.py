@@ -82,3 +82,56 @@ def test_the_cli_lists_the_substance_lines_with_their_sources(capsys) -> None:
     numbers = {row["number"]: row for row in rows}
     assert numbers[SAMHSA]["verified"] is True and "samhsa.gov" in numbers[SAMHSA]["source"]
     assert numbers[FRANK]["verified"] is False
+
+
+@pytest.mark.parametrize(("header", "region"), [
+    ("en-GB,en;q=0.9", "GB"), ("en_US", "US"), ("zh-Hans-CN,zh;q=0.8", "CN"), ("en,zh-CN;q=0.5", None),
+    ("es-419", "419"), ("en", None), ("", None), (None, None),
+])
+def test_the_browsers_region_is_read_from_its_accept_language(header, region) -> None:
+    from psycollm.ui.i18n import browser_region
+
+    assert browser_region(header) == region
+
+
+def test_with_locale_auto_the_region_picks_the_lines_and_a_configured_locale_wins() -> None:
+    from psycollm.safety.resources import resolve_locale
+
+    assert resolve_locale("auto", "en", "GB") == "UK" and resolve_locale("auto", "zh", "US") == "US"
+    assert resolve_locale("auto", "en", "AU") == "US" and resolve_locale("auto", "zh", None) == "CN"  # no AU lines
+    assert resolve_locale("UK", "en", "US") == "UK" and resolve_locale("cn", "en", "GB") == "CN"
+
+
+def test_chinese_lines_in_an_english_reply_are_named_in_english() -> None:
+    """A browser in China writing English gets the Chinese lines, named (and their hours given) in English."""
+    reply = replies.crisis_reply("en", "CN", "high", ["suicide"])
+    assert "12356" in reply and "National psychological assistance hotline" in reply and "18 hours" in reply
+    assert not any("\u4e00" <= c <= "\u9fff" for c in reply)
+    assert "全国统一心理援助热线" in replies.crisis_reply("zh", "CN", "high", ["suicide"])
+    assert not any("\u4e00" <= c <= "\u9fff" for c in replies.caution_resources("en", "CN", ["suicide"]))
+    # the English locales keep their own names, with what to do ("text HOME")
+    assert "Crisis Text Line (text HOME)" in replies.crisis_reply("en", "US", "high", ["suicide"])
+
+
+def test_the_counselor_gives_the_lines_of_the_users_region_also_when_the_screen_fails(settings, guard) -> None:
+    """Real guard and Counselor (ScriptedBackend, never asked on these turns); a learned layer that raises (a
+    stand-in) makes the screen fail closed: the failure reply carries the region's lines too."""
+    from psycollm.safety.guard import Guard
+
+    class Broken:
+        def assess(self, messages, evidence="none"):
+            raise RuntimeError("injected")
+
+    settings.retrieval.enabled = False
+    backend = ScriptedBackend(["I hear you."])
+    counselor = Counselor(backend, settings, guard=guard)
+    uk = list(counselor.respond([], "I have the pills saved up for tonight.", region="GB"))[-1]
+    assert uk.status == "crisis" and "116 123" in uk.text and "988" not in uk.text
+    us = list(counselor.respond([], "I have the pills saved up for tonight.", region="AU"))[-1]
+    assert "988" in us.text  # no lines for Australia here: the message language's, with findahelpline.com
+    assert "findahelpline.com" in us.text
+    failing = Counselor(backend, settings, guard=Guard(learned=Broken()))
+    failed = list(failing.respond([], "I feel a bit low today.", region="GB"))[-1]
+    assert failed.status == "crisis" and failed.notice.kind == "failure" and "116 123" in failed.text
+    assert backend.calls == []
+    assert guard.for_region(None) is guard and guard.for_region("GB").learned is guard.learned
