@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+from collections.abc import Mapping
 
 from psycollm.config import add_settings_arguments, render_settings, settings_from_args
 from psycollm.errors import PsycollmError
@@ -108,6 +110,15 @@ def models_main(argv: list[str]) -> int:
 # chat
 
 
+def terminal_region(environ: Mapping[str, str]) -> str | None:
+    """The region of the terminal's POSIX locale ("en_GB.UTF-8" -> "GB"; "C", "POSIX" or none -> None), read as
+    the C library does: LC_ALL, then LC_MESSAGES, then LANG."""
+    from psycollm.ui.i18n import browser_region
+
+    tag = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), "")
+    return browser_region(tag.split(".")[0].split("@")[0])
+
+
 def chat_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="psycollm chat",
@@ -115,6 +126,9 @@ def chat_main(argv: list[str]) -> int:
         "Ctrl-C stops a reply.")
     parser.add_argument("--no-retrieval", action="store_true", help="Answer without the knowledge base.")
     parser.add_argument("--no-safety", action="store_true", help="Disable the safety layer (testing only).")
+    parser.add_argument("--region", default=None,
+                        help="Your country (ISO 3166, e.g. GB) for the crisis lines when safety.locale is auto; "
+                             "default: the terminal's locale (LC_ALL, LC_MESSAGES, LANG), as the app uses the browser's.")
     add_settings_arguments(parser)
     args = parser.parse_args(argv)
     settings = settings_from_args(args)
@@ -127,6 +141,7 @@ def chat_main(argv: list[str]) -> int:
     from psycollm.backends.base import CancelToken
     from psycollm.chat import Counselor
 
+    region = args.region or terminal_region(os.environ)
     counselor = Counselor.from_settings(settings)
     print(f"psycollm chat — model: {counselor.model_name}. Type /new for a new conversation, /quit to leave.")
     history: list[dict[str, str]] = []
@@ -148,7 +163,7 @@ def chat_main(argv: list[str]) -> int:
         final = None
         print("assistant> ", end="", flush=True)
         try:
-            for event in counselor.respond(history, text, cancel=cancel):
+            for event in counselor.respond(history, text, cancel=cancel, region=region):
                 if not event.done and event.text.startswith(printed):
                     print(event.text[len(printed):], end="", flush=True)
                     printed = event.text

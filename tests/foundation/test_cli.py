@@ -63,7 +63,30 @@ def test_terminal_chat_shows_the_crisis_line_of_a_caution_turn_once_per_conversa
     out = _run(["chat", "--backend", "scripted", "--no-retrieval", "--set", "safety.judge=none",
                 "--data-dir", str(tmp_path)],
                stdin="Sometimes I wish I could just disappear.\nstill feel that way\n/new\n"
-                     "Sometimes I wish I could just disappear.\n/quit\n")
+                     "Sometimes I wish I could just disappear.\n/quit\n",
+               env={"LC_ALL": "C.UTF-8"})  # no region: the lines of the message language (US for English)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("[safety: caution") == 3  # caution carries over to the second turn
     assert out.stdout.count("If you ever feel unsafe") == 2 and "988" in out.stdout
+
+
+def test_terminal_chat_gives_the_crisis_lines_of_the_terminals_region_or_the_flags(tmp_path):
+    """As the app reads the browser's region, the terminal chat reads the POSIX locale (safety.locale is auto):
+    en_GB gets the UK lines; --region wins over it. Real guard (lexicon), scripted backend (never asked)."""
+    args = ["chat", "--backend", "scripted", "--no-retrieval", "--set", "safety.judge=none", "--data-dir", str(tmp_path)]
+    crisis = "I have the pills saved up for tonight.\n/quit\n"
+    uk = _run(args, stdin=crisis, env={"LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_GB.UTF-8"})
+    assert uk.returncode == 0, uk.stderr
+    assert "116 123" in uk.stdout and "988" not in uk.stdout
+    us = _run([*args, "--region", "US"], stdin=crisis, env={"LC_ALL": "en_GB.UTF-8"})
+    assert us.returncode == 0 and "988" in us.stdout and "116 123" not in us.stdout
+
+
+def test_the_terminals_region_is_read_as_the_c_library_reads_the_locale():
+    from psycollm.cli import terminal_region
+
+    assert terminal_region({"LANG": "en_GB.UTF-8"}) == "GB"
+    assert terminal_region({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_GB.UTF-8"}) == "CN"
+    assert terminal_region({"LC_ALL": "", "LC_MESSAGES": "en_US@euro", "LANG": "en_GB"}) == "US"
+    assert terminal_region({"LANG": "C.UTF-8"}) is None and terminal_region({"LANG": "POSIX"}) is None
+    assert terminal_region({}) is None
