@@ -86,7 +86,7 @@ class RetrievalSettings:
 class SafetySettings:
     enabled: bool = _f(True, "Screen input and output; crisis replies bypass the model.")
     locale: str = _f("auto", "Crisis resources to show: auto (the browser's region when a locale serves it, "
-                    "else from the message language), CN, US, UK, ...")
+                    "else from the message language), CN, US, UK, AU, CA, HK, TW")
     judge: str = _f("classifier", "Learned layer: classifier (trained in-project), llm (the configured "
                     "backend as judge), classifier+llm (both; either may raise the level; for a capable "
                     "model), none (lexicon only).")

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from psycollm.safety.resources import ABUSE_KINDS, Resource, abuse_lines, format_resources, resources_for
+from psycollm.safety.resources import (
+    ABUSE_KINDS,
+    PLACE,
+    Resource,
+    abuse_lines,
+    format_resources,
+    resources_for,
+)
 
 _OPEN = {
     "suicide": {
@@ -201,7 +208,27 @@ def _lang(lang: str) -> str:
 
 
 def _resources_block(lang: str, locale: str, categories: Sequence[str], topics: Sequence[str] = ()) -> str:
-    return f"{_RESOURCES_HEADER[lang]}\n{format_resources(resources_for(locale, categories, topics), lang)}"
+    return f"{_RESOURCES_HEADER[lang]}\n{format_resources(resources_for(locale, categories, topics), lang, locale)}"
+
+
+def _now(level: str, lang: str, locale: str) -> str:
+    """What to do now. Danger in progress names the locale's emergency numbers: the texts above are written for
+    mainland China (zh) and for the US and the UK (en); elsewhere the locale's own number comes first (a person in
+    Hong Kong must not be told to call 120, one in Australia to call 911)."""
+    text = _NOW[level][lang]
+    if level != "imminent" or (lang == "zh" and locale == "CN") or (lang == "en" and locale in ("US", "UK")):
+        return text
+    numbers = [r.number for r in resources_for(locale) if r.kind == "emergency"]
+    if not numbers:
+        return text
+    zh_place, en_place = PLACE.get(locale, ("", ""))
+    if lang == "zh":
+        where = f"（{zh_place}的紧急电话）" if zh_place else ""
+        return (text.replace("120（急救）或 110（报警）", " 或 ".join(numbers) + where)
+                .replace("现在就打 120", f"现在就打 {numbers[0]}"))
+    here = f"{' or '.join(numbers)} in {en_place}" if en_place else " or ".join(numbers)
+    return text.replace("(911 in the US, 999 in the UK, 112 in the EU)",
+                        f"({here}; elsewhere 911 in the US, 999 in the UK, 112 in the EU)")
 
 
 def crisis_reply(lang: str, locale: str, level: str = "high", categories: Sequence[str] = ("suicide",),
@@ -217,7 +244,7 @@ def crisis_reply(lang: str, locale: str, level: str = "high", categories: Sequen
         opening = _REPEAT[lang] if later < 0 else _REPEAT_LATER[later % len(_REPEAT_LATER)][lang]
         body = [opening, _resources_block(lang, locale, cats, topics), (_INVITE if later < 0 else _INVITE_LATER)[lang]]
     else:
-        now = _NOW["imminent" if level == "imminent" or cats[0] == "medical_emergency" else "high"][lang]
+        now = _now("imminent" if level == "imminent" or cats[0] == "medical_emergency" else "high", lang, locale)
         body = [_OPEN[cats[0]][lang], now, _resources_block(lang, locale, cats, topics), _INVITE[lang]]
     return "\n\n".join(body)
 
@@ -260,13 +287,14 @@ def support_addendum(lang: str, locale: str, categories: Sequence[str], topics: 
 def key_lines(locale: str, categories: Sequence[str], topics: Sequence[str] = (), crisis: int = 1) -> list[Resource]:
     """The few lines a caution turn names: the locale's first `crisis` crisis lines; the line for the category (poisoning)
     and the abuse lines that fit `topics` (at most two; the first abuse line when no topic fits); then the
-    statutory emergency numbers (not the UK's NHS 111, which is urgent care, not an emergency line)."""
+    statutory emergency numbers (kind `emergency`; not the UK's NHS 111, kind `urgent`: urgent care, not an
+    emergency line)."""
     found = resources_for(locale, categories, topics)
     general = [r for r in found if r.kind == "crisis"][:crisis]
-    other = [r for r in found if r.categories and r.kind != "emergency" and r.kind not in ABUSE_KINDS][:1]
+    other = [r for r in found if r.categories and r.kind not in ("emergency", "urgent", *ABUSE_KINDS)][:1]
     abuse = [r for r in found if r.kind in ABUSE_KINDS]
     abuse = abuse_lines(abuse, topics)[:2] or abuse[:1]
-    emergency = [r for r in found if r.kind == "emergency" and "national emergency number" in r.source]
+    emergency = [r for r in found if r.kind == "emergency"]
     return general + other + abuse + emergency
 
 

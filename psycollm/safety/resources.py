@@ -23,7 +23,7 @@ class Resource:
     name_en: str
     number: str
     source: str  # where the number comes from (official page or announcement)
-    kind: str = "crisis"  # crisis | emergency | abuse | poison | youth | substance
+    kind: str = "crisis"  # crisis | emergency (statutory) | urgent (urgent care) | abuse | poison | youth | substance
     hours: str = ""  # in the locale's language
     hours_en: str = ""  # in English, when `hours` is not
     verified: bool = False
@@ -114,7 +114,7 @@ RESOURCES: dict[str, list[Resource]] = {
                  kind="emergency", verified=True, checked="2026-11-21"),
         Resource("NHS 111 (urgent mental health: choose the mental health option)", "NHS 111", "111",
                  "nhs.uk; NHS England's 2023 change from 'option 2' to 'the mental health option' (NHS GP practice "
-                 "pages, e.g. oundlesurgery.nhs.uk, 2023-05-03)", kind="emergency", hours="24/7", verified=True,
+                 "pages, e.g. oundlesurgery.nhs.uk, 2023-05-03)", kind="urgent", hours="24/7", verified=True,
                  checked="2026-12-06", note="England; urgent mental health triage, not an emergency line"),
         Resource("Childline", "Childline", "0800 1111", "childline.org.uk (NSPCC); quoted by Rape Crisis England & "
                  "Wales (247sexualabusesupport.org.uk) and by Childline's own column (Sunderland Echo, 2022)",
@@ -133,7 +133,56 @@ RESOURCES: dict[str, list[Resource]] = {
                  note="number seen only on a copy of a FRANK leaflet for parents (2026-12-06), not on the service's "
                       "own page"),
     ],
+    # Session 35: a crisis line and the emergency number for four more places whose users write English or
+    # Chinese (picked by the browser's region); no abuse, poison or substance lines yet.
+    "AU": [
+        Resource("Lifeline", "Lifeline", "13 11 14",
+                 "lifelineh2h.org.au/get-help/telephone-crisis-support/faqs (a Lifeline centre: 'What happens when I "
+                 "call 13 11 14?', the 24-hour crisis line); Lifeline Australia. Text line 0477 13 11 14: The Leader "
+                 "(theleader.com.au, 2022)", hours="24/7", verified=True, checked="2026-12-06",
+                 note="free from mobiles; text 0477 13 11 14"),
+        Resource("Emergency services", "Emergency services", "000",
+                 "the same Lifeline page ('If you are in immediate danger call 000')", kind="emergency",
+                 verified=True, checked="2026-12-06"),
+    ],
+    "CA": [
+        Resource("988 Suicide Crisis Helpline (call or text)", "9-8-8 Suicide Crisis Helpline", "988",
+                 "Mental Health Commission of Canada (mentalhealthcommission.ca: 'call or text 988 at any time. If it "
+                 "is an emergency, call 9-1-1'); launched 2023-11-30 (CRTC decision; Public Health Agency of Canada)",
+                 hours="24/7", verified=True, checked="2026-12-06", note="English and French"),
+        Resource("Emergency services", "Emergency services", "911",
+                 "the same page of the Mental Health Commission of Canada", kind="emergency", verified=True,
+                 checked="2026-12-06"),
+    ],
+    "HK": [
+        Resource("香港撒瑪利亞防止自殺會 24 小時情緒支援熱線", "The Samaritan Befrienders Hong Kong", "2389 2222",
+                 "HKU Centre for Suicide Research and Prevention, csrp.hku.hk/getting-help (24-hour emotional support "
+                 "hotline, 2389 2222 / 2389 2223)", hours="24 小時", hours_en="24 hours", verified=True,
+                 checked="2026-12-06", note="Cantonese and English"),
+        Resource("撒瑪利亞會 24 小時熱線（多種語言）", "The Samaritans Hong Kong (multilingual)", "2896 0000",
+                 "the same HKU page (English, Cantonese, Mandarin and other languages, 24 hours)", hours="24 小時",
+                 hours_en="24 hours", verified=True, checked="2026-12-06", note="the Hong Kong line that speaks Mandarin"),
+        Resource("緊急求助電話", "Emergency services", "999",
+                 "the same HKU page ('call 999 to speak to the emergency services in Hong Kong')", kind="emergency",
+                 verified=True, checked="2026-12-06"),
+    ],
+    "TW": [
+        Resource("衛生福利部 1925 安心專線", "Ministry of Health and Welfare 1925 helpline", "1925",
+                 "Ministry of Health and Welfare's 1925 line, 'all year, free' (United Daily News, udn.com/news/story/"
+                 "7266/8943789, 2025-08-16, quoting the ministry's Department of Mental Health)", hours="全年無休",
+                 hours_en="every day of the year", verified=True, checked="2026-12-06",
+                 note="busy at times: a caller can leave a number and is called back within 24 hours; text chat on "
+                      "the ministry's site"),
+        Resource("救護車（消防局）", "Ambulance and fire", "119",
+                 "National Fire Agency, nfa.gov.tw ('119 ... 24 小時服務'; from a phone with no signal of its own, 112)",
+                 kind="emergency", verified=True, checked="2026-12-06"),
+    ],
 }
+
+#: Where each locale's lines serve, for the line under the list that points elsewhere.
+PLACE = {"CN": ("中国大陆", "mainland China"), "US": ("美国", "the US"), "UK": ("英国", "the UK"),
+         "AU": ("澳大利亚", "Australia"), "CA": ("加拿大", "Canada"), "HK": ("香港", "Hong Kong"),
+         "TW": ("台湾", "Taiwan")}
 
 #: Shown with every locale: the user may not be where the locale says.
 INTERNATIONAL = Resource("Find a helpline in your country", "Find a helpline", "findahelpline.com",
@@ -144,7 +193,7 @@ INTERNATIONAL = Resource("Find a helpline in your country", "Find a helpline", "
 DEFAULT_LOCALE_FOR_LANG = {"zh": "CN", "en": "US"}
 
 #: A browser's region (ISO 3166, from its Accept-Language) -> the locale whose lines serve it.
-LOCALE_FOR_REGION = {"CN": "CN", "US": "US", "GB": "UK", "UK": "UK"}
+LOCALE_FOR_REGION = {"CN": "CN", "US": "US", "GB": "UK", "UK": "UK", "AU": "AU", "CA": "CA", "HK": "HK", "TW": "TW"}
 
 
 def resolve_locale(setting: str, lang: str, region: str | None = None) -> str:
@@ -189,15 +238,15 @@ def abuse_lines(resources: Sequence[Resource], topics: Sequence[str]) -> list[Re
     return out
 
 
-def format_resources(resources: Sequence[Resource], lang: str) -> str:
-    """One line per resource, for the fixed replies."""
+def format_resources(resources: Sequence[Resource], lang: str, locale: str = "CN") -> str:
+    """One line per resource, for the fixed replies; the last points to findahelpline.com for anywhere else."""
     lines = []
     for r in resources:
         hours = r.hours_for(lang)
         hours = f"（{hours}）" if hours and lang == "zh" else (f" ({hours})" if hours else "")
         lines.append(f"- {r.label(lang)}：{r.number}{hours}" if lang == "zh" else f"- {r.label(lang)}: {r.number}{hours}")
     if lang == "zh":
-        lines.append(f"- 不在中国大陆？可在 {INTERNATIONAL.number} 查找你所在地的热线。")
+        lines.append(f"- 不在{PLACE.get(locale, PLACE['CN'])[0]}？可在 {INTERNATIONAL.number} 查找你所在地的热线。")
     else:
-        lines.append(f"- Elsewhere? Find your local line at {INTERNATIONAL.number}.")
+        lines.append(f"- Not in {PLACE.get(locale, PLACE['US'])[1]}? Find your local line at {INTERNATIONAL.number}.")
     return "\n".join(lines)

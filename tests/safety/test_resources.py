@@ -98,7 +98,8 @@ def test_with_locale_auto_the_region_picks_the_lines_and_a_configured_locale_win
     from psycollm.safety.resources import resolve_locale
 
     assert resolve_locale("auto", "en", "GB") == "UK" and resolve_locale("auto", "zh", "US") == "US"
-    assert resolve_locale("auto", "en", "AU") == "US" and resolve_locale("auto", "zh", None) == "CN"  # no AU lines
+    assert resolve_locale("auto", "en", "NZ") == "US" and resolve_locale("auto", "zh", None) == "CN"  # no NZ lines
+    assert resolve_locale("auto", "zh", "TW") == "TW" and resolve_locale("auto", "en", "AU") == "AU"
     assert resolve_locale("UK", "en", "US") == "UK" and resolve_locale("cn", "en", "GB") == "CN"
 
 
@@ -127,11 +128,39 @@ def test_the_counselor_gives_the_lines_of_the_users_region_also_when_the_screen_
     counselor = Counselor(backend, settings, guard=guard)
     uk = list(counselor.respond([], "I have the pills saved up for tonight.", region="GB"))[-1]
     assert uk.status == "crisis" and "116 123" in uk.text and "988" not in uk.text
-    us = list(counselor.respond([], "I have the pills saved up for tonight.", region="AU"))[-1]
-    assert "988" in us.text  # no lines for Australia here: the message language's, with findahelpline.com
+    us = list(counselor.respond([], "I have the pills saved up for tonight.", region="NZ"))[-1]
+    assert "988" in us.text  # no lines for New Zealand here: the message language's, with findahelpline.com
     assert "findahelpline.com" in us.text
     failing = Counselor(backend, settings, guard=Guard(learned=Broken()))
     failed = list(failing.respond([], "I feel a bit low today.", region="GB"))[-1]
     assert failed.status == "crisis" and failed.notice.kind == "failure" and "116 123" in failed.text
     assert backend.calls == []
     assert guard.for_region(None) is guard and guard.for_region("GB").learned is guard.learned
+
+
+@pytest.mark.parametrize(("locale", "crisis", "emergency"), [
+    ("CN", "12356", "120"), ("US", "988", "911"), ("UK", "116 123", "999"), ("AU", "13 11 14", "000"),
+    ("CA", "988", "911"), ("HK", "2389 2222", "999"), ("TW", "1925", "119"),
+])
+def test_every_locale_gives_a_checked_crisis_line_and_its_emergency_number_in_each_reply(locale, crisis,
+                                                                                         emergency) -> None:
+    """Each locale's crisis reply, caution line and model note name its checked crisis line, and the crisis reply
+    (in what to do now, too: no 120 for Hong Kong, no 911 first for Australia) and the caution line its emergency
+    number; the last line points elsewhere by the locale's own place."""
+    lines = RESOURCES[locale]
+    assert any(r.kind == "crisis" and r.verified and r.number == crisis for r in lines)
+    assert any(r.kind == "emergency" and r.verified and r.number == emergency for r in lines)
+    for lang in ("en", "zh"):
+        reply = replies.crisis_reply(lang, locale, "imminent", ["suicide"])
+        caution = replies.caution_resources(lang, locale, ["suicide"])
+        note = replies.caution_addendum(lang, locale, ["suicide"])
+        assert crisis in reply and emergency in reply and "findahelpline.com" in reply
+        now = reply.split("\n\n")[1]  # what to do now, before the list: the locale's own emergency number
+        assert emergency in now, now
+        if locale not in ("CN", "US", "UK"):
+            assert "120" not in now if lang == "zh" else now.index(emergency) < now.index("elsewhere")
+        assert crisis in caution and caution.rstrip("。.").endswith(emergency), caution
+        assert crisis in note
+    place = {"CN": "中国大陆", "HK": "香港", "TW": "台湾", "US": "美国"}.get(locale)
+    if place:
+        assert f"不在{place}？" in replies.crisis_reply("zh", locale, "high", ["suicide"])
