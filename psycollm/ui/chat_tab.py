@@ -72,6 +72,32 @@ class ChatState:
         return out
 
 
+def crisis_help(lang: str, region: str, configured_locale: str = "auto") -> str:
+    """What the page's notice says to call, for the user's region: the crisis line and the emergency number of
+    the locale the safety layer would use for them (the same lines its replies give), or, when neither the
+    deployment nor the browser names a place with lines of its own, the US and China lines (the notice's text
+    before regions were read)."""
+    from psycollm.safety.replies import key_lines
+    from psycollm.safety.resources import LOCALE_FOR_REGION, PLACE, resolve_locale
+
+    if configured_locale.strip().lower() in ("", "auto") and (region or "").upper() not in LOCALE_FOR_REGION:
+        return t(lang, "crisis_help")
+    try:
+        locale = resolve_locale(configured_locale, lang, region)
+    except Exception:  # a bad locale is reported when the guard starts; the page keeps its general text
+        return t(lang, "crisis_help")
+    keys = key_lines(locale, ["suicide"])
+    line = next((r for r in keys if r.kind != "emergency"), None)
+    emergency = [r.number for r in keys if r.kind == "emergency"]
+    if line is None or not emergency:
+        return t(lang, "crisis_help")
+    name = line.label(lang)
+    named = name if line.number in name else f"{name} {line.number}"
+    if lang == "zh":
+        return f"请立即拨打 {'/'.join(emergency)}，或拨打{' ' if named[:1].isascii() else ''}{named}"
+    return f"In {PLACE.get(locale, ('', locale))[1]}: {named}; emergency {' or '.join(emergency)}"
+
+
 class ChatSink:
     """The engine's sink: adds what the UI knows (owner, history, superseded turn) to each saved turn."""
 
@@ -403,7 +429,8 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
             header = gr.Markdown(f"## {t('en', 'title')}")
             lang_radio = gr.Radio([("Auto", "auto"), ("中文", "zh"), ("English", "en")], value="auto",
                                   label=t("en", "language"), scale=0, min_width=260)
-        notice = gr.Markdown(t("en", "notice", crisis_url=t("en", "crisis_url")), elem_id="care-notice")
+        notice = gr.Markdown(t("en", "notice", crisis_url=t("en", "crisis_url"), help=t("en", "crisis_help")),
+                             elem_id="care-notice")
         with gr.Row():
             with gr.Column(scale=4):
                 chatbot = gr.Chatbot(height=520, label="psycollm", buttons=["copy"], feedback_options=None,
@@ -432,10 +459,11 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
         labelled = [header, notice, lang_radio, textbox, send_btn, stop_btn, regen_btn, undo_btn, new_btn, conv_dd,
                     open_btn, md_btn, json_btn, export_file, rating_link]
 
-        def labels(lang: str) -> list[Any]:
+        def labels(lang: str, region: str = "") -> list[Any]:
             return [
                 gr.update(value=f"## {t(lang, 'title')}"),
-                gr.update(value=t(lang, "notice", crisis_url=t(lang, "crisis_url"))),
+                gr.update(value=t(lang, "notice", crisis_url=t(lang, "crisis_url"),
+                                  help=crisis_help(lang, region, settings.safety.locale))),
                 gr.update(label=t(lang, "language"), choices=[(t(lang, "lang_auto"), "auto"), ("中文", "zh"),
                                                               ("English", "en")]),
                 gr.update(label=t(lang, "message"), placeholder=t(lang, "placeholder")),
@@ -467,7 +495,7 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
         def on_load(token: Any, choice: str, st: ChatState, request: gr.Request):
             new_token = ensure(st, request, token)
             st.lang = ui_lang(choice, request)
-            return (new_token if new_token is not None else token, st, conv_update(st), *labels(st.lang),
+            return (new_token if new_token is not None else token, st, conv_update(st), *labels(st.lang, st.region),
                     render(st), status_line(service, st))
 
         demo.load(on_load, [browser, lang_radio, state],
@@ -475,7 +503,7 @@ def build_chat(settings: Settings, service: ChatService):  # -> gr.Blocks
 
         def on_lang(choice: str, st: ChatState, request: gr.Request):
             st.lang = ui_lang(choice, request)
-            return (st, *labels(st.lang), render(st), status_line(service, st), conv_update(st))
+            return (st, *labels(st.lang, st.region), render(st), status_line(service, st), conv_update(st))
 
         lang_radio.change(on_lang, [lang_radio, state], [state, *labelled, chatbot, status, conv_dd],
                           api_name="set_language")

@@ -16,9 +16,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "psycollm — counseling assistant (research preview)",
         "notice": ("**Research assistant, not a substitute for professional care.** It can be wrong and does not "
                    "diagnose or prescribe. If you are in danger or thinking about harming yourself, contact "
-                   "emergency services now or a crisis line: [find a helpline]({crisis_url}) · US: call or text "
-                   "988 · China: 12356. Conversations are saved on this server and may be read by the clinicians "
-                   "who evaluate the assistant."),
+                   "emergency services now or a crisis line: [find a helpline]({crisis_url}) · {help}. "
+                   "Conversations are saved on this server and may be read by the clinicians who evaluate the "
+                   "assistant."),
+        # {help} of the notice when the user's region has no lines of its own (`chat_tab.crisis_help`)
+        "crisis_help": "US: call or text 988 · China: 12356",
         "crisis_url": "https://findahelpline.com",
         "language": "Language",
         "lang_auto": "Auto (browser)",
@@ -95,8 +97,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "psycollm — 心理咨询助手（研究预览）",
         "notice": ("**这是研究用的助手，不能替代专业的心理咨询或医疗服务。** 它可能出错，不做诊断，不开药。"
-                   "如果你正处于危险中或有伤害自己的想法，请立即拨打 120/110，或拨打全国心理援助热线 12356；"
+                   "如果你正处于危险中或有伤害自己的想法，{help}；"
                    "更多求助渠道：[心理援助热线]({crisis_url})。对话会保存在本服务器上，评估本助手的临床人员可能会阅读。"),
+        "crisis_help": "请立即拨打 120/110，或拨打全国心理援助热线 12356",
         "crisis_url": "https://findahelpline.com/countries/cn",
         "language": "语言",
         "lang_auto": "自动（浏览器）",

@@ -164,3 +164,19 @@ def test_every_locale_gives_a_checked_crisis_line_and_its_emergency_number_in_ea
     place = {"CN": "中国大陆", "HK": "香港", "TW": "台湾", "US": "美国"}.get(locale)
     if place:
         assert f"不在{place}？" in replies.crisis_reply("zh", locale, "high", ["suicide"])
+
+
+def test_the_pages_notice_names_the_lines_of_the_users_region() -> None:
+    """The notice at the top of the chat page says what to call by the same rule as the replies: the region's
+    locale when it has lines (or the configured locale), else the general US and China lines it always named."""
+    from psycollm.ui.chat_tab import crisis_help
+    from psycollm.ui.i18n import t
+
+    assert crisis_help("en", "GB") == "In the UK: Samaritans 116 123; emergency 999"
+    assert crisis_help("zh", "TW") == "请立即拨打 119，或拨打衛生福利部 1925 安心專線"
+    assert "2389 2222" in crisis_help("zh", "HK") and "120" not in crisis_help("zh", "HK")
+    assert crisis_help("en", "") == t("en", "crisis_help") and crisis_help("zh", "NZ") == t("zh", "crisis_help")
+    assert "116 123" in crisis_help("en", "US", "UK")  # a configured locale wins over the browser
+    assert crisis_help("en", "", "XX") == t("en", "crisis_help")  # a bad setting: the general text, no error
+    notice = t("en", "notice", crisis_url=t("en", "crisis_url"), help=crisis_help("en", "AU"))
+    assert "13 11 14" in notice and "000" in notice and "not a substitute for professional care" in notice
