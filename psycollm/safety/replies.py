@@ -54,12 +54,12 @@ _OPEN = {
 }
 
 _NOW = {
-    "imminent": {
-        "zh": "如果你或身边的人现在有生命危险，请立刻拨打 120（急救）或 110（报警），或请身边的人马上帮你拨打。"
-              "如果已经服下了药物或有毒物质，请不要等症状出现，现在就打 120。",
+    "imminent": {  # {call}, {first}: the locale's emergency numbers (`_now`)
+        "zh": "如果你或身边的人现在有生命危险，请立刻拨打 {call}，或请身边的人马上帮你拨打。"
+              "如果已经服下了药物或有毒物质，请不要等症状出现，现在就打 {first}。",
         "en": "If you or someone near you is in danger right now, please call your emergency number now "
-              "(911 in the US, 999 in the UK, 112 in the EU), or ask someone nearby to call for you. If pills "
-              "or poison have been taken, don't wait for symptoms: call now.",
+              "({call}), or ask someone nearby to call for you. If pills or poison have been taken, don't wait "
+              "for symptoms: call now.",
     },
     "high": {
         "zh": "请现在就联系能帮助你的人：拨打下面的热线，或告诉一位你信任的人你现在的状况。"
@@ -211,24 +211,24 @@ def _resources_block(lang: str, locale: str, categories: Sequence[str], topics: 
     return f"{_RESOURCES_HEADER[lang]}\n{format_resources(resources_for(locale, categories, topics), lang, locale)}"
 
 
+_ELSEWHERE = "911 in the US, 999 in the UK, 112 in the EU"
+
+
 def _now(level: str, lang: str, locale: str) -> str:
-    """What to do now. Danger in progress names the locale's emergency numbers: the texts above are written for
-    mainland China (zh) and for the US and the UK (en); elsewhere the locale's own number comes first (a person in
-    Hong Kong must not be told to call 120, one in Australia to call 911)."""
+    """What to do now. Danger in progress names the locale's emergency numbers first (a person in Hong Kong must
+    not be told to call 120, one in Australia to call 911); in English the US, UK and EU numbers follow, since
+    the locale may come from the language alone."""
     text = _NOW[level][lang]
-    if level != "imminent" or (lang == "zh" and locale == "CN") or (lang == "en" and locale in ("US", "UK")):
+    if level != "imminent":
         return text
-    numbers = [r.number for r in resources_for(locale) if r.kind == "emergency"]
-    if not numbers:
-        return text
+    numbers = [r.number for r in resources_for(locale) if r.kind == "emergency"] or ["120"]
     zh_place, en_place = PLACE.get(locale, ("", ""))
     if lang == "zh":
-        where = f"（{zh_place}的紧急电话）" if zh_place else ""
-        return (text.replace("120（急救）或 110（报警）", " 或 ".join(numbers) + where)
-                .replace("现在就打 120", f"现在就打 {numbers[0]}"))
-    here = f"{' or '.join(numbers)} in {en_place}" if en_place else " or ".join(numbers)
-    return text.replace("(911 in the US, 999 in the UK, 112 in the EU)",
-                        f"({here}; elsewhere 911 in the US, 999 in the UK, 112 in the EU)")
+        call = "120（急救）或 110（报警）" if locale == "CN" else " 或 ".join(numbers) + f"（{zh_place}的紧急电话）"
+        return text.format(call=call, first="120" if locale == "CN" else numbers[0])
+    if locale in ("US", "UK"):
+        return text.format(call=_ELSEWHERE)
+    return text.format(call=f"{' or '.join(numbers)} in {en_place}; elsewhere {_ELSEWHERE}")
 
 
 def crisis_reply(lang: str, locale: str, level: str = "high", categories: Sequence[str] = ("suicide",),
@@ -312,8 +312,7 @@ def caution_resources(lang: str, locale: str, categories: Sequence[str], topics:
     """
     lang = _lang(lang)
     keys = key_lines(locale, categories, topics)
-    lines = ("；" if lang == "zh" else "; ").join(r.label(lang) if r.number in r.label(lang) else f"{r.label(lang)} {r.number}"
-                                                 for r in keys if r.kind != "emergency")
+    lines = ("；" if lang == "zh" else "; ").join(r.named(lang) for r in keys if r.kind != "emergency")
     emergency = (" 或 " if lang == "zh" else " or ").join(r.number for r in keys if r.kind == "emergency")
     return _CAUTION_LINE[lang].format(lines=lines, emergency=emergency)
 

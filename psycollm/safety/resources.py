@@ -40,6 +40,11 @@ class Resource:
             return self.name_en
         return self.name
 
+    def named(self, lang: str) -> str:
+        """`label` with its number, unless the label already says it ("988 Suicide & Crisis Lifeline ...")."""
+        label = self.label(lang)
+        return label if self.number in label else f"{label} {self.number}"
+
     def hours_for(self, lang: str) -> str:
         """Its hours for a reply in `lang` (as `label`)."""
         return self.hours_en if self.hours_en and lang != "zh" else self.hours

@@ -91,8 +91,7 @@ def crisis_help(lang: str, region: str, configured_locale: str = "auto") -> str:
     emergency = [r.number for r in keys if r.kind == "emergency"]
     if line is None or not emergency:
         return t(lang, "crisis_help")
-    name = line.label(lang)
-    named = name if line.number in name else f"{name} {line.number}"
+    named = line.named(lang)
     if lang == "zh":
         return f"请立即拨打 {'/'.join(emergency)}，或拨打{' ' if named[:1].isascii() else ''}{named}"
     return f"In {PLACE.get(locale, ('', locale))[1]}: {named}; emergency {' or '.join(emergency)}"
