@@ -139,7 +139,8 @@ RESOURCES: dict[str, list[Resource]] = {
                       "own page"),
     ],
     # Session 35: a crisis line and the emergency number for four more places whose users write English or
-    # Chinese (picked by the browser's region); no abuse, poison or substance lines yet.
+    # Chinese (picked by the browser's region), and an abuse line where one could be checked (not CA); no
+    # poison or substance lines yet.
     "AU": [
         Resource("Lifeline", "Lifeline", "13 11 14",
                  "lifelineh2h.org.au/get-help/telephone-crisis-support/faqs (a Lifeline centre: 'What happens when I "
@@ -149,6 +150,11 @@ RESOURCES: dict[str, list[Resource]] = {
         Resource("Emergency services", "Emergency services", "000",
                  "the same Lifeline page ('If you are in immediate danger call 000')", kind="emergency",
                  verified=True, checked="2026-12-06"),
+        Resource("1800RESPECT (1800 737 732)", "1800RESPECT", "1800 737 732",
+                 "Department of Social Services, plan4womenssafety.dss.gov.au/initiatives/1800respect (the national "
+                 "sexual assault, domestic and family violence counselling service, 24 hours a day); the number is the "
+                 "phoneword's first six letters on a keypad (RESPEC = 737 732)", kind="abuse", hours="24/7",
+                 verified=True, checked="2026-12-06", categories=("abuse",), topics=("partner", "sexual")),
     ],
     "CA": [
         Resource("988 Suicide Crisis Helpline (call or text)", "9-8-8 Suicide Crisis Helpline", "988",
@@ -170,17 +176,30 @@ RESOURCES: dict[str, list[Resource]] = {
         Resource("緊急求助電話", "Emergency services", "999",
                  "the same HKU page ('call 999 to speak to the emergency services in Hong Kong')", kind="emergency",
                  verified=True, checked="2026-12-06"),
+        Resource("東華三院芷若園（性暴力及家庭暴力危機支援）", "CEASE Crisis Centre (Tung Wah Group of Hospitals)", "18281",
+                 "am730 (am730.com.hk), a list of help lines under a news report, 2024 ('東華三院芷若園:18281')",
+                 kind="abuse", verified=True, checked="2026-12-06", categories=("abuse",),
+                 topics=("partner", "sexual"), note="sexual and domestic violence; hours not checked"),
     ],
     "TW": [
         Resource("衛生福利部 1925 安心專線", "Ministry of Health and Welfare 1925 helpline", "1925",
                  "Ministry of Health and Welfare's 1925 line, 'all year, free' (United Daily News, udn.com/news/story/"
-                 "7266/8943789, 2025-08-16, quoting the ministry's Department of Mental Health)", hours="全年無休",
-                 hours_en="every day of the year", verified=True, checked="2026-12-06",
+                 "7266/8943789, 2025-08-16, quoting the ministry's Department of Mental Health); 24 hours, also over "
+                 "the new year (udn.com/news/story/7266/9329707, 2026-02-13, quoting the deputy minister)",
+                 hours="24 小時", hours_en="24 hours", verified=True, checked="2026-12-06",
                  note="busy at times: a caller can leave a number and is called back within 24 hours; text chat on "
                       "the ministry's site"),
         Resource("救護車（消防局）", "Ambulance and fire", "119",
                  "National Fire Agency, nfa.gov.tw ('119 ... 24 小時服務'; from a phone with no signal of its own, 112)",
                  kind="emergency", verified=True, checked="2026-12-06"),
+        Resource("報警電話", "Police", "110",
+                 "Ministry of Health and Welfare, quoted by Yahoo News Taiwan, 2026-02-12 ('若有危及生命安全之緊急事件，建議立即"
+                 "撥打110報案')", kind="emergency", verified=True, checked="2026-12-06"),
+        Resource("113 保護專線", "113 protection hotline", "113",
+                 "Ministry of Health and Welfare: 24 hours, free, for family violence, child and elder abuse and sexual "
+                 "violence (United Daily News, 2026-02-13; Yahoo News Taiwan, 2026-02-12)", kind="abuse", hours="24 小時",
+                 hours_en="24 hours", verified=True, checked="2026-12-06", categories=("abuse",),
+                 topics=("child", "partner", "sexual"), note="also English, Vietnamese, Thai, Indonesian, Japanese"),
     ],
 }
 

@@ -159,7 +159,7 @@ def test_every_locale_gives_a_checked_crisis_line_and_its_emergency_number_in_ea
         assert emergency in now, now
         if locale not in ("CN", "US", "UK"):
             assert "120" not in now if lang == "zh" else now.index(emergency) < now.index("elsewhere")
-        assert crisis in caution and caution.rstrip("。.").endswith(emergency), caution
+        assert crisis in caution and caution.rindex(emergency) > caution.index(crisis), caution
         assert crisis in note
     place = {"CN": "中国大陆", "HK": "香港", "TW": "台湾", "US": "美国"}.get(locale)
     if place:
@@ -173,10 +173,20 @@ def test_the_pages_notice_names_the_lines_of_the_users_region() -> None:
     from psycollm.ui.i18n import t
 
     assert crisis_help("en", "GB") == "In the UK: Samaritans 116 123; emergency 999"
-    assert crisis_help("zh", "TW") == "请立即拨打 119，或拨打衛生福利部 1925 安心專線"
+    assert crisis_help("zh", "TW") == "请立即拨打 119/110，或拨打衛生福利部 1925 安心專線"
     assert "2389 2222" in crisis_help("zh", "HK") and "120" not in crisis_help("zh", "HK")
     assert crisis_help("en", "") == t("en", "crisis_help") and crisis_help("zh", "NZ") == t("zh", "crisis_help")
     assert "116 123" in crisis_help("en", "US", "UK")  # a configured locale wins over the browser
     assert crisis_help("en", "", "XX") == t("en", "crisis_help")  # a bad setting: the general text, no error
     notice = t("en", "notice", crisis_url=t("en", "crisis_url"), help=crisis_help("en", "AU"))
     assert "13 11 14" in notice and "000" in notice and "not a substitute for professional care" in notice
+
+
+@pytest.mark.parametrize(("locale", "topic", "line"), [
+    ("AU", "partner", "1800 737 732"), ("HK", "sexual", "18281"), ("TW", "child", "113"),
+])
+def test_the_new_locales_name_their_checked_abuse_line(locale, topic, line) -> None:
+    for lang in ("en", "zh"):
+        assert line in replies.crisis_reply(lang, locale, "high", ["abuse"], topics=[topic])
+        assert line in replies.caution_resources(lang, locale, ["abuse"], [topic])
+    assert line not in replies.caution_resources("en", locale, ["suicide"])  # abuse lines for abuse only
