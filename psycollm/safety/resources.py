@@ -139,7 +139,7 @@ RESOURCES: dict[str, list[Resource]] = {
                       "own page"),
     ],
     # Session 35: a crisis line and the emergency number for four more places whose users write English or
-    # Chinese (picked by the browser's region), and an abuse line where one could be checked (not CA); no
+    # Chinese (picked by the browser's region), and an abuse or youth line where one could be checked; no
     # poison or substance lines yet.
     "AU": [
         Resource("Lifeline", "Lifeline", "13 11 14",
@@ -164,6 +164,11 @@ RESOURCES: dict[str, list[Resource]] = {
         Resource("Emergency services", "Emergency services", "911",
                  "the same page of the Mental Health Commission of Canada", kind="emergency", verified=True,
                  checked="2026-12-06"),
+        Resource("Kids Help Phone", "Kids Help Phone", "1-800-668-6868",
+                 "CBC News (cbc.ca, 2018: 'Kids Help Phone: Phone: 1-800-668-6868'); kidshelpphone.ca ('text CONNECT "
+                 "to 686868', free across Canada 24/7)", kind="youth", hours="24/7", verified=True,
+                 checked="2026-12-06", categories=("abuse",), topics=("child",),
+                 note="young people; or text CONNECT to 686868; created in 1989 for youth to report abuse (kidshelpphone.ca)"),
     ],
     "HK": [
         Resource("香港撒瑪利亞防止自殺會 24 小時情緒支援熱線", "The Samaritan Befrienders Hong Kong", "2389 2222",

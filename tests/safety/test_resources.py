@@ -184,6 +184,7 @@ def test_the_pages_notice_names_the_lines_of_the_users_region() -> None:
 
 @pytest.mark.parametrize(("locale", "topic", "line"), [
     ("AU", "partner", "1800 737 732"), ("HK", "sexual", "18281"), ("TW", "child", "113"),
+    ("CA", "child", "1-800-668-6868"),
 ])
 def test_the_new_locales_name_their_checked_abuse_line(locale, topic, line) -> None:
     for lang in ("en", "zh"):
