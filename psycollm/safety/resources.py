@@ -139,8 +139,8 @@ RESOURCES: dict[str, list[Resource]] = {
                       "own page"),
     ],
     # Session 35: a crisis line and the emergency number for four more places whose users write English or
-    # Chinese (picked by the browser's region), and an abuse or youth line where one could be checked; no
-    # poison or substance lines yet.
+    # Chinese (picked by the browser's region), an abuse or youth line where one could be checked, and Australia's
+    # poisons line; no substance lines yet.
     "AU": [
         Resource("Lifeline", "Lifeline", "13 11 14",
                  "lifelineh2h.org.au/get-help/telephone-crisis-support/faqs (a Lifeline centre: 'What happens when I "
@@ -150,6 +150,10 @@ RESOURCES: dict[str, list[Resource]] = {
         Resource("Emergency services", "Emergency services", "000",
                  "the same Lifeline page ('If you are in immediate danger call 000')", kind="emergency",
                  verified=True, checked="2026-12-06"),
+        Resource("Poisons Information Centre", "Poisons Information Centre", "13 11 26",
+                 "Queensland Health, poisonsinfo.health.qld.gov.au ('Poisons helpline: 13 11 26 ... 24 hours, 7 days a "
+                 "week, from anywhere in Australia')", kind="poison", hours="24/7", verified=True,
+                 checked="2026-12-06", categories=("medical_emergency",)),
         Resource("1800RESPECT (1800 737 732)", "1800RESPECT", "1800 737 732",
                  "Department of Social Services, plan4womenssafety.dss.gov.au/initiatives/1800respect (the national "
                  "sexual assault, domestic and family violence counselling service, 24 hours a day); the number is the "

@@ -191,3 +191,11 @@ def test_the_new_locales_name_their_checked_abuse_line(locale, topic, line) -> N
         assert line in replies.crisis_reply(lang, locale, "high", ["abuse"], topics=[topic])
         assert line in replies.caution_resources(lang, locale, ["abuse"], [topic])
     assert line not in replies.caution_resources("en", locale, ["suicide"])  # abuse lines for abuse only
+
+
+def test_an_overdose_in_australia_names_the_poisons_line_before_the_emergency_number() -> None:
+    reply = replies.crisis_reply("en", "AU", "imminent", ["medical_emergency", "suicide"])
+    assert "13 11 26" in reply and "000" in reply
+    caution = replies.caution_resources("en", "AU", ["medical_emergency"])
+    assert caution.index("13 11 26") < caution.index("000")
+    assert "13 11 26" not in replies.crisis_reply("en", "AU", "high", ["suicide"])  # poisoning only
