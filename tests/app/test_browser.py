@@ -88,5 +88,18 @@ def test_chat_page_streams_a_reply_and_rating_console_logs_in(real_app, chromium
             chinese.wait_for_function(
                 "() => (document.querySelector('#care-notice') || {innerText: ''}).innerText.includes('不能替代')", timeout=60_000)
             assert "发送" in chinese.locator("#send").inner_text()
+            notice = chinese.locator("#care-notice").inner_text()
+            assert "12356" in notice and "120" in notice  # a browser in mainland China: its lines
+
+            # A browser in Taiwan reading Chinese, and one in the UK: the notice names their own lines.
+            taiwan = browser.new_page(locale="zh-TW", extra_http_headers={"Accept-Language": "zh-TW,zh;q=0.9"})
+            taiwan.goto(real_app.url + "/")
+            taiwan.wait_for_function(
+                "() => (document.querySelector('#care-notice') || {innerText: ''}).innerText.includes('1925')", timeout=60_000)
+            assert "12356" not in taiwan.locator("#care-notice").inner_text()
+            uk = browser.new_page(locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+            uk.goto(real_app.url + "/")
+            uk.wait_for_function(
+                "() => (document.querySelector('#care-notice') || {innerText: ''}).innerText.includes('116 123')", timeout=60_000)
         finally:
             browser.close()
