@@ -221,12 +221,13 @@ def _now(level: str, lang: str, locale: str) -> str:
     text = _NOW[level][lang]
     if level != "imminent":
         return text
-    numbers = [r.number for r in resources_for(locale) if r.kind == "emergency"] or ["120"]
+    numbers = [r.number for r in resources_for(locale) if r.kind == "emergency"]
     zh_place, en_place = PLACE.get(locale, ("", ""))
     if lang == "zh":
-        call = "120（急救）或 110（报警）" if locale == "CN" else " 或 ".join(numbers) + f"（{zh_place}的紧急电话）"
-        return text.format(call=call, first="120" if locale == "CN" else numbers[0])
-    if locale in ("US", "UK"):
+        if locale == "CN" or not numbers:
+            return text.format(call="120（急救）或 110（报警）", first="120")
+        return text.format(call=" 或 ".join(numbers) + f"（{zh_place}的紧急电话）", first=numbers[0])
+    if locale in ("US", "UK") or not numbers:
         return text.format(call=_ELSEWHERE)
     return text.format(call=f"{' or '.join(numbers)} in {en_place}; elsewhere {_ELSEWHERE}")
 

@@ -59,12 +59,12 @@ RESOURCES: dict[str, list[Resource]] = {
     "CN": [
         Resource("全国统一心理援助热线", "National psychological assistance hotline", "12356",
                  "National Health Commission of China, notice of 2024-12-25 (People's Daily, 2024-12-27: "
-                 "gs.people.com.cn/BIG5/n2/2024/1227/c183356-41089989.html)", hours="每日不少于 18 小时", hours_en="at least 18 hours a day",
-                 verified=True, checked="2026-11-21", note="各地热线于 2025-05-01 前接入 12356"),
+                 "gs.people.com.cn/BIG5/n2/2024/1227/c183356-41089989.html)", hours="每日不少于 18 小时",
+                 hours_en="at least 18 hours a day", verified=True, checked="2026-11-21", note="各地热线于 2025-05-01 前接入 12356"),
         Resource("北京心理危机研究与干预中心", "Beijing Psychological Crisis Research and Intervention Center",
                  "010-82951332", "Beijing Huilongguan Hospital's site, which runs the Beijing psychological assistance "
-                 "hotline (bhlgh.com: 800-810-1117 from landlines, 010-82951332 from mobiles)", hours="24 小时", hours_en="24 hours",
-                 verified=True, checked="2026-12-06", note="座机也可拨打 800-810-1117"),
+                 "hotline (bhlgh.com: 800-810-1117 from landlines, 010-82951332 from mobiles)", hours="24 小时",
+                 hours_en="24 hours", verified=True, checked="2026-12-06", note="座机也可拨打 800-810-1117"),
         Resource("报警电话", "Police", "110", "Ministry of Public Security (national emergency number)",
                  kind="emergency", verified=True, checked="2026-11-21"),
         Resource("急救电话", "Ambulance", "120", "National Health Commission (national emergency number)",
@@ -271,13 +271,13 @@ def abuse_lines(resources: Sequence[Resource], topics: Sequence[str]) -> list[Re
     return out
 
 
-def format_resources(resources: Sequence[Resource], lang: str, locale: str = "CN") -> str:
+def format_resources(resources: Sequence[Resource], lang: str, locale: str) -> str:
     """One line per resource, for the fixed replies; the last points to findahelpline.com for anywhere else."""
     lines = []
     for r in resources:
         hours = r.hours_for(lang)
         hours = f"（{hours}）" if hours and lang == "zh" else (f" ({hours})" if hours else "")
-        lines.append(f"- {r.label(lang)}：{r.number}{hours}" if lang == "zh" else f"- {r.label(lang)}: {r.number}{hours}")
+        lines.append(f"- {r.label(lang)}{'：' if lang == 'zh' else ': '}{r.number}{hours}")
     if lang == "zh":
         lines.append(f"- 不在{PLACE.get(locale, PLACE['CN'])[0]}？可在 {INTERNATIONAL.number} 查找你所在地的热线。")
     else:
